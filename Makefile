@@ -1,0 +1,65 @@
+# I LAG portal: `make run` for a development server, `make test` for the full suite.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+VENV_STAMP := $(VENV)/.requirements.stamp
+ASSETS_STAMP := node_modules/.package-lock.stamp
+# Loading settings needs either DEBUG or a SECRET_KEY; these commands touch no secrets.
+MANAGE := DEBUG=1 $(BIN)/python manage.py
+MSG_IGNORE := --ignore=.venv --ignore=node_modules
+
+.PHONY: venv assets run test lint format messages compilemessages system-deps clean
+
+venv: $(VENV_STAMP)
+
+# Reinstall only when a requirements file changed since the last install.
+$(VENV_STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+assets: $(ASSETS_STAMP)
+
+$(ASSETS_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+system-deps:
+	scripts/system-deps.sh
+
+# compilemessages fails outright when no locale directory exists yet (git keeps no empty dirs).
+compilemessages: venv
+	@if find . \( -path ./.venv -o -path ./node_modules \) -prune -o -name '*.po' -print \
+		| grep -q .; then \
+		echo "$(MANAGE) compilemessages $(MSG_IGNORE)"; \
+		$(MANAGE) compilemessages $(MSG_IGNORE); \
+	else \
+		echo "compilemessages: no .po files yet"; \
+	fi
+
+# SQLite and in-process tasks: DATABASE_URL and CELERY_BROKER_URL are deliberately not set.
+run: venv assets compilemessages
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:$${PORT:-8000}
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Throwaway PostgreSQL and Redis for the run; see scripts/with-services.sh.
+test: system-deps venv assets compilemessages lint
+	scripts/with-services.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+messages: venv
+	$(MANAGE) makemessages -l nb --no-obsolete $(MSG_IGNORE)
+	$(MANAGE) compilemessages $(MSG_IGNORE)
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+	find locale -name '*.mo' -delete

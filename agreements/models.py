@@ -1,0 +1,294 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ilag.files import signed_agreement_upload_to
+from ilag.templatetags.norsk import dato, kr
+from ilag.validators import case_number_validator
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # Programmes are the public frame of the work; any active user may read them.
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self
+
+
+class Programme(models.Model):
+    slug = models.SlugField(_("short address"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        "municipalities.Organisation",
+        on_delete=models.PROTECT,
+        related_name="owned_programmes",
+        verbose_name=_("owner"),
+        help_text=_("The authority that runs the programme and grants its money."),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    max_grant_per_agreement = models.PositiveBigIntegerField(
+        _("maximum grant per agreement (NOK)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the programme sets no cap."),
+    )
+    max_county_share_percent = models.PositiveSmallIntegerField(
+        _("maximum county share of total cost (percent)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Leave empty when the programme sets no cap."),
+    )
+    decision_organ = models.CharField(_("decided by"), max_length=200, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_case_number = models.CharField(
+        _("case number"), max_length=20, blank=True, validators=[case_number_validator]
+    )
+    is_demo = models.BooleanField(
+        _("demo data"),
+        default=False,
+        help_text=_("The programme's caps are invented for demonstration."),
+    )
+
+    history = HistoricalRecords()
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="programme_end_not_before_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_county_share_percent__lte=100),
+                name="programme_county_share_max_100",
+                violation_error_message=_("The county share cannot exceed 100 percent."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("agreements:programme-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": _("The end date cannot be before the start date.")}
+            )
+
+
+class FocusArea(models.Model):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="focus_areas", verbose_name=_("programme")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        ordering = ["programme", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"],
+                name="focus_area_unique_per_programme",
+                violation_error_message=_("The programme already has a focus area with this name."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CostCategory(models.Model):
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="cost_categories",
+        verbose_name=_("programme"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    eligible = models.BooleanField(
+        _("eligible for grant"),
+        default=True,
+        help_text=_("Ineligible categories are listed so they can be refused by name."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cost category")
+        verbose_name_plural = _("cost categories")
+        ordering = ["programme", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"],
+                name="cost_category_unique_per_programme",
+                violation_error_message=_(
+                    "The programme already has a cost category with this name."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from agreements import permissions
+
+        return permissions.scope_agreements(self, user)
+
+    def with_totals(self, user=None):
+        """Budget and county funding of the agreement's projects (those the user may see)."""
+        from projects.models import BudgetLine, FundingLine, Project
+
+        projects = Project.objects.all() if user is None else Project.objects.visible_to(user)
+        project_ids = projects.filter(agreement=OuterRef(OuterRef("pk"))).values("pk")
+
+        def total(model, **filters):
+            return Coalesce(
+                Subquery(
+                    model.objects.filter(
+                        project__agreement=OuterRef("pk"), project__in=project_ids, **filters
+                    )
+                    .order_by()
+                    .values("project__agreement")
+                    .annotate(t=Sum("amount"))
+                    .values("t")
+                ),
+                Value(0),
+                output_field=models.BigIntegerField(),
+            )
+
+        return self.annotate(
+            budget_sum=total(BudgetLine),
+            county_sum=total(FundingLine, source=OuterRef("programme__owner")),
+            project_count=Coalesce(
+                Subquery(
+                    projects.filter(agreement=OuterRef("pk"))
+                    .order_by()
+                    .values("agreement")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                Value(0),
+            ),
+        )
+
+
+class Agreement(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SIGNED = "signed", _("Signed")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        TERMINATED = "terminated", _("Terminated")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("programme")
+    )
+    municipalities = models.ManyToManyField(
+        "municipalities.Municipality", related_name="agreements", verbose_name=_("municipalities")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    theme = models.CharField(_("main theme"), max_length=200, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    county_frame = models.PositiveBigIntegerField(
+        _("county's financial frame (NOK)"),
+        help_text=_("The most the county grants under this agreement, in whole kroner."),
+    )
+    focus_areas = models.ManyToManyField(
+        FocusArea, blank=True, related_name="agreements", verbose_name=_("focus areas")
+    )
+    decision_organ = models.CharField(_("decided by"), max_length=200, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_case_number = models.CharField(
+        _("case number"), max_length=20, blank=True, validators=[case_number_validator]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    signed_date = models.DateField(_("signed on"), null=True, blank=True)
+    signed_document = models.FileField(
+        _("signed agreement"), upload_to=signed_agreement_upload_to, blank=True
+    )
+    is_demo = models.BooleanField(
+        _("demo data"),
+        default=False,
+        help_text=_("The financial frame and dates are invented for demonstration."),
+    )
+
+    history = HistoricalRecords(m2m_fields=[municipalities, focus_areas])
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cooperation agreement")
+        verbose_name_plural = _("cooperation agreements")
+        ordering = ["programme", "start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="agreement_end_not_before_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("agreements:detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date cannot be before the start date.")
+        programme = self.programme if self.programme_id else None
+        if programme is not None:
+            cap = programme.max_grant_per_agreement
+            if cap is not None and self.county_frame is not None and self.county_frame > cap:
+                errors["county_frame"] = _(
+                    "The county's frame of %(frame)s exceeds the programme's maximum grant "
+                    "of %(cap)s per agreement."
+                ) % {"frame": kr(self.county_frame), "cap": kr(cap)}
+            if self.start_date and self.start_date < programme.start_date:
+                errors.setdefault(
+                    "start_date",
+                    _("The agreement cannot start before the programme (%(date)s).")
+                    % {"date": dato(programme.start_date)},
+                )
+            if self.end_date and self.end_date > programme.end_date:
+                errors.setdefault(
+                    "end_date",
+                    _("The agreement cannot end after the programme (%(date)s).")
+                    % {"date": dato(programme.end_date)},
+                )
+        if self.status in (self.Status.SIGNED, self.Status.ACTIVE) and not self.signed_date:
+            errors["signed_date"] = _("A signed or active agreement needs the date it was signed.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT

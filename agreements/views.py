@@ -1,0 +1,123 @@
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.views.generic import DetailView, ListView
+
+from agreements.models import Agreement, Programme
+from agreements.permissions import can_view_signed_document
+from evaluations.models import Milestone
+from municipalities.models import Municipality
+from projects.models import Project
+
+
+class ProgrammeListView(ListView):
+    model = Programme
+    template_name = "agreements/programme_list.html"
+    context_object_name = "programmes"
+
+    def get_queryset(self):
+        user = self.request.user
+        return (
+            Programme.objects.visible_to(user)
+            .select_related("owner")
+            .annotate(
+                agreement_count=Count(
+                    "agreements",
+                    filter=Q(agreements__in=Agreement.objects.visible_to(user).values("pk")),
+                    distinct=True,
+                ),
+                project_count=Count(
+                    "agreements__projects",
+                    filter=Q(
+                        agreements__projects__in=Project.objects.visible_to(user).values("pk")
+                    ),
+                    distinct=True,
+                ),
+            )
+        )
+
+
+class ProgrammeDetailView(DetailView):
+    model = Programme
+    template_name = "agreements/programme_detail.html"
+    context_object_name = "programme"
+
+    def get_queryset(self):
+        return Programme.objects.visible_to(self.request.user).select_related("owner")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        programme = self.object
+        agreements = list(
+            Agreement.objects.visible_to(user)
+            .filter(programme=programme)
+            .with_totals(user)
+            .prefetch_related(
+                Prefetch("municipalities", queryset=Municipality.objects.order_by("name"))
+            )
+            .order_by("start_date", "title")
+        )
+        context.update(
+            agreements=agreements,
+            total_frame=sum(a.county_frame for a in agreements),
+            total_budget=sum(a.budget_sum for a in agreements),
+            total_county=sum(a.county_sum for a in agreements),
+            focus_areas=programme.focus_areas.all(),
+            cost_categories=programme.cost_categories.all(),
+            milestones=Milestone.objects.visible_to(user).filter(programme=programme),
+        )
+        return context
+
+
+class AgreementDetailView(DetailView):
+    model = Agreement
+    template_name = "agreements/agreement_detail.html"
+    context_object_name = "agreement"
+
+    def get_queryset(self):
+        return (
+            Agreement.objects.visible_to(self.request.user)
+            .select_related("programme__owner")
+            .prefetch_related("municipalities", "focus_areas")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        projects = list(
+            Project.objects.visible_to(user)
+            .filter(agreement=self.object)
+            .with_totals()
+            .select_related("focus_area", "leader")
+            .prefetch_related("municipalities")
+        )
+        context.update(
+            projects=projects,
+            total_budget=sum(p.budget_sum for p in projects),
+            total_funding=sum(p.funding_sum for p in projects),
+            total_county=sum(p.county_sum for p in projects),
+            frame_left=self.object.county_frame - sum(p.county_sum for p in projects),
+            milestones=Milestone.objects.visible_to(user)
+            .filter(Q(agreement=self.object) | Q(project__agreement=self.object))
+            .select_related("project", "responsible"),
+        )
+        return context
+
+
+class SignedDocumentView(DetailView):
+    """The signed agreement, served as an attachment to those who may see the agreement."""
+
+    model = Agreement
+
+    def get_queryset(self):
+        return Agreement.objects.visible_to(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        agreement = self.get_object()
+        if not can_view_signed_document(request.user, agreement):
+            raise Http404
+        handle = agreement.signed_document.open("rb")
+        suffix = agreement.signed_document.name.rsplit(".", 1)[-1] if "." in agreement.signed_document.name else "pdf"
+        return FileResponse(
+            handle, as_attachment=True, filename=f"samarbeidsavtale-{agreement.pk}.{suffix}"
+        )

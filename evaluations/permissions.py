@@ -1,0 +1,18 @@
+"""Object permissions for milestones: a milestone is as visible as what it belongs to."""
+
+from django.db.models import Q
+
+
+def scope_milestones(queryset, user):
+    from agreements.models import Agreement
+    from projects.models import Project
+
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_adviser:
+        return queryset
+    return queryset.filter(
+        Q(programme__isnull=False)
+        | Q(agreement__in=Agreement.objects.visible_to(user).values("pk"))
+        | Q(project__in=Project.objects.visible_to(user).values("pk"))
+    )

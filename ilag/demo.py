@@ -1,0 +1,567 @@
+"""Demonstration data: the I LAG programme (facts from the source documents) and
+Hjerteregionen, with invented budgets marked as demo data; plus synthetic volume for
+performance work.
+
+Everything is keyed on natural keys and written only when it differs, so running it
+twice changes nothing (and writes no history).
+"""
+
+import datetime
+from decimal import Decimal
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import Role, User, role_group
+from agreements.models import Agreement, CostCategory, FocusArea, Programme
+from evaluations.models import Milestone
+from municipalities.models import Municipality, Organisation
+from projects.models import BudgetLine, FundingLine, Indicator, Project
+from projects.services import BudgetEntry, FundingEntry, project_financing_set
+
+D = datetime.date
+
+
+def upsert(model, lookup: dict, values: dict):
+    """get_or_create that saves an existing row only when a value differs."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        return obj, True
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    if changed:
+        for k in changed:
+            setattr(obj, k, values[k])
+        obj.full_clean()
+        obj.save()
+    return obj, False
+
+
+def set_m2m(manager, objects):
+    if set(manager.all()) != set(objects):
+        manager.set(objects)
+
+
+def two_years_from(start: datetime.date) -> datetime.date:
+    return start.replace(year=start.year + 2) - datetime.timedelta(days=1)
+
+
+ORGANISATIONS = [
+    # name, short name, kind, organisation number (blank where not verified), partner
+    ("Trøndelag fylkeskommune", "TRFK", Organisation.Kind.COUNTY, "817920632", False),
+    ("Kommunal- og distriktsdepartementet", "KDD", Organisation.Kind.STATE, "972417858", False),
+    ("Statsforvalteren i Trøndelag", "Statsforvalteren", Organisation.Kind.STATE, "974764687", True),
+    ("Innovasjon Norge", "Innovasjon Norge", Organisation.Kind.STATE, "986399445", True),
+    ("Husbanken", "Husbanken", Organisation.Kind.STATE, "", True),
+    ("KS", "KS", Organisation.Kind.OTHER, "971032146", True),
+    ("Distriktssenteret", "Distriktssenteret", Organisation.Kind.STATE, "", True),
+]
+
+# kommunenummer, name, Sami name, region, population and district index (demo figures)
+MUNICIPALITIES = [
+    ("5041", "Snåsa", "Snåase", "Trøndelag nord", 2050, 78),
+    ("5022", "Rennebu", "", "Trøndelag sør", 2500, 70),
+    ("5034", "Meråker", "", "Trøndelag øst", 2400, 66),
+    ("5046", "Høylandet", "", "Trøndelag nord", 1250, 74),
+    ("5033", "Tydal", "", "Trøndelag sør", 770, 80),
+    ("5052", "Leka", "", "Trøndelag nord", 560, 84),
+]
+HJERTEREGIONEN_MUNICIPALITIES = [
+    ("5042", "Lierne", "Lijre", "Trøndelag nord", 1300, 82),
+    ("5043", "Røyrvik", "Raarvihke", "Trøndelag nord", 470, 88),
+    ("5044", "Namsskogan", "", "Trøndelag nord", 850, 83),
+    ("5045", "Grong", "", "Trøndelag nord", 2400, 72),
+]
+
+# kommunenummer, start, main theme (from the programme's overview)
+I_LAG_AGREEMENTS = [
+    ("5041", D(2023, 5, 1), "«Vi ble I LAG»"),
+    ("5022", D(2023, 5, 1), "Bærekraftig samarbeid"),
+    ("5034", D(2023, 10, 1), "Kampen om kvalifisert arbeidskraft"),
+    ("5046", D(2024, 4, 1), "Næringsutvikling"),
+    ("5033", D(2024, 9, 1), "Stedsutvikling og boligpolitikk"),
+    ("5052", D(2024, 9, 1), ""),
+]
+
+I_LAG_FOCUS_AREAS = [
+    "Boligutvikling",
+    "Næringsutvikling",
+    "Tjenesteutvikling",
+    "Stedsutvikling",
+    "Rekruttering av kvalifisert arbeidskraft",
+    "Samarbeid og utviklingskapasitet",
+]
+I_LAG_COST_CATEGORIES = [
+    ("Prosjektledelse", True),
+    ("Reiser", True),
+    ("Kurs og kompetanseheving", True),
+    ("Arbeidsgrupper og samlinger", True),
+    ("Kjøp av tjenester", True),
+    ("Ordinære driftskostnader", False),
+    ("Direkte støtte til næringsvirksomhet", False),
+]
+HJERTEREGIONEN_COST_CATEGORIES = [
+    ("Prosjektledelse", True),
+    ("Reisevirksomhet", True),
+    ("Kurs", True),
+    ("Arbeidsgrupper", True),
+    ("Ordinære driftskostnader", False),
+    ("Frikjøp av politiske ressurser", False),
+    ("Bedriftsutvikling", False),
+    ("Direkte støtte til næringsvirksomhet", False),
+]
+
+
+@dataclass
+class ProjectSpec:
+    number: int
+    title: str
+    focus_area: str | None
+    description: str
+    goals: str
+    indicators: tuple = ()
+    partners: tuple = ()  # extra municipality numbers for a joint project
+    extra_funder: str | None = None
+
+
+PM = "Prosjektledelse og prosessledelse"
+I_LAG_PROJECTS = {
+    "5041": [
+        ProjectSpec(1, PM, "Samarbeid og utviklingskapasitet",
+                    "Prosjektleder i 100 % stilling som driver utviklingsarbeidet og deltar i nettverket av I LAG-kommuner.",
+                    "Varig utviklingskapasitet i kommunen etter prosjektperioden.",
+                    ("partner_participation",)),
+        ProjectSpec(2, "Boliger i Snåsa sentrum", "Boligutvikling",
+                    "Kartlegge boligbehovet og legge til rette for utleieboliger i sentrum sammen med Husbanken.",
+                    "Flere utleieboliger for tilflyttere og unge.",
+                    ("in_movers_kept",), extra_funder="Husbanken"),
+        ProjectSpec(3, "Næringsvennlig kommune", "Næringsutvikling",
+                    "Bedre førstelinjetjeneste for etablerere og bedrifter.",
+                    "Flere nyetableringer og arbeidsplasser.",
+                    ("employment", "external_funding")),
+    ],
+    "5022": [
+        ProjectSpec(1, PM, "Samarbeid og utviklingskapasitet",
+                    "Prosjektledelse og prosessledelse for samarbeidet mellom kommunen og laget rundt.",
+                    "Bærekraftige samarbeidsmodeller som varer.",
+                    ("partner_participation",)),
+        ProjectSpec(2, "Samarbeidsmodell med laget rundt", "Samarbeid og utviklingskapasitet",
+                    "Prøve ut faste møteplasser med Distriktssenteret, KS, Innovasjon Norge og Statsforvalteren.",
+                    "En modell for samhandling som kan brukes av andre distriktskommuner.",
+                    ("partner_participation",)),
+        ProjectSpec(3, "Rennebu som bostedskommune", "Stedsutvikling",
+                    "Stedsutvikling og omdømmearbeid for å beholde tilflyttere.",
+                    "Flere tilflyttere som blir boende.",
+                    ("in_movers_kept",)),
+    ],
+    "5034": [
+        ProjectSpec(1, PM, "Samarbeid og utviklingskapasitet",
+                    "Prosjektleder som koordinerer arbeidet med kvalifisert arbeidskraft.",
+                    "Varig kapasitet for rekrutteringsarbeid.",
+                    ("partner_participation",)),
+        ProjectSpec(2, "Rekruttering av helsepersonell", "Rekruttering av kvalifisert arbeidskraft",
+                    "Tiltak for å rekruttere og beholde sykepleiere og helsefagarbeidere.",
+                    "Flere kvalifiserte søkere til ledige stillinger.",
+                    ("applicants_per_vacancy", "employment")),
+        ProjectSpec(3, "Kompetansehub Meråker", "Næringsutvikling",
+                    "Et felles kontorfellesskap og kompetansemiljø for fjernarbeidere og lokale bedrifter.",
+                    "Flere arbeidsplasser i kommunen.",
+                    ("employment", "external_funding"), extra_funder="Innovasjon Norge"),
+        ProjectSpec(4, "Fellesprosjekt: innovative anskaffelser", "Samarbeid og utviklingskapasitet",
+                    "Felles kompetanseheving i innovative anskaffelser for Meråker, Snåsa og Tydal.",
+                    "Kommunene gjennomfører minst én innovativ anskaffelse hver.",
+                    ("partner_participation",), partners=("5041", "5033")),
+    ],
+    "5046": [
+        ProjectSpec(1, PM, "Samarbeid og utviklingskapasitet",
+                    "Prosjektledelse for næringsutviklingsarbeidet.",
+                    "Varig kapasitet for næringsutvikling.",
+                    ("partner_participation",)),
+        ProjectSpec(2, "Næringsarealer og etablererservice", "Næringsutvikling",
+                    "Regulere næringsarealer og tilby en etablererservice.",
+                    "Nye bedrifter etablerer seg på Høylandet.",
+                    ("employment", "external_funding"), extra_funder="Innovasjon Norge"),
+    ],
+    "5033": [
+        ProjectSpec(1, PM, "Samarbeid og utviklingskapasitet",
+                    "Prosjektledelse for steds- og boligutvikling.",
+                    "Varig utviklingskapasitet.",
+                    ("partner_participation",)),
+        ProjectSpec(2, "Boligprogram for Tydal", "Boligutvikling",
+                    "Boligpolitisk plan og bruk av Husbankens virkemidler.",
+                    "Flere boliger tilgjengelig for tilflyttere.",
+                    ("in_movers_kept",), extra_funder="Husbanken"),
+        ProjectSpec(3, "Sentrumsutvikling på Ås", "Stedsutvikling",
+                    "Medvirkningsprosess og plan for et levende sentrum.",
+                    "Et attraktivt sentrum som gir bolyst.",
+                    ("in_movers_kept",)),
+    ],
+    "5052": [
+        ProjectSpec(1, PM, "Samarbeid og utviklingskapasitet",
+                    "Prosjektledelse og deltakelse i I LAG-nettverket.",
+                    "Varig utviklingskapasitet i en liten øykommune.",
+                    ("partner_participation",)),
+        ProjectSpec(2, "Utviklingsplan for Leka", "Tjenesteutvikling",
+                    "Kartlegge tjenestebehov og utviklingsmuligheter sammen med innbyggerne.",
+                    "En forankret utviklingsplan med tiltak.",
+                    ("employment",)),
+    ],
+}
+
+HJERTEREGIONEN_PROJECTS = [
+    ProjectSpec(1, "Prosjektledelse", None,
+                "Prosjektleder har ansvar for fremdrift og innhold i arbeidet, koordinerer avtaler med samarbeidspartnere og dialog med KDD, og rapporterer til styringsgruppen i Hjerteregionen.",
+                "God framdrift og forankring av bygdevekstavtalen."),
+    ProjectSpec(2, "Økt boligbygging og utvikling av nye botilbud", "Bolig",
+                "Gjennomføre en mulighetsstudie for minihus i klynger. Arbeidsgruppe etableres med representanter fra hver kommune.",
+                "En mulighetsstudie for minihus i klynger.", ("in_movers_kept",)),
+    ProjectSpec(3, "Et variert arbeidsliv", "Arbeidsliv",
+                "Kommunene utreder muligheten for å etablere kompetansehuber i samarbeid med lokalt næringsliv. Arbeidsgruppe etableres med representanter fra hver kommune.",
+                "Kompetansehuber i samarbeid med lokalt næringsliv.", ("employment",)),
+    ProjectSpec(4, "Felles plan- og utviklingskontor", "Samarbeid",
+                "Kommunene utlyser utredningsarbeidet for et felles plan- og utviklingskontor. Arbeidsgruppe etableres med representanter fra hver kommune.",
+                "Et utredet felles plan- og utviklingskontor.", ("partner_participation",)),
+    ProjectSpec(5, "Markedsføring som Hjerteregionen", "Omdømme",
+                "Det etableres en kommunikasjonsstrategi og plattform for synliggjøring av regionens muligheter. Arbeidsgruppe etableres med representanter fra hver kommune.",
+                "En kommunikasjonsstrategi og plattform.", ("in_movers_kept",)),
+]
+
+INDICATOR_DEFAULTS = {
+    "employment": ("arbeidsplasser", 0, 6),
+    "in_movers_kept": ("personer", 0, 15),
+    "applicants_per_vacancy": ("søkere per stilling", Decimal("1.5"), 4),
+    "partner_participation": ("partnere", 2, 6),
+    "external_funding": ("kroner", 0, 1500000),
+}
+
+DEMO_USERS = [
+    # username, first, last, role, municipality numbers
+    ("radgiver", "Randi", "Rådgiver", Role.ADVISER, ()),
+    ("leder.snasa", "Sigrid", "Snåsa", Role.PROJECT_LEADER, ("5041",)),
+    ("leder.meraker", "Magnus", "Meråker", Role.PROJECT_LEADER, ("5034",)),
+    ("politiker", "Per", "Politiker", Role.COMMITTEE_READER, ()),
+    ("partner", "Pia", "Partner", Role.PARTNER, ()),
+]
+
+
+class DemoSeeder:
+    def __init__(self, *, password: str, today: datetime.date, stdout=None):
+        self.password = password
+        self.today = today
+        self.stdout = stdout
+
+    def log(self, text):
+        if self.stdout:
+            self.stdout.write(text)
+
+    @transaction.atomic
+    def run(self):
+        self.organisations = {
+            short: upsert(
+                Organisation,
+                {"name": name},
+                {"short_name": short, "kind": kind, "organisation_number": orgnr, "is_partner": partner},
+            )[0]
+            for name, short, kind, orgnr, partner in ORGANISATIONS
+        }
+        self.municipalities = {}
+        for number, name, sami, region, population, index in MUNICIPALITIES + HJERTEREGIONEN_MUNICIPALITIES:
+            self.municipalities[number] = upsert(
+                Municipality,
+                {"number": number},
+                {"name": name, "sami_name": sami, "region": region, "population": population,
+                 "district_index": index, "is_demo": True},
+            )[0]
+        self.users = self.seed_users()
+        self.seed_i_lag()
+        self.seed_hjerteregionen()
+
+    def seed_users(self):
+        users = {}
+        for username, first, last, role, numbers in DEMO_USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User.objects.create_user(
+                    username, email=f"{username}@example.no", password=self.password,
+                    first_name=first, last_name=last,
+                )
+            elif not user.check_password(self.password):
+                user.set_password(self.password)
+                user.save(update_fields=["password"])
+            set_m2m(user.groups, [role_group(role)])
+            set_m2m(user.municipalities, [self.municipalities[n] for n in numbers])
+            users[username] = user
+        operator = User.objects.filter(username="drift").first()
+        if operator is None:
+            User.objects.create_superuser("drift", "drift@example.no", self.password,
+                                          first_name="Drift", last_name="Operatør")
+        return users
+
+    def status_for(self, end: datetime.date, active, completed):
+        return completed if end < self.today else active
+
+    def seed_i_lag(self):
+        owner = self.organisations["TRFK"]
+        programme, _ = upsert(
+            Programme,
+            {"slug": "i-lag"},
+            {
+                "name": "Distriktssatsinga I LAG",
+                "short_name": "I LAG",
+                "description": (
+                    "Trøndelag fylkeskommunes distriktssatsing for økt utviklingskapasitet på "
+                    "varig basis i Leka, Høylandet, Snåsa, Meråker, Tydal og Rennebu, gjennom "
+                    "bærekraftig samarbeid med fylkeskommunen og «laget rundt»."
+                ),
+                "owner": owner,
+                "start_date": D(2023, 1, 1),
+                "end_date": D(2026, 12, 31),
+                "max_grant_per_agreement": 3_000_000,
+                "max_county_share_percent": 80,
+                "decision_organ": "Fylkesutvalget",
+                "decision_date": D(2023, 6, 20),
+                "is_demo": True,
+            },
+        )
+        areas = {name: upsert(FocusArea, {"programme": programme, "name": name}, {})[0]
+                 for name in I_LAG_FOCUS_AREAS}
+        categories = self.seed_categories(programme, I_LAG_COST_CATEGORIES)
+        for kind, title, due, delivered in [
+            (Milestone.Kind.STARTUP_NOTE, "Oppstartsnotat", D(2023, 12, 15), True),
+            (Milestone.Kind.CONTINUOUS_EVALUATION, "Følgeevaluering", D(2025, 11, 30), False),
+            (Milestone.Kind.MIDTERM_EVALUATION, "Midtveisevaluering", D(2024, 12, 15), True),
+            (Milestone.Kind.MIDTERM_REPORT, "Midtveisrapport", D(2024, 12, 15), True),
+            (Milestone.Kind.FINAL_EVALUATION, "Sluttevaluering", D(2025, 11, 15), False),
+            (Milestone.Kind.FINAL_REPORT, "Sluttrapport", D(2025, 12, 15), False),
+        ]:
+            upsert(
+                Milestone,
+                {"programme": programme, "kind": kind},
+                {
+                    "title": "",
+                    "due_date": due,
+                    "status": Milestone.Status.DELIVERED if delivered else Milestone.Status.PLANNED,
+                    "delivered_on": due if delivered else None,
+                    "responsible": self.users["radgiver"],
+                },
+            )
+        leaders = {"5041": self.users["leder.snasa"], "5034": self.users["leder.meraker"]}
+        for number, start, theme in I_LAG_AGREEMENTS:
+            municipality = self.municipalities[number]
+            end = two_years_from(start)
+            agreement, _ = upsert(
+                Agreement,
+                {"programme": programme, "title": f"Samarbeidsavtale I LAG – {municipality.name}"},
+                {
+                    "theme": theme,
+                    "start_date": start,
+                    "end_date": end,
+                    "county_frame": 2_000_000,
+                    "decision_organ": "Fylkesutvalget",
+                    "decision_date": D(2023, 6, 20),
+                    "status": self.status_for(end, Agreement.Status.ACTIVE, Agreement.Status.COMPLETED),
+                    "signed_date": start,
+                    "is_demo": True,
+                },
+            )
+            set_m2m(agreement.municipalities, [municipality])
+            specs = I_LAG_PROJECTS[number]
+            set_m2m(agreement.focus_areas, {areas[s.focus_area] for s in specs if s.focus_area})
+            for spec in specs:
+                self.seed_project(agreement, spec, [municipality], areas, categories,
+                                  leaders.get(number), county_share=0.6)
+
+    def seed_hjerteregionen(self):
+        kdd = self.organisations["KDD"]
+        programme, _ = upsert(
+            Programme,
+            {"slug": "hjerteregionen"},
+            {
+                "name": "Bygdevekstavtale Hjerteregionen",
+                "short_name": "Hjerteregionen",
+                "description": (
+                    "Bygdevekstavtale med staten: inntil 4 millioner kroner for to års arbeid. "
+                    "Søknadsfrist 1. november 2023. Midlene kan brukes til prosjektledelse, "
+                    "reisevirksomhet, kurs og arbeidsgrupper, men ikke til ordinære "
+                    "driftskostnader, frikjøp av politiske ressurser, bedriftsutvikling eller "
+                    "direkte støtte til næringsvirksomhet."
+                ),
+                "owner": kdd,
+                "start_date": D(2024, 1, 1),
+                "end_date": D(2025, 12, 31),
+                "max_grant_per_agreement": 4_000_000,
+                "max_county_share_percent": None,
+                "is_demo": False,
+            },
+        )
+        areas = {name: upsert(FocusArea, {"programme": programme, "name": name}, {})[0]
+                 for name in ("Bolig", "Arbeidsliv", "Samarbeid", "Omdømme")}
+        categories = self.seed_categories(programme, HJERTEREGIONEN_COST_CATEGORIES)
+        members = [self.municipalities[n] for n, *_ in HJERTEREGIONEN_MUNICIPALITIES]
+        end = D(2025, 12, 31)
+        agreement, _ = upsert(
+            Agreement,
+            {"programme": programme, "title": "Bygdevekstavtale Hjerteregionen"},
+            {
+                "theme": "Bolig, arbeidsliv, felles plankontor og markedsføring",
+                "start_date": D(2024, 1, 1),
+                "end_date": end,
+                "county_frame": 4_000_000,
+                "status": self.status_for(end, Agreement.Status.ACTIVE, Agreement.Status.COMPLETED),
+                "signed_date": D(2024, 1, 1),
+                "decision_organ": "Kommunestyret",
+                "decision_date": D(2023, 11, 22),
+                "is_demo": True,
+            },
+        )
+        set_m2m(agreement.municipalities, members)
+        set_m2m(agreement.focus_areas, list(areas.values()))
+        for spec in HJERTEREGIONEN_PROJECTS:
+            self.seed_project(agreement, spec, members, areas, categories, None,
+                              county_share=0.7, funder_key="KDD", co_funder="Statsforvalteren")
+
+    def seed_categories(self, programme, categories):
+        return {
+            name: upsert(
+                CostCategory,
+                {"programme": programme, "name": name},
+                {"eligible": eligible, "position": position},
+            )[0]
+            for position, (name, eligible) in enumerate(categories)
+        }
+
+    def seed_project(self, agreement, spec, municipalities, areas, categories, leader, *,
+                     county_share, funder_key="TRFK", co_funder=None):
+        members = list(municipalities) + [self.municipalities[n] for n in spec.partners]
+        start, end = agreement.start_date, agreement.end_date
+        project, created = upsert(
+            Project,
+            {"agreement": agreement, "number": spec.number},
+            {
+                "title": spec.title,
+                "description": spec.description,
+                "goals": spec.goals,
+                "focus_area": areas.get(spec.focus_area) if spec.focus_area else None,
+                "leader": leader,
+                "start_date": start,
+                "end_date": end,
+                "is_demo": True,
+            },
+        )
+        set_m2m(project.municipalities, members)
+        if not project.budget_lines.exists():
+            rng = random.Random(f"{agreement.title}/{spec.number}")
+            eligible = [c for c in categories.values() if c.eligible]
+            chosen = [eligible[0]] + rng.sample(eligible[1:], 2)
+            budget = [
+                BudgetEntry(year=year, category_id=category.pk,
+                            amount=rng.randrange(20, 120) * 1000)
+                for year in sorted({start.year, end.year, (start.year + end.year) // 2})
+                for category in chosen
+            ]
+            total = sum(e.amount for e in budget)
+            grant = int(total * county_share) // 1000 * 1000
+            funding = [FundingEntry(source_id=self.organisations[funder_key].pk, amount=grant)]
+            rest = total - grant
+            if spec.extra_funder or co_funder:
+                other = self.organisations[spec.extra_funder or co_funder]
+                part = rest // 2 // 1000 * 1000
+                funding.append(FundingEntry(source_id=other.pk, amount=part))
+                rest -= part
+            funding.append(FundingEntry(source_municipality_id=municipalities[0].pk, amount=rest,
+                                        kind=FundingLine.Kind.IN_KIND,
+                                        note="Egeninnsats i arbeidsgrupper"))
+            project_financing_set(project=project, budget=budget, funding=funding)
+        for kind in spec.indicators:
+            unit, baseline, target = INDICATOR_DEFAULTS[kind]
+            upsert(Indicator, {"project": project, "kind": kind},
+                   {"unit": unit, "baseline": baseline, "target": target})
+        status = self.status_for(end, Project.Status.ACTIVE, Project.Status.COMPLETED)
+        if project.status != status:
+            project.status = status
+            project.full_clean()
+            project.save()
+        return project
+
+    # Volume for performance work -------------------------------------------------
+    def seed_synthetic(self, count: int):
+        """Ensure `count` synthetic projects exist in the synthetic programme."""
+        owner = self.organisations["TRFK"]
+        programme, _ = upsert(
+            Programme,
+            {"slug": "syntetisk"},
+            {
+                "name": "Syntetisk testprogram (ytelse)",
+                "short_name": "Syntetisk",
+                "description": "Oppdiktede kommuner og prosjekter for ytelsesmålinger.",
+                "owner": owner,
+                "start_date": D(2024, 1, 1),
+                "end_date": D(2027, 12, 31),
+                "max_grant_per_agreement": None,
+                "max_county_share_percent": 80,
+                "is_demo": True,
+            },
+        )
+        categories = list(self.seed_categories(programme, I_LAG_COST_CATEGORIES[:3]).values())
+        area = upsert(FocusArea, {"programme": programme, "name": "Syntetisk"}, {})[0]
+        existing = Project.objects.filter(agreement__programme=programme).count()
+        missing = count - existing
+        if missing <= 0:
+            return 0
+        per_municipality = 10
+        projects = []
+        rng = random.Random(existing)
+        start, end = D(2025, 1, 1), D(2026, 12, 31)
+        for i in range(existing, count):
+            m_index, p_index = divmod(i, per_municipality)
+            number = f"{9000 + m_index % 1000:04d}"
+            municipality = Municipality.objects.filter(number=number).first()
+            if municipality is None:
+                municipality = Municipality.objects.create(
+                    number=number, name=f"Testkommune {m_index + 1:03d}", region="Syntetisk",
+                    population=rng.randrange(300, 5000), district_index=rng.randrange(40, 100),
+                    is_demo=True,
+                )
+            agreement = Agreement.objects.filter(programme=programme, municipalities=municipality).first()
+            if agreement is None:
+                agreement = Agreement.objects.create(
+                    programme=programme, title=f"Syntetisk avtale – {municipality.name}",
+                    start_date=start, end_date=end, county_frame=10_000_000,
+                    status=Agreement.Status.ACTIVE, signed_date=start, is_demo=True,
+                )
+                agreement.municipalities.add(municipality)
+            projects.append((municipality, Project(
+                agreement=agreement, number=p_index + 1,
+                title=f"Syntetisk prosjekt {i + 1:05d}",
+                description="Oppdiktet prosjekt for ytelsesmålinger.",
+                focus_area=area, status=Project.Status.ACTIVE,
+                start_date=start, end_date=end, is_demo=True,
+            )))
+        created = bulk_create_with_history([p for _, p in projects], Project, batch_size=500)
+        # bulk_create on PostgreSQL returns primary keys; SQLite too since Django 4.x.
+        through = Project.municipalities.through
+        through.objects.bulk_create(
+            [through(project_id=p.pk, municipality_id=m.pk) for (m, _), p in zip(projects, created, strict=True)],
+            batch_size=1000,
+        )
+        budget, funding, indicators = [], [], []
+        for (municipality, _), project in zip(projects, created, strict=True):
+            amounts = [rng.randrange(50, 300) * 1000 for _ in range(6)]
+            for k, amount in enumerate(amounts):
+                budget.append(BudgetLine(project=project, year=2025 + k // 3,
+                                         category=categories[k % 3], amount=amount))
+            total = sum(amounts)
+            grant = total // 2
+            funding.append(FundingLine(project=project, source=owner, amount=grant))
+            funding.append(FundingLine(project=project, source_municipality=municipality,
+                                       kind=FundingLine.Kind.IN_KIND, amount=total - grant))
+            indicators.append(Indicator(project=project, kind="employment", unit="arbeidsplasser",
+                                        baseline=0, target=rng.randrange(1, 20)))
+        bulk_create_with_history(budget, BudgetLine, batch_size=1000)
+        bulk_create_with_history(funding, FundingLine, batch_size=1000)
+        bulk_create_with_history(indicators, Indicator, batch_size=1000)
+        return len(created)

@@ -1,0 +1,46 @@
+"""Validators for Norwegian identifiers."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+municipality_number_validator = RegexValidator(
+    r"^\d{4}$",
+    _("The municipality number must be exactly four digits, e.g. 5041."),
+    code="invalid_municipality_number",
+)
+
+case_number_validator = RegexValidator(
+    r"^\d{4}/\d{1,7}(-\d{1,4})?$",
+    _("The case number must look like 2023/12345 (year, slash, number)."),
+    code="invalid_case_number",
+)
+
+MOD11_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def organisation_number_check_digit(first_eight: str) -> int | None:
+    """The MOD11 check digit for the first eight digits, or None when none exists."""
+    remainder = sum(int(d) * w for d, w in zip(first_eight, MOD11_WEIGHTS, strict=True)) % 11
+    check = 11 - remainder
+    if check == 11:
+        return 0
+    if check == 10:
+        return None
+    return check
+
+
+def validate_organisation_number(value: str) -> None:
+    """A Norwegian organisation number: nine digits whose last is the MOD11 check digit."""
+    digits = value.replace(" ", "")
+    if len(digits) != 9 or not digits.isdigit():
+        raise ValidationError(
+            _("The organisation number must be exactly nine digits."),
+            code="invalid_organisation_number",
+        )
+    if organisation_number_check_digit(digits[:8]) != int(digits[8]):
+        raise ValidationError(
+            _("The organisation number %(value)s has a wrong check digit (MOD11)."),
+            code="invalid_organisation_number_check",
+            params={"value": value},
+        )

@@ -1,0 +1,67 @@
+"""Every page of the foundation, as the county adviser sees it, passes axe (WCAG 2.1 AA)."""
+
+import pytest
+
+from agreements.models import Agreement
+from projects.models import Project
+from tests.browser.conftest import axe_violations, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def foundation_pages():
+    snasa_agreement = Agreement.objects.get(title="Samarbeidsavtale I LAG – Snåsa")
+    joint = Project.objects.get(title="Fellesprosjekt: innovative anskaffelser")
+    return [
+        ("/program/", "Program"),
+        ("/program/i-lag/", "Distriktssatsinga I LAG"),
+        ("/program/hjerteregionen/", "Bygdevekstavtale Hjerteregionen"),
+        ("/kommuner/", "Kommuner"),
+        ("/kommuner/5041/", "Snåsa (Snåase)"),
+        (snasa_agreement.get_absolute_url(), snasa_agreement.title),
+        ("/prosjekter/", "Prosjekter"),
+        ("/prosjekter/?kommune=5034&status=completed", "Prosjekter"),
+        (joint.get_absolute_url(), joint.title),
+    ]
+
+
+def test_login_page_has_no_axe_violations(page):
+    page.goto(f"{page.base_url}/accounts/login/")
+    assert page.locator("h1").inner_text() == "Logg inn"
+    assert axe_violations(page) == []
+
+
+def test_adviser_pages_have_no_axe_violations(page):
+    log_in(page, "radgiver")
+    for path, heading in foundation_pages():
+        page.goto(f"{page.base_url}{path}")
+        assert heading in page.locator("h1").inner_text(), path
+        assert page.locator("html").get_attribute("lang") == "nb"
+        assert axe_violations(page) == [], path
+
+
+def test_failed_login_shows_bokmal_message_at_the_form(page):
+    log_in(page, "radgiver", password="feil")
+    assert "Vennligst oppgi korrekt brukernavn og passord" in page.content()
+    assert page.get_by_label("Brukernavn").input_value() == "radgiver"
+    assert axe_violations(page) == []
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(page):
+    log_in(page, "radgiver")
+    page.goto(f"{page.base_url}/program/i-lag/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Hopp til hovedinnholdet"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_keyboard_alone_reaches_a_project_from_the_menu(page):
+    log_in(page, "radgiver")
+    page.goto(f"{page.base_url}/prosjekter/")
+    link = page.get_by_role("link", name="Boliger i Snåsa sentrum")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("2. Boliger i Snåsa sentrum")

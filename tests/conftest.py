@@ -1,0 +1,119 @@
+# ---------------------------------------------------------------------------------------
+# Test infrastructure (scripts/with-services.sh provides PostgreSQL, Redis and SECRET_KEY).
+# Domain fixtures go below the end of this block.
+# ---------------------------------------------------------------------------------------
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql", "postgis"}
+WORKER_READY_TIMEOUT = 60
+
+
+def pytest_configure(config):
+    """Refuse to run on SQLite: the constraints, locking and queries under test are PostgreSQL's."""
+    if os.environ.get("ALLOW_SQLITE") == "1":
+        return
+    url = os.environ.get("DATABASE_URL", "")
+    scheme = urlsplit(url).scheme
+    if scheme not in POSTGRES_SCHEMES:
+        found = f"DATABASE_URL has scheme {scheme!r}" if url else "DATABASE_URL is not set"
+        raise pytest.UsageError(
+            f"The tests run on PostgreSQL, but {found}.\n"
+            "Run them through `make test` or `scripts/with-services.sh .venv/bin/pytest ...`,\n"
+            "which start a throwaway PostgreSQL and Redis; set ALLOW_SQLITE=1 to insist on SQLite."
+        )
+
+
+@dataclass
+class CeleryWorker:
+    process: subprocess.Popen
+    log_path: Path
+    hostname: str
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def _database_url_for(name: str) -> str:
+    """DATABASE_URL with its database name swapped for ``name`` (host, port, query kept)."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    """A real `celery worker` subprocess consuming CELERY_BROKER_URL, writing to the test database.
+
+    Depends on django_db_setup so the test database exists first and is dropped only after
+    the worker (and its connections) are gone.
+    """
+    from django.conf import settings
+
+    broker_url = os.environ.get("CELERY_BROKER_URL")
+    if not broker_url:
+        pytest.fail("CELERY_BROKER_URL is not set; run the tests through scripts/with-services.sh")
+    # settings sets CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL.
+    assert settings.CELERY_TASK_ALWAYS_EAGER is False
+
+    test_db_name = settings.DATABASES["default"]["NAME"]
+    hostname = f"test-{uuid.uuid4().hex[:8]}@%h"
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for(test_db_name),
+        "CELERY_BROKER_URL": broker_url,
+        "DJANGO_SETTINGS_MODULE": "ilag.settings_test",
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "ilag", "worker",
+        "--pool=solo", "--concurrency=1", "-Q", "celery", "-n", hostname,
+        "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        # Drop anything queued before the worker existed: it refers to rows that a
+        # transactional test has already flushed.
+        "--purge",
+    ]  # fmt: skip
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=log_file, stderr=subprocess.STDOUT
+        )
+    worker = CeleryWorker(process=process, log_path=log_path, hostname=hostname)
+    try:
+        deadline = time.monotonic() + WORKER_READY_TIMEOUT
+        # Celery logs "celery@<hostname> ready." once it consumes from the queue.
+        while " ready." not in worker.log():
+            if process.poll() is not None:
+                pytest.fail(f"Celery worker exited with {process.returncode}:\n{worker.log()}")
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"Celery worker not ready after {WORKER_READY_TIMEOUT} s:\n{worker.log()}"
+                )
+            time.sleep(0.2)
+        yield worker
+    finally:
+        _stop(process)
+
+
+# ---------------------------------------------------------------------------------------
+# End of test infrastructure.
+# ---------------------------------------------------------------------------------------

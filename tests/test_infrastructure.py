@@ -1,0 +1,132 @@
+"""The run and deployment plumbing: broker and worker, compose file, production settings."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+APP_SERVICES = ("web", "worker", "beat")
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _wait_for(condition, *, timeout: float, interval: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()
+
+
+@pytest.mark.celery
+def test_task_round_trip_through_redis_and_worker(transactional_db, celery_worker_process):
+    from django.conf import settings
+
+    from ilag.celery import app
+    from ilag.models import WorkerHeartbeat
+    from ilag.tasks import worker_heartbeat
+
+    # With eager execution off, .delay() can only publish to Redis: the row below must
+    # have been written by the worker subprocess, not by this process.
+    assert settings.CELERY_TASK_ALWAYS_EAGER is False
+    assert app.conf.task_always_eager is False
+    assert not WorkerHeartbeat.objects.filter(hostname="roundtrip-test").exists()
+
+    result = worker_heartbeat.delay(hostname="roundtrip-test")
+
+    arrived = _wait_for(
+        lambda: WorkerHeartbeat.objects.filter(hostname="roundtrip-test").exists(), timeout=30
+    )
+    assert arrived, f"no heartbeat row after 30 s; worker log:\n{celery_worker_process.log()}"
+    succeeded = f"Task ilag.tasks.worker_heartbeat[{result.id}] succeeded"
+    assert _wait_for(lambda: succeeded in celery_worker_process.log(), timeout=10), (
+        celery_worker_process.log()
+    )
+
+
+def _environment(service: dict) -> dict[str, str]:
+    env = service.get("environment", {})
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) for item in env)
+    return {key: str(value) for key, value in env.items()}
+
+
+def _depends_on(service: dict) -> set[str]:
+    depends = service.get("depends_on", [])
+    return set(depends if isinstance(depends, list) else depends.keys())
+
+
+def _command(service: dict) -> str:
+    command = service.get("command", "")
+    return " ".join(command) if isinstance(command, list) else command
+
+
+def _host(url: str) -> str | None:
+    # Compose fills in ${VAR:?message} at start-up; its "?" would otherwise start a query.
+    return urlsplit(re.sub(r"\$\{[^}]*\}", "interpolated", url)).hostname
+
+
+def test_compose_file_describes_deployment():
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    services = compose["services"]
+
+    assert {"postgres", "redis", *APP_SERVICES} <= services.keys()
+    assert services["postgres"]["image"].startswith("postgres:15")
+    assert services["redis"]["image"].startswith("redis:7")
+    assert re.search(r"\bgunicorn ilag\.wsgi(:application)?\b", _command(services["web"]))
+    assert "celery -A ilag worker" in _command(services["worker"])
+    assert "celery -A ilag beat" in _command(services["beat"])
+    assert "/helse/" in " ".join(services["web"]["healthcheck"]["test"])
+
+    for name in APP_SERVICES:
+        service = services[name]
+        env = _environment(service)
+        assert env["DATABASE_URL"].startswith(("postgres://", "postgresql://")), name
+        assert _host(env["DATABASE_URL"]) == "postgres", name
+        assert env["CELERY_BROKER_URL"].startswith("redis://"), name
+        assert _host(env["CELERY_BROKER_URL"]) == "redis", name
+        # Interpolated from the deployer's environment and required, never a literal.
+        assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]*\}", env["SECRET_KEY"]), name
+        assert env.get("DEBUG", "0") in {"0", "false", "False"}, name
+        assert {"postgres", "redis"} <= _depends_on(service), name
+
+
+def test_deploy_check_is_clean_with_debug_off():
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "portal.example.no",
+    }
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+
+
+def test_missing_secret_key_stops_startup():
+    env = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
+    env["DEBUG"] = "0"
+
+    result = _manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
