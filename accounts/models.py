@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,6 +27,22 @@ class User(AbstractUser):
         verbose_name=_("municipalities"),
         help_text=_("For project leaders: the municipalities whose projects they keep."),
     )
+    programmes = models.ManyToManyField(
+        "agreements.Programme",
+        blank=True,
+        related_name="followers",
+        verbose_name=_("followed programmes"),
+        help_text=_("For county advisers: the programmes they follow and may manage."),
+    )
+    invited_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
     organisation = models.ForeignKey(
         "municipalities.Organisation",
         null=True,
@@ -39,6 +56,15 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            # Sign-in by e-mail (invitations, single sign-on) needs one user per address.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_email_unique_case_insensitive",
+                violation_error_message=_("Another user already has this e-mail address."),
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -60,6 +86,19 @@ class User(AbstractUser):
     @property
     def is_project_leader(self) -> bool:
         return self.has_role(Role.PROJECT_LEADER)
+
+    @property
+    def role(self) -> str | None:
+        """The user's one portal role (a user holds one role at a time)."""
+        for value in Role.values:
+            if value in self.role_names:
+                return value
+        return None
+
+    @property
+    def is_invited(self) -> bool:
+        """Invited but has not yet set a password through the invitation link."""
+        return self.is_active and not self.has_usable_password()
 
     @property
     def role_label(self) -> str:

@@ -1,4 +1,4 @@
-"""Who is who: the role checks every app's permissions build on."""
+"""Who is who: the role checks every app's permissions build on, and who manages users."""
 
 from accounts.models import Role
 
@@ -16,3 +16,24 @@ def leader_municipality_ids(user) -> list[int]:
             else []
         )
     return user._leader_municipality_ids
+
+
+def adviser_programme_ids(user) -> list[int] | None:
+    """The programmes an adviser follows; None means all (superusers)."""
+    if user.is_superuser:
+        return None
+    if not hasattr(user, "_adviser_programme_ids"):
+        user._adviser_programme_ids = list(user.programmes.values_list("pk", flat=True))
+    return user._adviser_programme_ids
+
+
+def can_manage_users(user) -> bool:
+    """County advisers invite, change and deactivate users; nobody else does."""
+    return user.is_authenticated and user.is_adviser
+
+
+def can_edit_user(user, target) -> bool:
+    """Advisers manage other users; their own account they change on their profile page,
+    so that nobody removes their own adviser role by mistake. Superusers are managed
+    by operations only."""
+    return can_manage_users(user) and target.pk != user.pk and not target.is_superuser

@@ -14,10 +14,9 @@ from ilag.validators import case_number_validator
 
 class ProgrammeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        # Programmes are the public frame of the work; any active user may read them.
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self
+        from agreements import permissions
+
+        return permissions.scope_programmes(self, user)
 
 
 class Programme(models.Model):
@@ -51,6 +50,14 @@ class Programme(models.Model):
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     decision_case_number = models.CharField(
         _("case number"), max_length=20, blank=True, validators=[case_number_validator]
+    )
+    shared_with_partners = models.BooleanField(
+        _("shared with partners"),
+        default=True,
+        help_text=_(
+            "Partners in «laget rundt» may read the programme's agreements and projects "
+            "(never drafts)."
+        ),
     )
     is_demo = models.BooleanField(
         _("demo data"),
@@ -86,9 +93,7 @@ class Programme(models.Model):
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError(
-                {"end_date": _("The end date cannot be before the start date.")}
-            )
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
 
 
 class FocusArea(models.Model):

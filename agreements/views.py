@@ -117,7 +117,11 @@ class SignedDocumentView(DetailView):
         if not can_view_signed_document(request.user, agreement):
             raise Http404
         handle = agreement.signed_document.open("rb")
-        suffix = agreement.signed_document.name.rsplit(".", 1)[-1] if "." in agreement.signed_document.name else "pdf"
+        suffix = (
+            agreement.signed_document.name.rsplit(".", 1)[-1]
+            if "." in agreement.signed_document.name
+            else "pdf"
+        )
         return FileResponse(
             handle, as_attachment=True, filename=f"samarbeidsavtale-{agreement.pk}.{suffix}"
         )

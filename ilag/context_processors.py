@@ -1,5 +1,16 @@
 from django.conf import settings
 
+from accounts.permissions import can_manage_users
+
 
 def portal(request):
-    return {"PORTAL_NAME": settings.PORTAL_NAME}
+    user = getattr(request, "user", None)
+    return {
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "SESSION_SECONDS": settings.SESSION_COOKIE_AGE,
+        "SESSION_WARNING_SECONDS": settings.SESSION_WARNING_SECONDS,
+        "SESSION_WARNING_MINUTES": settings.SESSION_WARNING_SECONDS // 60,
+        "OIDC_ENABLED": settings.OIDC_ENABLED,
+        "OIDC_PROVIDER_NAME": getattr(settings, "OIDC_PROVIDER_NAME", ""),
+        "can_manage_users": bool(user and can_manage_users(user)),
+    }

@@ -7,9 +7,9 @@ twice changes nothing (and writes no history).
 """
 
 import datetime
-from decimal import Decimal
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
@@ -54,7 +54,13 @@ ORGANISATIONS = [
     # name, short name, kind, organisation number (blank where not verified), partner
     ("Trøndelag fylkeskommune", "TRFK", Organisation.Kind.COUNTY, "817920632", False),
     ("Kommunal- og distriktsdepartementet", "KDD", Organisation.Kind.STATE, "972417858", False),
-    ("Statsforvalteren i Trøndelag", "Statsforvalteren", Organisation.Kind.STATE, "974764687", True),
+    (
+        "Statsforvalteren i Trøndelag",
+        "Statsforvalteren",
+        Organisation.Kind.STATE,
+        "974764687",
+        True,
+    ),
     ("Innovasjon Norge", "Innovasjon Norge", Organisation.Kind.STATE, "986399445", True),
     ("Husbanken", "Husbanken", Organisation.Kind.STATE, "", True),
     ("KS", "KS", Organisation.Kind.OTHER, "971032146", True),
@@ -131,103 +137,200 @@ class ProjectSpec:
 PM = "Prosjektledelse og prosessledelse"
 I_LAG_PROJECTS = {
     "5041": [
-        ProjectSpec(1, PM, "Samarbeid og utviklingskapasitet",
-                    "Prosjektleder i 100 % stilling som driver utviklingsarbeidet og deltar i nettverket av I LAG-kommuner.",
-                    "Varig utviklingskapasitet i kommunen etter prosjektperioden.",
-                    ("partner_participation",)),
-        ProjectSpec(2, "Boliger i Snåsa sentrum", "Boligutvikling",
-                    "Kartlegge boligbehovet og legge til rette for utleieboliger i sentrum sammen med Husbanken.",
-                    "Flere utleieboliger for tilflyttere og unge.",
-                    ("in_movers_kept",), extra_funder="Husbanken"),
-        ProjectSpec(3, "Næringsvennlig kommune", "Næringsutvikling",
-                    "Bedre førstelinjetjeneste for etablerere og bedrifter.",
-                    "Flere nyetableringer og arbeidsplasser.",
-                    ("employment", "external_funding")),
+        ProjectSpec(
+            1,
+            PM,
+            "Samarbeid og utviklingskapasitet",
+            "Prosjektleder i 100 % stilling som driver utviklingsarbeidet og deltar i nettverket av I LAG-kommuner.",
+            "Varig utviklingskapasitet i kommunen etter prosjektperioden.",
+            ("partner_participation",),
+        ),
+        ProjectSpec(
+            2,
+            "Boliger i Snåsa sentrum",
+            "Boligutvikling",
+            "Kartlegge boligbehovet og legge til rette for utleieboliger i sentrum sammen med Husbanken.",
+            "Flere utleieboliger for tilflyttere og unge.",
+            ("in_movers_kept",),
+            extra_funder="Husbanken",
+        ),
+        ProjectSpec(
+            3,
+            "Næringsvennlig kommune",
+            "Næringsutvikling",
+            "Bedre førstelinjetjeneste for etablerere og bedrifter.",
+            "Flere nyetableringer og arbeidsplasser.",
+            ("employment", "external_funding"),
+        ),
     ],
     "5022": [
-        ProjectSpec(1, PM, "Samarbeid og utviklingskapasitet",
-                    "Prosjektledelse og prosessledelse for samarbeidet mellom kommunen og laget rundt.",
-                    "Bærekraftige samarbeidsmodeller som varer.",
-                    ("partner_participation",)),
-        ProjectSpec(2, "Samarbeidsmodell med laget rundt", "Samarbeid og utviklingskapasitet",
-                    "Prøve ut faste møteplasser med Distriktssenteret, KS, Innovasjon Norge og Statsforvalteren.",
-                    "En modell for samhandling som kan brukes av andre distriktskommuner.",
-                    ("partner_participation",)),
-        ProjectSpec(3, "Rennebu som bostedskommune", "Stedsutvikling",
-                    "Stedsutvikling og omdømmearbeid for å beholde tilflyttere.",
-                    "Flere tilflyttere som blir boende.",
-                    ("in_movers_kept",)),
+        ProjectSpec(
+            1,
+            PM,
+            "Samarbeid og utviklingskapasitet",
+            "Prosjektledelse og prosessledelse for samarbeidet mellom kommunen og laget rundt.",
+            "Bærekraftige samarbeidsmodeller som varer.",
+            ("partner_participation",),
+        ),
+        ProjectSpec(
+            2,
+            "Samarbeidsmodell med laget rundt",
+            "Samarbeid og utviklingskapasitet",
+            "Prøve ut faste møteplasser med Distriktssenteret, KS, Innovasjon Norge og Statsforvalteren.",
+            "En modell for samhandling som kan brukes av andre distriktskommuner.",
+            ("partner_participation",),
+        ),
+        ProjectSpec(
+            3,
+            "Rennebu som bostedskommune",
+            "Stedsutvikling",
+            "Stedsutvikling og omdømmearbeid for å beholde tilflyttere.",
+            "Flere tilflyttere som blir boende.",
+            ("in_movers_kept",),
+        ),
     ],
     "5034": [
-        ProjectSpec(1, PM, "Samarbeid og utviklingskapasitet",
-                    "Prosjektleder som koordinerer arbeidet med kvalifisert arbeidskraft.",
-                    "Varig kapasitet for rekrutteringsarbeid.",
-                    ("partner_participation",)),
-        ProjectSpec(2, "Rekruttering av helsepersonell", "Rekruttering av kvalifisert arbeidskraft",
-                    "Tiltak for å rekruttere og beholde sykepleiere og helsefagarbeidere.",
-                    "Flere kvalifiserte søkere til ledige stillinger.",
-                    ("applicants_per_vacancy", "employment")),
-        ProjectSpec(3, "Kompetansehub Meråker", "Næringsutvikling",
-                    "Et felles kontorfellesskap og kompetansemiljø for fjernarbeidere og lokale bedrifter.",
-                    "Flere arbeidsplasser i kommunen.",
-                    ("employment", "external_funding"), extra_funder="Innovasjon Norge"),
-        ProjectSpec(4, "Fellesprosjekt: innovative anskaffelser", "Samarbeid og utviklingskapasitet",
-                    "Felles kompetanseheving i innovative anskaffelser for Meråker, Snåsa og Tydal.",
-                    "Kommunene gjennomfører minst én innovativ anskaffelse hver.",
-                    ("partner_participation",), partners=("5041", "5033")),
+        ProjectSpec(
+            1,
+            PM,
+            "Samarbeid og utviklingskapasitet",
+            "Prosjektleder som koordinerer arbeidet med kvalifisert arbeidskraft.",
+            "Varig kapasitet for rekrutteringsarbeid.",
+            ("partner_participation",),
+        ),
+        ProjectSpec(
+            2,
+            "Rekruttering av helsepersonell",
+            "Rekruttering av kvalifisert arbeidskraft",
+            "Tiltak for å rekruttere og beholde sykepleiere og helsefagarbeidere.",
+            "Flere kvalifiserte søkere til ledige stillinger.",
+            ("applicants_per_vacancy", "employment"),
+        ),
+        ProjectSpec(
+            3,
+            "Kompetansehub Meråker",
+            "Næringsutvikling",
+            "Et felles kontorfellesskap og kompetansemiljø for fjernarbeidere og lokale bedrifter.",
+            "Flere arbeidsplasser i kommunen.",
+            ("employment", "external_funding"),
+            extra_funder="Innovasjon Norge",
+        ),
+        ProjectSpec(
+            4,
+            "Fellesprosjekt: innovative anskaffelser",
+            "Samarbeid og utviklingskapasitet",
+            "Felles kompetanseheving i innovative anskaffelser for Meråker, Snåsa og Tydal.",
+            "Kommunene gjennomfører minst én innovativ anskaffelse hver.",
+            ("partner_participation",),
+            partners=("5041", "5033"),
+        ),
     ],
     "5046": [
-        ProjectSpec(1, PM, "Samarbeid og utviklingskapasitet",
-                    "Prosjektledelse for næringsutviklingsarbeidet.",
-                    "Varig kapasitet for næringsutvikling.",
-                    ("partner_participation",)),
-        ProjectSpec(2, "Næringsarealer og etablererservice", "Næringsutvikling",
-                    "Regulere næringsarealer og tilby en etablererservice.",
-                    "Nye bedrifter etablerer seg på Høylandet.",
-                    ("employment", "external_funding"), extra_funder="Innovasjon Norge"),
+        ProjectSpec(
+            1,
+            PM,
+            "Samarbeid og utviklingskapasitet",
+            "Prosjektledelse for næringsutviklingsarbeidet.",
+            "Varig kapasitet for næringsutvikling.",
+            ("partner_participation",),
+        ),
+        ProjectSpec(
+            2,
+            "Næringsarealer og etablererservice",
+            "Næringsutvikling",
+            "Regulere næringsarealer og tilby en etablererservice.",
+            "Nye bedrifter etablerer seg på Høylandet.",
+            ("employment", "external_funding"),
+            extra_funder="Innovasjon Norge",
+        ),
     ],
     "5033": [
-        ProjectSpec(1, PM, "Samarbeid og utviklingskapasitet",
-                    "Prosjektledelse for steds- og boligutvikling.",
-                    "Varig utviklingskapasitet.",
-                    ("partner_participation",)),
-        ProjectSpec(2, "Boligprogram for Tydal", "Boligutvikling",
-                    "Boligpolitisk plan og bruk av Husbankens virkemidler.",
-                    "Flere boliger tilgjengelig for tilflyttere.",
-                    ("in_movers_kept",), extra_funder="Husbanken"),
-        ProjectSpec(3, "Sentrumsutvikling på Ås", "Stedsutvikling",
-                    "Medvirkningsprosess og plan for et levende sentrum.",
-                    "Et attraktivt sentrum som gir bolyst.",
-                    ("in_movers_kept",)),
+        ProjectSpec(
+            1,
+            PM,
+            "Samarbeid og utviklingskapasitet",
+            "Prosjektledelse for steds- og boligutvikling.",
+            "Varig utviklingskapasitet.",
+            ("partner_participation",),
+        ),
+        ProjectSpec(
+            2,
+            "Boligprogram for Tydal",
+            "Boligutvikling",
+            "Boligpolitisk plan og bruk av Husbankens virkemidler.",
+            "Flere boliger tilgjengelig for tilflyttere.",
+            ("in_movers_kept",),
+            extra_funder="Husbanken",
+        ),
+        ProjectSpec(
+            3,
+            "Sentrumsutvikling på Ås",
+            "Stedsutvikling",
+            "Medvirkningsprosess og plan for et levende sentrum.",
+            "Et attraktivt sentrum som gir bolyst.",
+            ("in_movers_kept",),
+        ),
     ],
     "5052": [
-        ProjectSpec(1, PM, "Samarbeid og utviklingskapasitet",
-                    "Prosjektledelse og deltakelse i I LAG-nettverket.",
-                    "Varig utviklingskapasitet i en liten øykommune.",
-                    ("partner_participation",)),
-        ProjectSpec(2, "Utviklingsplan for Leka", "Tjenesteutvikling",
-                    "Kartlegge tjenestebehov og utviklingsmuligheter sammen med innbyggerne.",
-                    "En forankret utviklingsplan med tiltak.",
-                    ("employment",)),
+        ProjectSpec(
+            1,
+            PM,
+            "Samarbeid og utviklingskapasitet",
+            "Prosjektledelse og deltakelse i I LAG-nettverket.",
+            "Varig utviklingskapasitet i en liten øykommune.",
+            ("partner_participation",),
+        ),
+        ProjectSpec(
+            2,
+            "Utviklingsplan for Leka",
+            "Tjenesteutvikling",
+            "Kartlegge tjenestebehov og utviklingsmuligheter sammen med innbyggerne.",
+            "En forankret utviklingsplan med tiltak.",
+            ("employment",),
+        ),
     ],
 }
 
 HJERTEREGIONEN_PROJECTS = [
-    ProjectSpec(1, "Prosjektledelse", None,
-                "Prosjektleder har ansvar for fremdrift og innhold i arbeidet, koordinerer avtaler med samarbeidspartnere og dialog med KDD, og rapporterer til styringsgruppen i Hjerteregionen.",
-                "God framdrift og forankring av bygdevekstavtalen."),
-    ProjectSpec(2, "Økt boligbygging og utvikling av nye botilbud", "Bolig",
-                "Gjennomføre en mulighetsstudie for minihus i klynger. Arbeidsgruppe etableres med representanter fra hver kommune.",
-                "En mulighetsstudie for minihus i klynger.", ("in_movers_kept",)),
-    ProjectSpec(3, "Et variert arbeidsliv", "Arbeidsliv",
-                "Kommunene utreder muligheten for å etablere kompetansehuber i samarbeid med lokalt næringsliv. Arbeidsgruppe etableres med representanter fra hver kommune.",
-                "Kompetansehuber i samarbeid med lokalt næringsliv.", ("employment",)),
-    ProjectSpec(4, "Felles plan- og utviklingskontor", "Samarbeid",
-                "Kommunene utlyser utredningsarbeidet for et felles plan- og utviklingskontor. Arbeidsgruppe etableres med representanter fra hver kommune.",
-                "Et utredet felles plan- og utviklingskontor.", ("partner_participation",)),
-    ProjectSpec(5, "Markedsføring som Hjerteregionen", "Omdømme",
-                "Det etableres en kommunikasjonsstrategi og plattform for synliggjøring av regionens muligheter. Arbeidsgruppe etableres med representanter fra hver kommune.",
-                "En kommunikasjonsstrategi og plattform.", ("in_movers_kept",)),
+    ProjectSpec(
+        1,
+        "Prosjektledelse",
+        None,
+        "Prosjektleder har ansvar for fremdrift og innhold i arbeidet, koordinerer avtaler med samarbeidspartnere og dialog med KDD, og rapporterer til styringsgruppen i Hjerteregionen.",
+        "God framdrift og forankring av bygdevekstavtalen.",
+    ),
+    ProjectSpec(
+        2,
+        "Økt boligbygging og utvikling av nye botilbud",
+        "Bolig",
+        "Gjennomføre en mulighetsstudie for minihus i klynger. Arbeidsgruppe etableres med representanter fra hver kommune.",
+        "En mulighetsstudie for minihus i klynger.",
+        ("in_movers_kept",),
+    ),
+    ProjectSpec(
+        3,
+        "Et variert arbeidsliv",
+        "Arbeidsliv",
+        "Kommunene utreder muligheten for å etablere kompetansehuber i samarbeid med lokalt næringsliv. Arbeidsgruppe etableres med representanter fra hver kommune.",
+        "Kompetansehuber i samarbeid med lokalt næringsliv.",
+        ("employment",),
+    ),
+    ProjectSpec(
+        4,
+        "Felles plan- og utviklingskontor",
+        "Samarbeid",
+        "Kommunene utlyser utredningsarbeidet for et felles plan- og utviklingskontor. Arbeidsgruppe etableres med representanter fra hver kommune.",
+        "Et utredet felles plan- og utviklingskontor.",
+        ("partner_participation",),
+    ),
+    ProjectSpec(
+        5,
+        "Markedsføring som Hjerteregionen",
+        "Omdømme",
+        "Det etableres en kommunikasjonsstrategi og plattform for synliggjøring av regionens muligheter. Arbeidsgruppe etableres med representanter fra hver kommune.",
+        "En kommunikasjonsstrategi og plattform.",
+        ("in_movers_kept",),
+    ),
 ]
 
 INDICATOR_DEFAULTS = {
@@ -264,17 +367,30 @@ class DemoSeeder:
             short: upsert(
                 Organisation,
                 {"name": name},
-                {"short_name": short, "kind": kind, "organisation_number": orgnr, "is_partner": partner},
+                {
+                    "short_name": short,
+                    "kind": kind,
+                    "organisation_number": orgnr,
+                    "is_partner": partner,
+                },
             )[0]
             for name, short, kind, orgnr, partner in ORGANISATIONS
         }
         self.municipalities = {}
-        for number, name, sami, region, population, index in MUNICIPALITIES + HJERTEREGIONEN_MUNICIPALITIES:
+        for number, name, sami, region, population, index in (
+            MUNICIPALITIES + HJERTEREGIONEN_MUNICIPALITIES
+        ):
             self.municipalities[number] = upsert(
                 Municipality,
                 {"number": number},
-                {"name": name, "sami_name": sami, "region": region, "population": population,
-                 "district_index": index, "is_demo": True},
+                {
+                    "name": name,
+                    "sami_name": sami,
+                    "region": region,
+                    "population": population,
+                    "district_index": index,
+                    "is_demo": True,
+                },
             )[0]
         self.users = self.seed_users()
         self.seed_i_lag()
@@ -286,8 +402,11 @@ class DemoSeeder:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = User.objects.create_user(
-                    username, email=f"{username}@example.no", password=self.password,
-                    first_name=first, last_name=last,
+                    username,
+                    email=f"{username}@example.no",
+                    password=self.password,
+                    first_name=first,
+                    last_name=last,
                 )
             elif not user.check_password(self.password):
                 user.set_password(self.password)
@@ -295,10 +414,12 @@ class DemoSeeder:
             set_m2m(user.groups, [role_group(role)])
             set_m2m(user.municipalities, [self.municipalities[n] for n in numbers])
             users[username] = user
+        self.advisers = [users["radgiver"]]
         operator = User.objects.filter(username="drift").first()
         if operator is None:
-            User.objects.create_superuser("drift", "drift@example.no", self.password,
-                                          first_name="Drift", last_name="Operatør")
+            User.objects.create_superuser(
+                "drift", "drift@example.no", self.password, first_name="Drift", last_name="Operatør"
+            )
         return users
 
     def status_for(self, end: datetime.date, active, completed):
@@ -327,16 +448,19 @@ class DemoSeeder:
                 "is_demo": True,
             },
         )
-        areas = {name: upsert(FocusArea, {"programme": programme, "name": name}, {})[0]
-                 for name in I_LAG_FOCUS_AREAS}
+        self.follow(programme)
+        areas = {
+            name: upsert(FocusArea, {"programme": programme, "name": name}, {})[0]
+            for name in I_LAG_FOCUS_AREAS
+        }
         categories = self.seed_categories(programme, I_LAG_COST_CATEGORIES)
-        for kind, title, due, delivered in [
-            (Milestone.Kind.STARTUP_NOTE, "Oppstartsnotat", D(2023, 12, 15), True),
-            (Milestone.Kind.CONTINUOUS_EVALUATION, "Følgeevaluering", D(2025, 11, 30), False),
-            (Milestone.Kind.MIDTERM_EVALUATION, "Midtveisevaluering", D(2024, 12, 15), True),
-            (Milestone.Kind.MIDTERM_REPORT, "Midtveisrapport", D(2024, 12, 15), True),
-            (Milestone.Kind.FINAL_EVALUATION, "Sluttevaluering", D(2025, 11, 15), False),
-            (Milestone.Kind.FINAL_REPORT, "Sluttrapport", D(2025, 12, 15), False),
+        for kind, due, delivered in [
+            (Milestone.Kind.STARTUP_NOTE, D(2023, 12, 15), True),
+            (Milestone.Kind.CONTINUOUS_EVALUATION, D(2025, 11, 30), False),
+            (Milestone.Kind.MIDTERM_EVALUATION, D(2024, 12, 15), True),
+            (Milestone.Kind.MIDTERM_REPORT, D(2024, 12, 15), True),
+            (Milestone.Kind.FINAL_EVALUATION, D(2025, 11, 15), False),
+            (Milestone.Kind.FINAL_REPORT, D(2025, 12, 15), False),
         ]:
             upsert(
                 Milestone,
@@ -363,7 +487,9 @@ class DemoSeeder:
                     "county_frame": 2_000_000,
                     "decision_organ": "Fylkesutvalget",
                     "decision_date": D(2023, 6, 20),
-                    "status": self.status_for(end, Agreement.Status.ACTIVE, Agreement.Status.COMPLETED),
+                    "status": self.status_for(
+                        end, Agreement.Status.ACTIVE, Agreement.Status.COMPLETED
+                    ),
                     "signed_date": start,
                     "is_demo": True,
                 },
@@ -372,8 +498,15 @@ class DemoSeeder:
             specs = I_LAG_PROJECTS[number]
             set_m2m(agreement.focus_areas, {areas[s.focus_area] for s in specs if s.focus_area})
             for spec in specs:
-                self.seed_project(agreement, spec, [municipality], areas, categories,
-                                  leaders.get(number), county_share=0.6)
+                self.seed_project(
+                    agreement,
+                    spec,
+                    [municipality],
+                    areas,
+                    categories,
+                    leaders.get(number),
+                    county_share=0.6,
+                )
 
     def seed_hjerteregionen(self):
         kdd = self.organisations["KDD"]
@@ -398,8 +531,11 @@ class DemoSeeder:
                 "is_demo": False,
             },
         )
-        areas = {name: upsert(FocusArea, {"programme": programme, "name": name}, {})[0]
-                 for name in ("Bolig", "Arbeidsliv", "Samarbeid", "Omdømme")}
+        self.follow(programme)
+        areas = {
+            name: upsert(FocusArea, {"programme": programme, "name": name}, {})[0]
+            for name in ("Bolig", "Arbeidsliv", "Samarbeid", "Omdømme")
+        }
         categories = self.seed_categories(programme, HJERTEREGIONEN_COST_CATEGORIES)
         members = [self.municipalities[n] for n, *_ in HJERTEREGIONEN_MUNICIPALITIES]
         end = D(2025, 12, 31)
@@ -421,8 +557,22 @@ class DemoSeeder:
         set_m2m(agreement.municipalities, members)
         set_m2m(agreement.focus_areas, list(areas.values()))
         for spec in HJERTEREGIONEN_PROJECTS:
-            self.seed_project(agreement, spec, members, areas, categories, None,
-                              county_share=0.7, funder_key="KDD", co_funder="Statsforvalteren")
+            self.seed_project(
+                agreement,
+                spec,
+                members,
+                areas,
+                categories,
+                None,
+                county_share=0.7,
+                funder_key="KDD",
+                co_funder="Statsforvalteren",
+            )
+
+    def follow(self, programme):
+        for adviser in self.advisers:
+            if not adviser.programmes.filter(pk=programme.pk).exists():
+                adviser.programmes.add(programme)
 
     def seed_categories(self, programme, categories):
         return {
@@ -434,8 +584,19 @@ class DemoSeeder:
             for position, (name, eligible) in enumerate(categories)
         }
 
-    def seed_project(self, agreement, spec, municipalities, areas, categories, leader, *,
-                     county_share, funder_key="TRFK", co_funder=None):
+    def seed_project(
+        self,
+        agreement,
+        spec,
+        municipalities,
+        areas,
+        categories,
+        leader,
+        *,
+        county_share,
+        funder_key="TRFK",
+        co_funder=None,
+    ):
         members = list(municipalities) + [self.municipalities[n] for n in spec.partners]
         start, end = agreement.start_date, agreement.end_date
         project, created = upsert(
@@ -458,8 +619,9 @@ class DemoSeeder:
             eligible = [c for c in categories.values() if c.eligible]
             chosen = [eligible[0]] + rng.sample(eligible[1:], 2)
             budget = [
-                BudgetEntry(year=year, category_id=category.pk,
-                            amount=rng.randrange(20, 120) * 1000)
+                BudgetEntry(
+                    year=year, category_id=category.pk, amount=rng.randrange(20, 120) * 1000
+                )
                 for year in sorted({start.year, end.year, (start.year + end.year) // 2})
                 for category in chosen
             ]
@@ -472,14 +634,22 @@ class DemoSeeder:
                 part = rest // 2 // 1000 * 1000
                 funding.append(FundingEntry(source_id=other.pk, amount=part))
                 rest -= part
-            funding.append(FundingEntry(source_municipality_id=municipalities[0].pk, amount=rest,
-                                        kind=FundingLine.Kind.IN_KIND,
-                                        note="Egeninnsats i arbeidsgrupper"))
+            funding.append(
+                FundingEntry(
+                    source_municipality_id=municipalities[0].pk,
+                    amount=rest,
+                    kind=FundingLine.Kind.IN_KIND,
+                    note="Egeninnsats i arbeidsgrupper",
+                )
+            )
             project_financing_set(project=project, budget=budget, funding=funding)
         for kind in spec.indicators:
             unit, baseline, target = INDICATOR_DEFAULTS[kind]
-            upsert(Indicator, {"project": project, "kind": kind},
-                   {"unit": unit, "baseline": baseline, "target": target})
+            upsert(
+                Indicator,
+                {"project": project, "kind": kind},
+                {"unit": unit, "baseline": baseline, "target": target},
+            )
         status = self.status_for(end, Project.Status.ACTIVE, Project.Status.COMPLETED)
         if project.status != status:
             project.status = status
@@ -506,6 +676,7 @@ class DemoSeeder:
                 "is_demo": True,
             },
         )
+        self.follow(programme)
         categories = list(self.seed_categories(programme, I_LAG_COST_CATEGORIES[:3]).values())
         area = upsert(FocusArea, {"programme": programme, "name": "Syntetisk"}, {})[0]
         existing = Project.objects.filter(agreement__programme=programme).count()
@@ -522,45 +693,86 @@ class DemoSeeder:
             municipality = Municipality.objects.filter(number=number).first()
             if municipality is None:
                 municipality = Municipality.objects.create(
-                    number=number, name=f"Testkommune {m_index + 1:03d}", region="Syntetisk",
-                    population=rng.randrange(300, 5000), district_index=rng.randrange(40, 100),
+                    number=number,
+                    name=f"Testkommune {m_index + 1:03d}",
+                    region="Syntetisk",
+                    population=rng.randrange(300, 5000),
+                    district_index=rng.randrange(40, 100),
                     is_demo=True,
                 )
-            agreement = Agreement.objects.filter(programme=programme, municipalities=municipality).first()
+            agreement = Agreement.objects.filter(
+                programme=programme, municipalities=municipality
+            ).first()
             if agreement is None:
                 agreement = Agreement.objects.create(
-                    programme=programme, title=f"Syntetisk avtale – {municipality.name}",
-                    start_date=start, end_date=end, county_frame=10_000_000,
-                    status=Agreement.Status.ACTIVE, signed_date=start, is_demo=True,
+                    programme=programme,
+                    title=f"Syntetisk avtale – {municipality.name}",
+                    start_date=start,
+                    end_date=end,
+                    county_frame=10_000_000,
+                    status=Agreement.Status.ACTIVE,
+                    signed_date=start,
+                    is_demo=True,
                 )
                 agreement.municipalities.add(municipality)
-            projects.append((municipality, Project(
-                agreement=agreement, number=p_index + 1,
-                title=f"Syntetisk prosjekt {i + 1:05d}",
-                description="Oppdiktet prosjekt for ytelsesmålinger.",
-                focus_area=area, status=Project.Status.ACTIVE,
-                start_date=start, end_date=end, is_demo=True,
-            )))
+            projects.append(
+                (
+                    municipality,
+                    Project(
+                        agreement=agreement,
+                        number=p_index + 1,
+                        title=f"Syntetisk prosjekt {i + 1:05d}",
+                        description="Oppdiktet prosjekt for ytelsesmålinger.",
+                        focus_area=area,
+                        status=Project.Status.ACTIVE,
+                        start_date=start,
+                        end_date=end,
+                        is_demo=True,
+                    ),
+                )
+            )
         created = bulk_create_with_history([p for _, p in projects], Project, batch_size=500)
         # bulk_create on PostgreSQL returns primary keys; SQLite too since Django 4.x.
         through = Project.municipalities.through
         through.objects.bulk_create(
-            [through(project_id=p.pk, municipality_id=m.pk) for (m, _), p in zip(projects, created, strict=True)],
+            [
+                through(project_id=p.pk, municipality_id=m.pk)
+                for (m, _), p in zip(projects, created, strict=True)
+            ],
             batch_size=1000,
         )
         budget, funding, indicators = [], [], []
         for (municipality, _), project in zip(projects, created, strict=True):
             amounts = [rng.randrange(50, 300) * 1000 for _ in range(6)]
             for k, amount in enumerate(amounts):
-                budget.append(BudgetLine(project=project, year=2025 + k // 3,
-                                         category=categories[k % 3], amount=amount))
+                budget.append(
+                    BudgetLine(
+                        project=project,
+                        year=2025 + k // 3,
+                        category=categories[k % 3],
+                        amount=amount,
+                    )
+                )
             total = sum(amounts)
             grant = total // 2
             funding.append(FundingLine(project=project, source=owner, amount=grant))
-            funding.append(FundingLine(project=project, source_municipality=municipality,
-                                       kind=FundingLine.Kind.IN_KIND, amount=total - grant))
-            indicators.append(Indicator(project=project, kind="employment", unit="arbeidsplasser",
-                                        baseline=0, target=rng.randrange(1, 20)))
+            funding.append(
+                FundingLine(
+                    project=project,
+                    source_municipality=municipality,
+                    kind=FundingLine.Kind.IN_KIND,
+                    amount=total - grant,
+                )
+            )
+            indicators.append(
+                Indicator(
+                    project=project,
+                    kind="employment",
+                    unit="arbeidsplasser",
+                    baseline=0,
+                    target=rng.randrange(1, 20),
+                )
+            )
         bulk_create_with_history(budget, BudgetLine, batch_size=1000)
         bulk_create_with_history(funding, FundingLine, batch_size=1000)
         bulk_create_with_history(indicators, Indicator, batch_size=1000)

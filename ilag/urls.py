@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -11,11 +12,19 @@ admin.site.site_title = _("I LAG portal")
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("helse/", views.health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include("agreements.urls")),
     path("kommuner/", include("municipalities.urls")),
     path("prosjekter/", include("projects.urls")),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.OIDC_ENABLED:
+    urlpatterns.insert(0, path("oidc/", include("accounts.urls_oidc")))

@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
 from ilag.models import WorkerHeartbeat
@@ -23,6 +24,7 @@ set_language = login_not_required(django_set_language)
 
 @login_not_required
 @never_cache
+@require_GET
 def health(request):
     """For load balancers and compose health checks: database reachable, worker last seen."""
     with connection.cursor() as cursor:

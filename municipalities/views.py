@@ -67,7 +67,9 @@ class MunicipalityDetailView(DetailView):
             total_budget=sum(p.budget_sum for p in projects),
             total_county=sum(p.county_sum for p in projects),
             milestones=Milestone.objects.visible_to(user)
-            .filter(Q(agreement__municipalities=municipality) | Q(project__municipalities=municipality))
+            .filter(
+                Q(agreement__municipalities=municipality) | Q(project__municipalities=municipality)
+            )
             .select_related("agreement", "project")
             .distinct(),
         )

@@ -72,9 +72,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.annotate(
             budget_sum=_sum_of(BudgetLine),
             funding_sum=_sum_of(FundingLine),
-            county_sum=_sum_of(
-                FundingLine, source=OuterRef("agreement__programme__owner")
-            ),
+            county_sum=_sum_of(FundingLine, source=OuterRef("agreement__programme__owner")),
         )
 
 
@@ -275,8 +273,10 @@ class BudgetLine(models.Model):
                 ) % {"category": category, "programme": category.programme}
         if self.year and self.project_id:
             project = self.project
-            if project.start_date and project.end_date and not (
-                project.start_date.year <= self.year <= project.end_date.year
+            if (
+                project.start_date
+                and project.end_date
+                and not (project.start_date.year <= self.year <= project.end_date.year)
             ):
                 errors["year"] = _(
                     "The year %(year)s is outside the project period (%(start)s–%(end)s)."

@@ -36,7 +36,9 @@ def project_financing_set(
     """
     programme = project.agreement.programme
     budget_lines = [
-        BudgetLine(project=project, year=e.year, category_id=e.category_id, amount=e.amount, note=e.note)
+        BudgetLine(
+            project=project, year=e.year, category_id=e.category_id, amount=e.amount, note=e.note
+        )
         for e in budget
     ]
     funding_lines = [

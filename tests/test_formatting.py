@@ -30,5 +30,7 @@ def test_percent_and_numbers_use_decimal_comma_in_bokmal():
 
 def test_filters_are_available_in_every_template():
     with translation.override("nb"):
-        html = Template("{{ a|kr }} {{ d|dato }}").render(Context({"a": 4_000_000, "d": datetime.date(2025, 12, 1)}))
+        html = Template("{{ a|kr }} {{ d|dato }}").render(
+            Context({"a": 4_000_000, "d": datetime.date(2025, 12, 1)})
+        )
     assert html == "kr\xa04\xa0000\xa0000 01.12.2025"

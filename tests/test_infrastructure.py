@@ -16,6 +16,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 APP_SERVICES = ("web", "worker", "beat")
 
 
+def _production_environment(**settings: str) -> dict[str, str]:
+    """A start-up environment like a server's: not this process's, which test fixtures alter
+    (DJANGO_SETTINGS_MODULE=ilag.settings_test, DJANGO_ALLOW_ASYNC_UNSAFE, ...)."""
+    inherited = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "DATABASE_URL", "CELERY_BROKER_URL")
+    env = {key: os.environ[key] for key in inherited if key in os.environ}
+    return {**env, "DJANGO_SETTINGS_MODULE": "ilag.settings", **settings}
+
+
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -110,12 +118,9 @@ def test_compose_file_describes_deployment():
 
 
 def test_deploy_check_is_clean_with_debug_off():
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "portal.example.no",
-    }
+    env = _production_environment(
+        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="portal.example.no"
+    )
 
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
 
@@ -123,8 +128,8 @@ def test_deploy_check_is_clean_with_debug_off():
 
 
 def test_missing_secret_key_stops_startup():
-    env = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
-    env["DEBUG"] = "0"
+    env = _production_environment(DEBUG="0")
+    assert "SECRET_KEY" not in env
 
     result = _manage("check", env=env)
 

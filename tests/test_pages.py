@@ -44,9 +44,15 @@ def test_login_page_is_in_bokmal(client):
 
 def test_programme_page_shows_six_municipalities_with_numbers_and_amounts(adviser_client):
     html = page(adviser_client, reverse("agreements:programme-detail", args=["i-lag"]))
-    for number, name in [("5041", "Snåsa"), ("5022", "Rennebu"), ("5034", "Meråker"),
-                         ("5046", "Høylandet"), ("5033", "Tydal"), ("5052", "Leka")]:
-        assert f"{name}</a> <span class=\"text-muted\">({number})</span>" in html
+    for number, name in [
+        ("5041", "Snåsa"),
+        ("5022", "Rennebu"),
+        ("5034", "Meråker"),
+        ("5046", "Høylandet"),
+        ("5033", "Tydal"),
+        ("5052", "Leka"),
+    ]:
+        assert f'{name}</a> <span class="text-muted">({number})</span>' in html
     assert "kr\xa02\xa0000\xa0000" in html  # each agreement's frame
     assert "15.12.2023" in html  # oppstartsnotat
     assert "Samarbeidsavtaler" in html
@@ -105,7 +111,9 @@ def test_leader_cannot_see_another_municipality_draft_project(client):
     # Another municipality's published project in the same programme is readable only
     # when the leader's municipality takes part in that programme.
     assert client.get(published.get_absolute_url()).status_code == 404
-    ProjectFactory(agreement__programme=draft.agreement.programme, agreement__municipalities=[snasa])
+    ProjectFactory(
+        agreement__programme=draft.agreement.programme, agreement__municipalities=[snasa]
+    )
     assert client.get(published.get_absolute_url()).status_code == 200
     assert client.get(draft.get_absolute_url()).status_code == 404
 

@@ -9,8 +9,14 @@ from projects.models import Project
 
 pytestmark = pytest.mark.django_db
 
-I_LAG = {"5041": "Snåsa", "5022": "Rennebu", "5034": "Meråker", "5046": "Høylandet",
-         "5033": "Tydal", "5052": "Leka"}
+I_LAG = {
+    "5041": "Snåsa",
+    "5022": "Rennebu",
+    "5034": "Meråker",
+    "5046": "Høylandet",
+    "5033": "Tydal",
+    "5052": "Leka",
+}
 
 
 def snapshot():
@@ -26,7 +32,9 @@ def test_seed_demo_creates_i_lag_with_six_municipalities_agreements_and_projects
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     programme = Programme.objects.get(slug="i-lag")
     agreements = Agreement.objects.filter(programme=programme)
-    assert {m.number: m.name for m in Municipality.objects.filter(agreements__in=agreements)} == I_LAG
+    assert {
+        m.number: m.name for m in Municipality.objects.filter(agreements__in=agreements)
+    } == I_LAG
     assert agreements.count() == 6
     for agreement in agreements:
         count = Project.objects.filter(agreement=agreement).count()
@@ -45,13 +53,16 @@ def test_seed_demo_creates_i_lag_with_six_municipalities_agreements_and_projects
 
 def test_seed_demo_creates_hjerteregionen_with_five_sub_projects():
     call_command("seed_demo", stdout=open("/dev/null", "w"))
-    projects = Project.objects.filter(agreement__programme__slug="hjerteregionen").order_by("number")
+    projects = Project.objects.filter(agreement__programme__slug="hjerteregionen").order_by(
+        "number"
+    )
     assert [p.number for p in projects] == [1, 2, 3, 4, 5]
     assert projects[1].title == "Økt boligbygging og utvikling av nye botilbud"
     programme = Programme.objects.get(slug="hjerteregionen")
     assert programme.max_grant_per_agreement == 4_000_000
     assert set(programme.cost_categories.filter(eligible=False).values_list("name", flat=True)) >= {
-        "Ordinære driftskostnader", "Frikjøp av politiske ressurser",
+        "Ordinære driftskostnader",
+        "Frikjøp av politiske ressurser",
     }
 
 
@@ -68,12 +79,17 @@ def test_seed_demo_users_can_log_in_with_their_roles(client):
 
     roles = {u.username: sorted(u.role_names) for u in User.objects.exclude(username="drift")}
     assert roles == {
-        "radgiver": ["adviser"], "leder.snasa": ["project_leader"],
-        "leder.meraker": ["project_leader"], "politiker": ["committee_reader"],
+        "radgiver": ["adviser"],
+        "leder.snasa": ["project_leader"],
+        "leder.meraker": ["project_leader"],
+        "politiker": ["committee_reader"],
         "partner": ["partner"],
     }
-    assert client.login(username="leder.snasa", password="hemmelig")
-    assert list(User.objects.get(username="leder.snasa").municipalities.values_list("number", flat=True)) == ["5041"]
+    response = client.post("/accounts/login/", {"username": "leder.snasa", "password": "hemmelig"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    assert list(
+        User.objects.get(username="leder.snasa").municipalities.values_list("number", flat=True)
+    ) == ["5041"]
 
 
 def test_seed_demo_adds_synthetic_projects_up_to_the_count():

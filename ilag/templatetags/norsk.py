@@ -52,3 +52,11 @@ def dato(value):
     from django.utils.formats import date_format
 
     return date_format(value, "SHORT_DATE_FORMAT")
+
+
+@register.filter
+def minutes(value):
+    """Whole minutes of a timedelta (rounded up), for messages such as a lockout's."""
+    if value is None:
+        return 0
+    return -(-int(value.total_seconds()) // 60)

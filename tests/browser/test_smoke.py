@@ -52,7 +52,7 @@ def test_skip_link_is_first_and_moves_focus_to_main(page):
     page.goto(f"{page.base_url}/program/i-lag/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
-    assert focused == "Hopp til hovedinnholdet"
+    assert focused == "Gå til hovedinnholdet"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 

@@ -18,7 +18,7 @@ def errors_of(obj) -> dict:
 @pytest.mark.parametrize("number", ["504", "50411", "5o41", "abcd"])
 def test_municipality_number_must_be_four_digits(number):
     errors = errors_of(Municipality(number=number, name="Snåsa"))
-    assert errors["number"] == ["Kommunenummeret må være nøyaktig fire sifre, f.eks. 5041."]
+    assert "Kommunenummeret må være nøyaktig fire sifre, f.eks. 5041." in errors["number"]
 
 
 def test_municipality_number_is_unique():
@@ -54,7 +54,11 @@ def test_organisation_number_whose_check_digit_would_be_ten_is_refused():
     # 8 digits whose MOD11 remainder is 1 have no valid check digit at all.
     from ilag.validators import organisation_number_check_digit
 
-    first = next(f"{n:08d}" for n in range(10000000, 10001000) if organisation_number_check_digit(f"{n:08d}") is None)
+    first = next(
+        f"{n:08d}"
+        for n in range(10000000, 10001000)
+        if organisation_number_check_digit(f"{n:08d}") is None
+    )
     for last in range(10):
         with pytest.raises(ValidationError):
             validate_organisation_number(first + str(last))

@@ -38,7 +38,9 @@ def financing_errors_of(**kwargs) -> dict:
 
 @pytest.fixture
 def project():
-    return ProjectFactory(agreement=AgreementFactory(programme=ProgrammeFactory(max_county_share_percent=50)))
+    return ProjectFactory(
+        agreement=AgreementFactory(programme=ProgrammeFactory(max_county_share_percent=50))
+    )
 
 
 @pytest.fixture
@@ -51,8 +53,10 @@ def test_funding_must_equal_budget(project, category):
     errors = financing_errors_of(
         project=project,
         budget=[BudgetEntry(year=2024, category_id=category.pk, amount=1_000_000)],
-        funding=[FundingEntry(source_id=county.pk, amount=400_000),
-                 FundingEntry(source_municipality_id=project.municipalities.get().pk, amount=500_000)],
+        funding=[
+            FundingEntry(source_id=county.pk, amount=400_000),
+            FundingEntry(source_municipality_id=project.municipalities.get().pk, amount=500_000),
+        ],
     )
     assert errors["funding"] == [
         "Finansieringsplanen (kr\xa0900\xa0000) må være lik budsjettet (kr\xa01\xa0000\xa0000); "
@@ -66,8 +70,10 @@ def test_county_share_above_programme_cap_is_refused(project, category):
     errors = financing_errors_of(
         project=project,
         budget=[BudgetEntry(year=2024, category_id=category.pk, amount=1_000_000)],
-        funding=[FundingEntry(source_id=county.pk, amount=600_000),
-                 FundingEntry(source_municipality_id=project.municipalities.get().pk, amount=400_000)],
+        funding=[
+            FundingEntry(source_id=county.pk, amount=600_000),
+            FundingEntry(source_municipality_id=project.municipalities.get().pk, amount=400_000),
+        ],
     )
     assert errors["county_share"] == [
         f"Tilskuddet fra Trøndelag fylkeskommune er 60,0\xa0% av de samlede kostnadene; "
@@ -81,9 +87,14 @@ def test_balanced_financing_within_cap_is_stored(project, category):
     project_financing_set(
         project=project,
         budget=[BudgetEntry(year=2024, category_id=category.pk, amount=1_000_000)],
-        funding=[FundingEntry(source_id=county.pk, amount=500_000),
-                 FundingEntry(source_municipality_id=project.municipalities.get().pk, amount=500_000,
-                              kind=FundingLine.Kind.IN_KIND)],
+        funding=[
+            FundingEntry(source_id=county.pk, amount=500_000),
+            FundingEntry(
+                source_municipality_id=project.municipalities.get().pk,
+                amount=500_000,
+                kind=FundingLine.Kind.IN_KIND,
+            ),
+        ],
     )
     assert project.budget_total() == project.funding_total() == 1_000_000
     assert project.county_share_percent() == 50
@@ -102,7 +113,9 @@ def test_ineligible_category_refused_by_financing_service(project):
     errors = financing_errors_of(
         project=project,
         budget=[BudgetEntry(year=2024, category_id=ineligible.pk, amount=10_000)],
-        funding=[FundingEntry(source_municipality_id=project.municipalities.get().pk, amount=10_000)],
+        funding=[
+            FundingEntry(source_municipality_id=project.municipalities.get().pk, amount=10_000)
+        ],
     )
     assert "er ikke tilskuddsberettiget" in errors["budget"][0]
 
@@ -127,14 +140,14 @@ def test_database_refuses_negative_amount(project, category):
 
 def test_budget_year_outside_project_period_is_refused(project, category):
     line = BudgetLine(project=project, year=2030, category=category, amount=10_000)
-    assert errors_of(line)["year"] == [
-        "Året 2030 er utenfor prosjektperioden (2023–2025)."
-    ]
+    assert errors_of(line)["year"] == ["Året 2030 er utenfor prosjektperioden (2023–2025)."]
 
 
 def test_project_cannot_start_before_its_agreement():
     agreement = AgreementFactory(start_date=D(2023, 5, 1), end_date=D(2025, 4, 30))
-    project = Project(agreement=agreement, title="Tidlig", start_date=D(2023, 4, 1), end_date=D(2024, 1, 1))
+    project = Project(
+        agreement=agreement, title="Tidlig", start_date=D(2023, 4, 1), end_date=D(2024, 1, 1)
+    )
     assert errors_of(project)["start_date"] == [
         "Prosjektet kan ikke starte før avtalen (01.05.2023)."
     ]
@@ -142,7 +155,9 @@ def test_project_cannot_start_before_its_agreement():
 
 def test_project_cannot_end_after_its_agreement():
     agreement = AgreementFactory(start_date=D(2023, 5, 1), end_date=D(2025, 4, 30))
-    project = Project(agreement=agreement, title="Sen", start_date=D(2023, 6, 1), end_date=D(2025, 5, 1))
+    project = Project(
+        agreement=agreement, title="Sen", start_date=D(2023, 6, 1), end_date=D(2025, 5, 1)
+    )
     assert errors_of(project)["end_date"] == [
         "Prosjektet kan ikke slutte etter avtalen (30.04.2025)."
     ]
@@ -150,7 +165,9 @@ def test_project_cannot_end_after_its_agreement():
 
 def test_project_end_before_start_is_refused():
     agreement = AgreementFactory()
-    project = Project(agreement=agreement, title="Baklengs", start_date=D(2024, 6, 1), end_date=D(2024, 5, 1))
+    project = Project(
+        agreement=agreement, title="Baklengs", start_date=D(2024, 6, 1), end_date=D(2024, 5, 1)
+    )
     assert errors_of(project)["end_date"] == ["Sluttdatoen kan ikke være før startdatoen."]
 
 
@@ -178,11 +195,13 @@ def test_draft_project_may_have_unbalanced_financing(project, category):
 
 def test_funding_line_needs_exactly_one_source(project):
     line = FundingLine(project=project, amount=1000)
-    assert errors_of(line)["source"] == [
-        "Velg organisasjonen eller kommunen som gir pengene."
-    ]
-    both = FundingLine(project=project, amount=1000, source=OrganisationFactory(),
-                       source_municipality=project.municipalities.get())
+    assert errors_of(line)["source"] == ["Velg organisasjonen eller kommunen som gir pengene."]
+    both = FundingLine(
+        project=project,
+        amount=1000,
+        source=OrganisationFactory(),
+        source_municipality=project.municipalities.get(),
+    )
     assert errors_of(both)["source"] == [
         "Velg enten en organisasjon eller en kommune som kilde, ikke begge."
     ]
@@ -190,14 +209,20 @@ def test_funding_line_needs_exactly_one_source(project):
 
 def test_database_refuses_funding_line_with_two_sources(project):
     with pytest.raises(IntegrityError):
-        FundingLine.objects.create(project=project, amount=1000, source=OrganisationFactory(),
-                                   source_municipality=project.municipalities.get())
+        FundingLine.objects.create(
+            project=project,
+            amount=1000,
+            source=OrganisationFactory(),
+            source_municipality=project.municipalities.get(),
+        )
 
 
 def test_custom_indicator_needs_a_name(project):
     from projects.models import Indicator
 
-    indicator = Indicator(project=project, kind=Indicator.Kind.CUSTOM, unit="stk", baseline=0, target=1)
+    indicator = Indicator(
+        project=project, kind=Indicator.Kind.CUSTOM, unit="stk", baseline=0, target=1
+    )
     assert errors_of(indicator)["name"] == ["En egendefinert indikator må ha et navn."]
 
 
@@ -208,7 +233,15 @@ def test_with_totals_matches_line_sums_without_fan_out(project, category):
     BudgetLineFactory(project=project, category=other_category, amount=200_000)
     FundingLineFactory(project=project, source=county, amount=250_000)
     FundingLineFactory(project=project, source=OrganisationFactory(), amount=150_000)
-    FundingLineFactory(project=project, source=None, source_municipality=project.municipalities.get(),
-                       amount=100_000)
+    FundingLineFactory(
+        project=project,
+        source=None,
+        source_municipality=project.municipalities.get(),
+        amount=100_000,
+    )
     annotated = Project.objects.with_totals().get(pk=project.pk)
-    assert (annotated.budget_sum, annotated.funding_sum, annotated.county_sum) == (500_000, 500_000, 250_000)
+    assert (annotated.budget_sum, annotated.funding_sum, annotated.county_sum) == (
+        500_000,
+        500_000,
+        250_000,
+    )

@@ -1,0 +1,59 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("brukere/", views.UserListView.as_view(), name="user-list"),
+    path("brukere/inviter/", views.UserInviteView.as_view(), name="user-invite"),
+    path("brukere/<int:pk>/", views.UserUpdateView.as_view(), name="user-update"),
+    path("brukere/<int:pk>/deaktiver/", views.UserDeactivateView.as_view(), name="user-deactivate"),
+    path("brukere/<int:pk>/aktiver/", views.UserActivateView.as_view(), name="user-activate"),
+    path(
+        "brukere/<int:pk>/send-invitasjon/",
+        views.InvitationResendView.as_view(),
+        name="invitation-resend",
+    ),
+    path("invitasjon/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
+    path("konto/", views.ProfileView.as_view(), name="profile"),
+    path(
+        "konto/passord/",
+        auth_views.PasswordChangeView.as_view(
+            success_url=reverse_lazy("accounts:password-change-done")
+        ),
+        name="password-change",
+    ),
+    path(
+        "konto/passord/endret/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password-change-done",
+    ),
+    path("konto/okt/forleng/", views.SessionExtendView.as_view(), name="session-extend"),
+    path(
+        "glemt-passord/",
+        auth_views.PasswordResetView.as_view(
+            success_url=reverse_lazy("accounts:password-reset-done"),
+            email_template_name="registration/password_reset_email.txt",
+        ),
+        name="password-reset",
+    ),
+    path(
+        "glemt-passord/sendt/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password-reset-done",
+    ),
+    path(
+        "glemt-passord/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("accounts:password-reset-complete")
+        ),
+        name="password-reset-confirm",
+    ),
+    path(
+        "glemt-passord/fullfort/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
+]

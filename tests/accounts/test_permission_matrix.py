@@ -1,0 +1,212 @@
+"""Every URL of the project, for every role, with GET and POST.
+
+The URL names come from the resolver, so a new view without a row here fails
+`test_every_url_has_a_row`. Objects belong to Snåsa («owner»); Meråker's leader is
+«other», in the same programme.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import Role
+from accounts.services import invitation_tokens
+from tests.factories import (
+    AgreementFactory,
+    MunicipalityFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+    UserFactory,
+)
+
+ROLES = ["anonymous", "adviser", "owner", "other", "committee", "partner"]
+LOGIN = "login"  # a redirect to the login page
+
+
+@dataclass
+class World:
+    users: dict
+    programme: object
+    agreement: object
+    draft_agreement: object
+    project: object
+    draft_project: object
+    managed: object  # a user the adviser manages
+    invited: object  # a user with a pending invitation
+
+
+def build_world() -> World:
+    programme = ProgrammeFactory(slug="i-lag", shared_with_partners=True)
+    snasa = MunicipalityFactory(number="5041", name="Snåsa")
+    meraker = MunicipalityFactory(number="5034", name="Meråker")
+    agreement = AgreementFactory(programme=programme, municipalities=[snasa])
+    agreement.signed_document.save("avtale.pdf", ContentFile(b"%PDF-1.4 signed"))
+    draft_agreement = AgreementFactory(programme=programme, municipalities=[snasa], draft=True)
+    draft_agreement.signed_document.save("utkast.pdf", ContentFile(b"%PDF-1.4 draft"))
+    AgreementFactory(programme=programme, municipalities=[meraker])
+    project = ProjectFactory(agreement=agreement)
+    draft_project = ProjectFactory(agreement=agreement, draft=True)
+    adviser = UserFactory(username="adviser", role=Role.ADVISER)
+    adviser.programmes.add(programme)
+    users = {
+        "anonymous": None,
+        "adviser": adviser,
+        "owner": UserFactory(username="owner", role=Role.PROJECT_LEADER, municipalities=[snasa]),
+        "other": UserFactory(username="other", role=Role.PROJECT_LEADER, municipalities=[meraker]),
+        "committee": UserFactory(username="committee", role=Role.COMMITTEE_READER),
+        "partner": UserFactory(username="partner", role=Role.PARTNER),
+    }
+    managed = UserFactory(username="managed", role=Role.PROJECT_LEADER, municipalities=[meraker])
+    invited = UserFactory(username="invited", role=Role.PROJECT_LEADER, municipalities=[snasa])
+    invited.set_unusable_password()
+    invited.save()
+    return World(
+        users, programme, agreement, draft_agreement, project, draft_project, managed, invited
+    )
+
+
+def uid(user):
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+def every(get, post=None):
+    """The same outcome for every signed-in role; anonymous goes to the login page."""
+    outcome = (get, post if post is not None else get)
+    return {"anonymous": (LOGIN, LOGIN), **{role: outcome for role in ROLES[1:]}}
+
+
+def public(get, post):
+    """No login needed: the same for everyone, anonymous included."""
+    return {role: (get, post) for role in ROLES}
+
+
+def adviser_only(get, post):
+    return {**every(403, 403), "adviser": (get, post)}
+
+
+def drafts_hidden(get=200, post=405):
+    """Readable by the adviser and the owning municipality's leader; 404 for the rest
+    (a read-only view refuses POST with 405 for everyone, before looking anything up)."""
+    return {**every(404, post), "adviser": (get, post), "owner": (get, post)}
+
+
+# url name -> list of (kwargs from the world, {role: (GET outcome, POST outcome)})
+MATRIX = {
+    "home": [(lambda w: {}, every(302, 405))],
+    "health": [(lambda w: {}, public(200, 405))],
+    "login": [(lambda w: {}, {**public(302, 302), "anonymous": (200, 200)})],
+    "logout": [(lambda w: {}, every(405, 302))],
+    "set_language": [(lambda w: {}, public(302, 302))],
+    "agreements:programme-list": [(lambda w: {}, every(200, 405))],
+    "agreements:programme-detail": [(lambda w: {"slug": w.programme.slug}, every(200, 405))],
+    "agreements:detail": [
+        (lambda w: {"pk": w.agreement.pk}, every(200, 405)),
+        (lambda w: {"pk": w.draft_agreement.pk}, drafts_hidden()),
+    ],
+    "agreements:signed-document": [
+        (lambda w: {"pk": w.agreement.pk}, every(200, 405)),
+        (lambda w: {"pk": w.draft_agreement.pk}, drafts_hidden()),
+    ],
+    "municipalities:list": [(lambda w: {}, every(200, 405))],
+    "municipalities:detail": [(lambda w: {"number": "5041"}, every(200, 405))],
+    "projects:list": [(lambda w: {}, every(200, 405))],
+    "projects:detail": [
+        (lambda w: {"pk": w.project.pk}, every(200, 405)),
+        (lambda w: {"pk": w.draft_project.pk}, drafts_hidden()),
+    ],
+    "accounts:user-list": [(lambda w: {}, adviser_only(200, 405))],
+    "accounts:user-invite": [(lambda w: {}, adviser_only(200, 200))],
+    "accounts:user-update": [(lambda w: {"pk": w.managed.pk}, adviser_only(200, 200))],
+    "accounts:user-deactivate": [(lambda w: {"pk": w.managed.pk}, adviser_only(405, 302))],
+    "accounts:user-activate": [(lambda w: {"pk": w.managed.pk}, adviser_only(405, 302))],
+    "accounts:invitation-resend": [(lambda w: {"pk": w.invited.pk}, adviser_only(405, 302))],
+    "accounts:invitation": [
+        (
+            lambda w: {"uidb64": uid(w.invited), "token": invitation_tokens.make_token(w.invited)},
+            public(200, 200),
+        )
+    ],
+    "accounts:profile": [(lambda w: {}, every(200, 200))],
+    "accounts:password-change": [(lambda w: {}, every(200, 200))],
+    "accounts:password-change-done": [(lambda w: {}, every(200, 405))],
+    "accounts:session-extend": [(lambda w: {}, every(405, 200))],
+    "accounts:password-reset": [(lambda w: {}, public(200, 200))],
+    "accounts:password-reset-done": [(lambda w: {}, public(200, 405))],
+    "accounts:password-reset-confirm": [
+        (
+            lambda w: {
+                "uidb64": uid(w.managed),
+                "token": default_token_generator.make_token(w.managed),
+            },
+            public(302, 302),
+        )
+    ],
+    "accounts:password-reset-complete": [(lambda w: {}, public(200, 405))],
+}
+
+
+def project_url_names() -> set[str]:
+    """Every named URL of the project, except the Django admin (staff only, its own test)."""
+    names = set()
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, ns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_has_a_row():
+    missing = project_url_names() - set(MATRIX)
+    assert not missing, f"Views without rows in the permission matrix: {sorted(missing)}"
+    assert not set(MATRIX) - project_url_names(), "Rows for URLs that no longer exist"
+
+
+CASES = [
+    pytest.param(name, index, role, method, id=f"{name}[{index}]-{role}-{method}")
+    for name, variants in MATRIX.items()
+    for index in range(len(variants))
+    for role in ROLES
+    for method in ("GET", "POST")
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "index", "role", "method"), CASES)
+def test_permission_matrix(client, name, index, role, method):
+    world = build_world()
+    kwargs_of, outcomes = MATRIX[name][index]
+    expected = outcomes[role][0 if method == "GET" else 1]
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, kwargs=kwargs_of(world))
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    if expected == LOGIN:
+        assert response.status_code == 302, (url, response.status_code)
+        assert response["Location"].startswith(reverse("login")), response["Location"]
+    else:
+        assert response.status_code == expected, (url, role, method, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_is_for_staff_only(client, role):
+    world = build_world()
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))

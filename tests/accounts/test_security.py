@@ -1,0 +1,140 @@
+import datetime
+import logging
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, User
+from tests.factories import MunicipalityFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password="demo", ip="10.1.1.1"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get(reverse("login"), secure=True)
+    csp = response["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";") if d.strip())
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_session_cookie_is_secure_and_http_only_and_new_at_login(client):
+    UserFactory(username="kari")
+    client.get(reverse("login"))
+    before = client.cookies.get("sessionid")
+    response = login(client, "kari")
+    assert response.status_code == 302
+    cookie = response.cookies["sessionid"]
+    assert cookie["secure"] and cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    assert before is None or before.value != cookie.value
+
+
+def test_eleven_failed_logins_lock_that_address_for_the_cool_off_time(client, settings):
+    UserFactory(username="kari")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = login(client, "kari", "feil")
+        assert response.status_code == 200
+        assert "Vennligst oppgi korrekt brukernavn og passord" in response.content.decode()
+    # The tenth failure locks; the eleventh attempt is refused even with the right password.
+    assert login(client, "kari", "feil").status_code == 429
+    response = login(client, "kari", "demo")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "For mange mislykkede innlogginger" in html
+    assert "15 minutter" in html
+    # Another address is not locked out.
+    assert login(client, "kari", "demo", ip="10.2.2.2").status_code == 302
+
+
+def test_lockout_ends_after_the_cool_off_time(client, settings):
+    UserFactory(username="kari")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "kari", "feil")
+    assert login(client, "kari", "demo").status_code == 429
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
+        assert login(client, "kari", "demo").status_code == 302
+
+
+def test_failed_login_is_logged_with_user_and_address(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="ilag.security"):
+        login(client, "ukjent", "feil", ip="10.9.9.9")
+    assert "login failed: username='ukjent' ip=10.9.9.9" in caplog.text
+
+
+def test_refused_access_is_logged_with_user_address_and_path(client, caplog):
+    reader = UserFactory(username="lesar", role=Role.COMMITTEE_READER)
+    client.force_login(reader)
+    with caplog.at_level(logging.WARNING, logger="ilag.security"):
+        response = client.get(reverse("accounts:user-list"), REMOTE_ADDR="10.3.3.3")
+    assert response.status_code == 403
+    assert re.search(
+        r"access refused: user=lesar ip=10\.3\.3\.3 GET /brukere/ at=\d{4}-", caplog.text
+    )
+
+
+def test_deactivated_user_is_refused_at_the_next_request(client):
+    adviser = UserFactory(username="radgiver", role=Role.ADVISER)
+    leader = UserFactory(
+        username="leder", role=Role.PROJECT_LEADER, municipalities=[MunicipalityFactory()]
+    )
+    client.force_login(leader)
+    assert client.get(reverse("projects:list")).status_code == 200
+    from django.test import Client
+
+    admin_client = Client()
+    admin_client.force_login(adviser)
+    response = admin_client.post(reverse("accounts:user-deactivate", args=[leader.pk]))
+    assert response.status_code == 302
+    response = client.get(reverse("projects:list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert login(Client(), "leder").status_code == 200  # cannot log in again
+
+
+def test_form_posted_without_the_right_is_refused_and_changes_nothing(client):
+    leader = UserFactory(
+        username="leder", role=Role.PROJECT_LEADER, municipalities=[MunicipalityFactory()]
+    )
+    target = UserFactory(
+        username="annen", role=Role.PROJECT_LEADER, municipalities=[MunicipalityFactory()]
+    )
+    client.force_login(leader)
+    assert client.post(reverse("accounts:user-deactivate", args=[target.pk])).status_code == 403
+    response = client.post(
+        reverse("accounts:user-invite"),
+        {
+            "first_name": "Ny",
+            "last_name": "Bruker",
+            "email": "ny@example.no",
+            "role": Role.ADVISER,
+        },
+    )
+    assert response.status_code == 403
+    target.refresh_from_db()
+    assert target.is_active
+    assert not User.objects.filter(email="ny@example.no").exists()
+    assert mail.outbox == []
+
+
+def test_adviser_cannot_deactivate_himself(client):
+    adviser = UserFactory(username="radgiver", role=Role.ADVISER)
+    client.force_login(adviser)
+    assert client.post(reverse("accounts:user-deactivate", args=[adviser.pk])).status_code == 403
+    adviser.refresh_from_db()
+    assert adviser.is_active
