@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -10,7 +11,7 @@ class Role(models.TextChoices):
     ADVISER = "adviser", _("County adviser")
     PROJECT_LEADER = "project_leader", _("Project leader")
     COMMITTEE_READER = "committee_reader", _("Committee reader")
-    PARTNER = "partner", _("Partner")
+    PARTNER = "partner", pgettext_lazy("role", "Partner")
 
 
 def role_group(role: str) -> Group:

@@ -69,18 +69,18 @@ ORGANISATIONS = [
 
 # kommunenummer, name, Sami name, region, population and district index (demo figures)
 MUNICIPALITIES = [
-    ("5041", "Snåsa", "Snåase", "Trøndelag nord", 2050, 78),
-    ("5022", "Rennebu", "", "Trøndelag sør", 2500, 70),
-    ("5034", "Meråker", "", "Trøndelag øst", 2400, 66),
-    ("5046", "Høylandet", "", "Trøndelag nord", 1250, 74),
-    ("5033", "Tydal", "", "Trøndelag sør", 770, 80),
-    ("5052", "Leka", "", "Trøndelag nord", 560, 84),
+    ("5041", "Snåsa", "Snåase", "Trøndelag nord", 2050, 22),
+    ("5022", "Rennebu", "", "Trøndelag sør", 2500, 30),
+    ("5034", "Meråker", "", "Trøndelag øst", 2400, 34),
+    ("5046", "Høylandet", "", "Trøndelag nord", 1250, 26),
+    ("5033", "Tydal", "", "Trøndelag sør", 770, 20),
+    ("5052", "Leka", "", "Trøndelag nord", 560, 16),
 ]
 HJERTEREGIONEN_MUNICIPALITIES = [
-    ("5042", "Lierne", "Lijre", "Trøndelag nord", 1300, 82),
-    ("5043", "Røyrvik", "Raarvihke", "Trøndelag nord", 470, 88),
-    ("5044", "Namsskogan", "", "Trøndelag nord", 850, 83),
-    ("5045", "Grong", "", "Trøndelag nord", 2400, 72),
+    ("5042", "Lierne", "Lijre", "Trøndelag nord", 1300, 18),
+    ("5043", "Røyrvik", "Raarvihke", "Trøndelag nord", 470, 12),
+    ("5044", "Namsskogan", "", "Trøndelag nord", 850, 17),
+    ("5045", "Grong", "", "Trøndelag nord", 2400, 28),
 ]
 
 # kommunenummer, start, main theme (from the programme's overview)
@@ -697,7 +697,7 @@ class DemoSeeder:
                     name=f"Testkommune {m_index + 1:03d}",
                     region="Syntetisk",
                     population=rng.randrange(300, 5000),
-                    district_index=rng.randrange(40, 100),
+                    district_index=rng.randrange(5, 60),
                     is_demo=True,
                 )
             agreement = Agreement.objects.filter(

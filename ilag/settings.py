@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "ilag.middleware.BokmalFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -269,4 +269,4 @@ if OIDC_ENABLED:
     # mozilla-django-oidc redirects to this path as it stands; the login page explains.
     LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=feilet"
 
-PORTAL_NAME = "I LAG-portalen"
+PORTAL_NAME = _("I LAG portal")

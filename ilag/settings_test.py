@@ -13,3 +13,6 @@ STORAGES = {
 }
 # Hashing cost is not under test; fast hashes keep the suite quick.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Whitenoise serves from the finders in tests (no collectstatic run), as in development.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ilag import views
 
 admin.site.site_header = _("I LAG portal – administration")
-admin.site.site_title = _("I LAG portal")
+admin.site.site_title = settings.PORTAL_NAME
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

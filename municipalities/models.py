@@ -75,7 +75,9 @@ class Municipality(models.Model):
         _("district index"),
         null=True,
         blank=True,
-        help_text=_("The national district index, 0 (most central) to 100 (least central)."),
+        help_text=_(
+            "The national district index, from 0 (greatest district challenges) to 100 (fewest)."
+        ),
     )
     region = models.CharField(_("region"), max_length=100, blank=True)
     is_demo = models.BooleanField(

@@ -1,0 +1,89 @@
+"""User management, invitations, own account and the idle-timeout warning, in Chromium."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from accounts.models import User
+from projects.models import Project
+from projects.permissions import can_edit_project
+from tests.browser.conftest import axe_violations, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_adviser_invites_tydal_leader_who_sets_password_and_sees_tydal(page, browser):
+    log_in(page, "radgiver")
+    page.get_by_role("link", name="Brukere").click()
+    assert page.locator("h1").inner_text() == "Brukere"
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Inviter en bruker").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Fornavn").fill("Ny")
+    page.get_by_label("Etternavn").fill("Leder")
+    page.get_by_label("E-postadresse").fill("ny.leder@example.no")
+    page.get_by_label("Prosjektleder", exact=True).check()
+    page.get_by_role("button", name="Send invitasjon").click()
+    # A project leader needs a municipality: the form says so and keeps the input.
+    assert "Velg minst én kommune for en prosjektleder." in page.content()
+    assert page.get_by_label("E-postadresse").input_value() == "ny.leder@example.no"
+    assert axe_violations(page) == []
+    page.get_by_label("Tydal").check()
+    page.get_by_role("button", name="Send invitasjon").click()
+    assert "Invitasjonen er sendt til ny.leder@example.no." in page.content()
+
+    link = re.search(r"https?://\S+/invitasjon/\S+/", mail.outbox[-1].body).group(0)
+    invited = browser.new_context(locale="nb-NO").new_page()
+    invited.goto(link)
+    assert invited.locator("h1").inner_text() == "Velg passord"
+    assert axe_violations(invited) == []
+    invited.locator("#id_new_password1").fill("Fjellvann-2026")
+    invited.get_by_label("Bekreft nytt passord").fill("Fjellvann-2026")
+    invited.get_by_role("button", name="Lagre passord og logg inn").click()
+    invited.get_by_role("link", name="Prosjekter").click()
+    for project in Project.objects.filter(municipalities__number="5033"):
+        assert project.title in invited.content()
+        assert can_edit_project(User.objects.get(email="ny.leder@example.no"), project)
+    # The link works once.
+    invited.goto(link)
+    assert "allerede brukt" in invited.content()
+    invited.context.close()
+
+
+def test_own_account_pages_pass_axe(page):
+    log_in(page, "leder.snasa")
+    for path in ["/konto/", "/konto/passord/"]:
+        page.goto(f"{page.base_url}{path}")
+        assert axe_violations(page) == [], path
+    page.goto(f"{page.base_url}/konto/")
+    page.get_by_label("E-postadresse").fill("ikke-en-adresse")
+    page.get_by_role("button", name="Lagre").click()
+    assert "Oppgi en gyldig e-postadresse" in page.content()
+    assert axe_violations(page) == []
+
+
+def test_password_reset_and_lockout_pages_pass_axe(page):
+    page.goto(f"{page.base_url}/glemt-passord/")
+    assert axe_violations(page) == []
+    page.get_by_label("E-post").fill("radgiver@example.no")
+    page.get_by_role("button", name="Send lenke").click()
+    assert page.locator("h1").inner_text() == "Sjekk e-posten din"
+    assert axe_violations(page) == []
+    for _ in range(11):
+        log_in(page, "partner", password="feil")
+    assert "For mange mislykkede innlogginger" in page.content()
+    assert axe_violations(page) == []
+
+
+def test_idle_timeout_warns_and_can_be_extended(page, settings):
+    settings.SESSION_COOKIE_AGE = 12
+    settings.SESSION_WARNING_SECONDS = 10
+    log_in(page, "radgiver")
+    dialog = page.get_by_role("dialog", name="Du blir snart logget ut")
+    dialog.wait_for(state="visible", timeout=8_000)
+    assert page.evaluate("document.activeElement.id") == "session-extend"
+    assert axe_violations(page) == []
+    page.keyboard.press("Enter")
+    dialog.wait_for(state="hidden")
+    assert page.url.endswith("/program/")
