@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("kommuner/", include("municipalities.urls")),
     path("prosjekter/", include("projects.urls")),
+    path("filer/", include("projects.urls_files")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

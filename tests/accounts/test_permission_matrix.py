@@ -16,6 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Role
 from accounts.services import invitation_tokens
+from projects.models import Document, ProgressReport
 from tests.factories import (
     AgreementFactory,
     MunicipalityFactory,
@@ -38,6 +39,13 @@ class World:
     draft_project: object
     managed: object  # a user the adviser manages
     invited: object  # a user with a pending invitation
+    draft_report: object  # the owner's draft status report on `project`
+    submitted_report: object
+    approved_report: object
+    project_document: object  # attached to the published project
+    draft_project_document: object  # attached to the draft project
+    draft_report_document: object  # attached to the draft report
+    agreement_document: object  # attached to the published agreement
 
 
 def build_world() -> World:
@@ -65,8 +73,44 @@ def build_world() -> World:
     invited = UserFactory(username="invited", role=Role.PROJECT_LEADER, municipalities=[snasa])
     invited.set_unusable_password()
     invited.save()
+    reports = {
+        status: ProgressReport.objects.create(
+            project=project,
+            period_start=project.start_date,
+            period_end=project.start_date,
+            status=status,
+            created_by=users["owner"],
+        )
+        for status in ProgressReport.Status.values
+    }
+
+    def document(**parent):
+        return Document.objects.create(
+            title="Vedlegg",
+            file=ContentFile(b"%PDF-1.4 vedlegg", name="vedlegg.pdf"),
+            original_name="vedlegg.pdf",
+            content_type="application/pdf",
+            size=16,
+            uploaded_by=users["owner"],
+            **parent,
+        )
+
     return World(
-        users, programme, agreement, draft_agreement, project, draft_project, managed, invited
+        users,
+        programme,
+        agreement,
+        draft_agreement,
+        project,
+        draft_project,
+        managed,
+        invited,
+        draft_report=reports[ProgressReport.Status.DRAFT],
+        submitted_report=reports[ProgressReport.Status.SUBMITTED],
+        approved_report=reports[ProgressReport.Status.APPROVED],
+        project_document=document(project=project),
+        draft_project_document=document(project=draft_project),
+        draft_report_document=document(progress_report=reports[ProgressReport.Status.DRAFT]),
+        agreement_document=document(agreement=agreement),
     )
 
 
@@ -148,6 +192,18 @@ MATRIX = {
     ],
     "accounts:password-reset-complete": [(lambda w: {}, public(200, 405))],
 }
+
+
+def _merge_rows():
+    """Rows for the file views live beside their tests' owner, in matrix_files.py."""
+    from tests.accounts import matrix_files
+
+    overlap = set(MATRIX) & set(matrix_files.ROWS)
+    assert not overlap, overlap
+    MATRIX.update(matrix_files.ROWS)
+
+
+_merge_rows()
 
 
 def project_url_names() -> set[str]:

@@ -127,6 +127,9 @@ class Project(models.Model):
         default=False,
         help_text=_("Budget, funding and indicators are invented for demonstration."),
     )
+    # Raised by every save through the services; a form carries the version it was
+    # made from, so a save based on an older version is refused instead of overwriting.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(m2m_fields=[municipalities])
     objects = ProjectQuerySet.as_manager()

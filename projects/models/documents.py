@@ -1,0 +1,96 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ilag.files import generated_upload_to
+
+
+def document_upload_to(instance, filename):
+    return generated_upload_to("documents")(instance, filename)
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from projects import permissions
+
+        return permissions.scope_documents(self, user)
+
+
+class Document(models.Model):
+    """A file attached to a project, an agreement or a status report.
+
+    Stored under a generated name outside the web root; served only through a view
+    that checks access.
+    """
+
+    project = models.ForeignKey(
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("project"),
+    )
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("cooperation agreement"),
+    )
+    progress_report = models.ForeignKey(
+        "projects.ProgressReport",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("status report"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_upload_to)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(project__isnull=False, agreement__isnull=True, progress_report__isnull=True)
+                    | Q(project__isnull=True, agreement__isnull=False, progress_report__isnull=True)
+                    | Q(project__isnull=True, agreement__isnull=True, progress_report__isnull=False)
+                ),
+                name="document_belongs_to_exactly_one",
+                violation_error_message=_(
+                    "A document belongs to exactly one of: a project, an agreement, a report."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("files:document-download", kwargs={"pk": self.pk})
+
+    @property
+    def parent(self):
+        return self.project or self.agreement or self.progress_report

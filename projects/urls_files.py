@@ -1,0 +1,5 @@
+"""Files: documents attached to projects, agreements and status reports; budget sheets."""
+
+app_name = "files"
+
+urlpatterns = []
