@@ -1,12 +1,15 @@
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from agreements.models import Agreement, Programme
 from agreements.permissions import can_view_signed_document
 from evaluations.models import Milestone
+from ilag.history import changes_for_agreement
 from municipalities.models import Municipality
-from projects.models import Project
+from projects.models import Document, Project
+from projects.permissions import can_attach_document
 
 
 class ProgrammeListView(ListView):
@@ -97,6 +100,13 @@ class AgreementDetailView(DetailView):
             total_funding=sum(p.funding_sum for p in projects),
             total_county=sum(p.county_sum for p in projects),
             frame_left=self.object.county_frame - sum(p.county_sum for p in projects),
+            documents=Document.objects.visible_to(user)
+            .filter(agreement=self.object)
+            .select_related("uploaded_by"),
+            upload_url=reverse("files:document-upload-agreement", args=[self.object.pk]),
+            can_attach=can_attach_document(user, self.object),
+            can_delete=can_attach_document(user, self.object),
+            history=changes_for_agreement(self.object),
             milestones=Milestone.objects.visible_to(user)
             .filter(Q(agreement=self.object) | Q(project__agreement=self.object))
             .select_related("project", "responsible"),

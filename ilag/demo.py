@@ -732,15 +732,9 @@ class DemoSeeder:
                 )
             )
         created = bulk_create_with_history([p for _, p in projects], Project, batch_size=500)
-        # bulk_create on PostgreSQL returns primary keys; SQLite too since Django 4.x.
-        through = Project.municipalities.through
-        through.objects.bulk_create(
-            [
-                through(project_id=p.pk, municipality_id=m.pk)
-                for (m, _), p in zip(projects, created, strict=True)
-            ],
-            batch_size=1000,
-        )
+        # One add per project, not a bulk insert, so the m2m history is written too.
+        for (municipality, _), project in zip(projects, created, strict=True):
+            project.municipalities.add(municipality)
         budget, funding, indicators = [], [], []
         for (municipality, _), project in zip(projects, created, strict=True):
             amounts = [rng.randrange(50, 300) * 1000 for _ in range(6)]

@@ -170,6 +170,8 @@ STORAGES = {
 # Uploaded files live outside the web root and are only ever served through views
 # that check access; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Attached documents and budget sheets: the largest upload accepted, in megabytes.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

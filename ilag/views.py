@@ -12,9 +12,11 @@ from ilag.models import WorkerHeartbeat
 
 
 class HomeView(View):
-    """Everyone lands on the programme overview until role dashboards exist."""
+    """Project leaders land on «Mine prosjekter»; everyone else on the programmes."""
 
     def get(self, request):
+        if request.user.is_project_leader:
+            return redirect("projects:mine")
         return redirect("agreements:programme-list")
 
 

@@ -4,8 +4,17 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import pgettext
 
-from projects.models import BudgetLine, FundingLine, Project, financing_errors
+from projects.models import (
+    BudgetLine,
+    FundingLine,
+    IndicatorValue,
+    ProgressReport,
+    Project,
+    ReportCost,
+    financing_errors,
+)
 
 
 @dataclass(frozen=True)
@@ -79,10 +88,281 @@ def project_financing_set(
             errors.setdefault(key, []).append(message)
     if errors:
         raise ValidationError(errors)
-    # Row by row, not bulk, so that every line's history is recorded.
-    for line in project.budget_lines.all():
-        line.delete()
-    for line in project.funding_lines.all():
-        line.delete()
-    for line in [*budget_lines, *funding_lines]:
-        line.save()
+    # Row by row, never in bulk, so that every line's history is recorded; unchanged
+    # lines are left alone so the history shows exactly what changed.
+    _replace_lines(
+        project.budget_lines.all(),
+        budget_lines,
+        key=lambda li: (li.year, li.category_id),
+        fields=("amount", "note"),
+    )
+    _replace_lines(
+        project.funding_lines.all(),
+        funding_lines,
+        key=lambda li: (li.source_id, li.source_municipality_id, li.kind),
+        fields=("amount", "note"),
+    )
+
+
+def _replace_lines(existing, wanted, *, key, fields):
+    current = {}
+    for line in existing:
+        if key(line) in current:  # a duplicate key (funding may repeat a source): replace
+            line.delete()
+            continue
+        current[key(line)] = line
+    seen = set()
+    for line in wanted:
+        k = key(line)
+        old = current.get(k)
+        if old is not None and k not in seen:
+            seen.add(k)
+            if any(getattr(old, f) != getattr(line, f) for f in fields):
+                for f in fields:
+                    setattr(old, f, getattr(line, f))
+                old.save()
+        else:
+            seen.add(k)
+            line.save()
+    for k, line in current.items():
+        if k not in seen:
+            line.delete()
+
+
+# No lost updates --------------------------------------------------------------------
+
+
+class EditConflict(Exception):
+    """Someone saved the row after the form was opened; nothing was stored."""
+
+    def __init__(self, *, changed_by, changed_at):
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        super().__init__(f"changed by {changed_by} at {changed_at}")
+
+
+def _locked(model, *, pk: int, version: int):
+    """The row, locked for this transaction, if it is still at `version`."""
+    row = model.objects.select_for_update().get(pk=pk)
+    if row.version != version:
+        last = row.history.order_by("-history_date").select_related("history_user").first()
+        raise EditConflict(
+            changed_by=last.history_user if last else None,
+            changed_at=last.history_date if last else None,
+        )
+    return row
+
+
+PROJECT_STATUS_TRANSITIONS = {
+    Project.Status.DRAFT: {Project.Status.ACTIVE, Project.Status.CANCELLED},
+    Project.Status.ACTIVE: {Project.Status.COMPLETED, Project.Status.CANCELLED},
+    Project.Status.COMPLETED: {Project.Status.ACTIVE},
+    Project.Status.CANCELLED: {Project.Status.DRAFT},
+}
+
+PROJECT_EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "goals",
+    "focus_area",
+    "leader",
+    "start_date",
+    "end_date",
+    "status",
+)
+
+
+@transaction.atomic
+def project_update(*, project: Project, version: int, data: dict) -> Project:
+    """Change a project's facts if nobody saved it since `version` was read."""
+    from django.utils.translation import gettext as _
+
+    row = _locked(Project, pk=project.pk, version=version)
+    new_status = data.get("status", row.status)
+    if new_status != row.status and new_status not in PROJECT_STATUS_TRANSITIONS[row.status]:
+        raise ValidationError(
+            {
+                "status": _("The status cannot change from «%(old)s» to «%(new)s».")
+                % {
+                    "old": row.get_status_display(),
+                    "new": Project.Status(new_status).label,
+                }
+            }
+        )
+    for field in PROJECT_EDITABLE_FIELDS:
+        if field in data:
+            setattr(row, field, data[field])
+    row.full_clean(exclude=["agreement"])
+    row.version += 1
+    row.save()
+    return row
+
+
+@transaction.atomic
+def project_financing_save(
+    *, project: Project, version: int, budget: list[BudgetEntry], funding: list[FundingEntry]
+) -> Project:
+    """Replace budget and funding plan under the programme's rules, refusing a stale form."""
+    row = _locked(Project, pk=project.pk, version=version)
+    project_financing_set(project=row, budget=budget, funding=funding)
+    row.version += 1
+    row.save(update_fields=["version"])
+    return row
+
+
+# Status reports ---------------------------------------------------------------------
+
+
+def _report_transition_error(report, action_label):
+    from django.utils.translation import gettext as _
+
+    return ValidationError(
+        _("The report cannot be %(action)s while its status is «%(status)s».")
+        % {"action": action_label, "status": report.get_status_display()},
+        code="invalid_transition",
+    )
+
+
+@transaction.atomic
+def report_create(*, project: Project, user, period_start, period_end) -> ProgressReport:
+    """A new draft status report; costs start from the latest approved report's figures."""
+    report = ProgressReport(
+        project=project, period_start=period_start, period_end=period_end, created_by=user
+    )
+    report.full_clean()
+    report.save()
+    latest = project.progress_reports.approved().first()
+    if latest is not None:
+        for cost in latest.costs.all():
+            ReportCost.objects.create(report=report, category=cost.category, amount=cost.amount)
+    return report
+
+
+REPORT_FIELDS = (
+    "period_start",
+    "period_end",
+    "traffic_light",
+    "traffic_light_reason",
+    "percent_complete",
+    "achieved",
+    "next_steps",
+    "risks",
+    "lesson_learned",
+)
+
+
+@transaction.atomic
+def report_save(
+    *,
+    report: ProgressReport,
+    version: int,
+    data: dict,
+    costs: dict[int, int | None],
+    indicator_values: dict[int, tuple],
+) -> ProgressReport:
+    """Save a draft or returned report: its fields, costs per category and indicator
+    values. Only rows that changed are written, so the history shows what changed."""
+
+    row = _locked(ProgressReport, pk=report.pk, version=version)
+    if not row.is_editable_state:
+        raise _report_transition_error(row, pgettext("report action", "changed"))
+    for field in REPORT_FIELDS:
+        if field in data:
+            setattr(row, field, data[field])
+    row.full_clean()
+    row.version += 1
+    row.save()
+    existing = {c.category_id: c for c in row.costs.all()}
+    for category_id, amount in costs.items():
+        cost = existing.get(category_id)
+        if amount is None:
+            if cost is not None:
+                cost.delete()
+        elif cost is None:
+            ReportCost.objects.create(report=row, category_id=category_id, amount=amount)
+        elif cost.amount != amount:
+            cost.amount = amount
+            cost.save()
+    values = {v.indicator_id: v for v in row.indicator_values.all()}
+    for indicator_id, (value, comment) in indicator_values.items():
+        current = values.get(indicator_id)
+        if value is None:
+            if current is not None:
+                current.delete()
+        elif current is None:
+            IndicatorValue.objects.create(
+                report=row, indicator_id=indicator_id, value=value, comment=comment
+            )
+        elif current.value != value or current.comment != comment:
+            current.value, current.comment = value, comment
+            current.save()
+    return row
+
+
+def report_submission_errors(report: ProgressReport) -> dict[str, str]:
+    """What a report needs before it can be submitted, as {field: bokmål message}."""
+    from django.utils.translation import gettext as _
+
+    errors = {}
+    if not report.traffic_light:
+        errors["traffic_light"] = _("Choose a status light before you submit.")
+    elif report.traffic_light != ProgressReport.TrafficLight.GREEN and not (
+        report.traffic_light_reason.strip()
+    ):
+        errors["traffic_light_reason"] = _("Explain why the status is yellow or red.")
+    if report.percent_complete is None:
+        errors["percent_complete"] = _("Give how far the project has come, in percent.")
+    if not report.achieved.strip():
+        errors["achieved"] = _("Describe what was achieved in the period.")
+    return errors
+
+
+@transaction.atomic
+def report_submit(*, report: ProgressReport, version: int, user) -> ProgressReport:
+    """Draft or returned → submitted; locked for the leader from now on."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    row = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if row.status == ProgressReport.Status.SUBMITTED:
+        raise ValidationError(_("The report has already been submitted."), code="already")
+    if not row.is_editable_state:
+        raise _report_transition_error(row, pgettext("report action", "submitted"))
+    if row.version != version:
+        _locked(ProgressReport, pk=row.pk, version=version)
+    errors = report_submission_errors(row)
+    if errors:
+        raise ValidationError(errors)
+    row.status = ProgressReport.Status.SUBMITTED
+    row.submitted_at = timezone.now()
+    row.submitted_by = user
+    row.version += 1
+    row.save()
+    return row
+
+
+@transaction.atomic
+def report_review(*, report: ProgressReport, user, approve: bool, comment: str) -> ProgressReport:
+    """Submitted → approved, or → returned with a comment the leader sees."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    row = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if row.status != ProgressReport.Status.SUBMITTED:
+        raise _report_transition_error(
+            row,
+            pgettext("report action", "approved")
+            if approve
+            else pgettext("report action", "returned"),
+        )
+    if not approve and not comment.strip():
+        raise ValidationError(
+            {"comment": _("Write what the project leader must change.")}, code="comment"
+        )
+    row.status = ProgressReport.Status.APPROVED if approve else ProgressReport.Status.RETURNED
+    row.review_comment = comment.strip()
+    row.reviewed_at = timezone.now()
+    row.reviewed_by = user
+    row.version += 1
+    row.save()
+    return row

@@ -1,10 +1,35 @@
 from django.urls import path
 
 from projects.views import projects as views
+from projects.views import reports
 
 app_name = "projects"
 
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
+    path("mine/", views.MyProjectsView.as_view(), name="mine"),
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="detail"),
+    path("<int:pk>/rediger/", views.ProjectUpdateView.as_view(), name="update"),
+    path("<int:pk>/budsjett/", views.ProjectFinancingView.as_view(), name="financing"),
+    path(
+        "<int:pk>/statusrapporter/ny/",
+        reports.ReportCreateView.as_view(),
+        name="report-create",
+    ),
+    path("statusrapporter/<int:pk>/", reports.ReportDetailView.as_view(), name="report-detail"),
+    path(
+        "statusrapporter/<int:pk>/rediger/",
+        reports.ReportUpdateView.as_view(),
+        name="report-update",
+    ),
+    path(
+        "statusrapporter/<int:pk>/send-inn/",
+        reports.ReportSubmitView.as_view(),
+        name="report-submit",
+    ),
+    path(
+        "statusrapporter/<int:pk>/vurder/",
+        reports.ReportReviewView.as_view(),
+        name="report-review",
+    ),
 ]

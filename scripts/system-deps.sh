@@ -34,6 +34,8 @@ need_pkg fonts-dejavu-core
 need_pkg fonts-noto-core
 need_pkg libpango-1.0-0
 need_pkg libpangoft2-1.0-0
+# python-magic detects the type of uploaded documents by their content.
+need_pkg libmagic1
 # Root needs runuser (util-linux) to run initdb as the postgres user.
 if [[ $(id -u) -eq 0 ]]; then
     need_pkg util-linux runuser

@@ -7,7 +7,7 @@ from agreements.models import Agreement, CostCategory, FocusArea, Programme
 from evaluations.models import Milestone
 from ilag.validators import organisation_number_check_digit
 from municipalities.models import Municipality, Organisation
-from projects.models import BudgetLine, FundingLine, Indicator, Project
+from projects.models import BudgetLine, Document, FundingLine, Indicator, Project
 
 D = datetime.date
 
@@ -192,3 +192,19 @@ def adviser(**kwargs):
 
 def leader(municipality, **kwargs):
     return UserFactory(role=Role.PROJECT_LEADER, municipalities=[municipality], **kwargs)
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A small PDF attached to a project (pass agreement= or progress_report= with
+    project=None to attach it elsewhere)."""
+
+    class Meta:
+        model = Document
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Vedlegg {n}")
+    file = factory.django.FileField(filename="vedlegg.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    original_name = "vedlegg.pdf"
+    content_type = "application/pdf"
+    size = factory.LazyAttribute(lambda d: d.file.size)
+    uploaded_by = factory.SubFactory(UserFactory)

@@ -1,12 +1,25 @@
 from collections import defaultdict
+from decimal import Decimal
 
-from django.db.models import Q
-from django.views.generic import DetailView, ListView
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from accounts.permissions import leader_municipality_ids
 from agreements.models import Programme
 from evaluations.models import Milestone
+from ilag.history import changes_for_project
 from municipalities.models import Municipality
-from projects.models import Project
+from projects.forms import BudgetGridForm, FundingFormSet, ProjectForm, source_choices
+from projects.models import Document, ProgressReport, Project
+from projects.permissions import can_attach_document, can_create_report, can_edit_project
+from projects.services import EditConflict, project_financing_save, project_update
+from projects.views.mixins import VisibleProjectMixin, add_service_errors, conflict_message
 
 
 class ProjectListView(ListView):
@@ -70,18 +83,88 @@ class ProjectDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         project = self.object
+        budget_lines = list(project.budget_lines.select_related("category"))
+        reports = list(
+            ProgressReport.objects.visible_to(user)
+            .filter(project=project)
+            .select_related("submitted_by", "reviewed_by")
+        )
+        latest = next((r for r in reports if r.status == ProgressReport.Status.APPROVED), None)
         context.update(
-            budget=budget_grid(project.budget_lines.select_related("category")),
+            budget=budget_grid(budget_lines),
             funding_lines=project.funding_lines.select_related("source", "source_municipality"),
-            indicators=project.indicators.all(),
-            milestones=Milestone.objects.visible_to(self.request.user)
+            indicators=indicator_progress(project, latest),
+            spending=spending_by_category(budget_lines, latest),
+            latest_report=latest,
+            reports=reports,
+            milestones=Milestone.objects.visible_to(user)
             .filter(Q(project=project) | Q(agreement=project.agreement_id))
-            .select_related("responsible"),
+            .select_related("responsible", "project", "agreement"),
             county_share=project.county_share_percent(),
             financing_problems=project.financing_problems(),
+            can_edit=can_edit_project(user, project),
+            can_create_report=can_create_report(user, project),
+            documents=Document.objects.visible_to(user)
+            .filter(project=project)
+            .select_related("uploaded_by"),
+            upload_url=reverse("files:document-upload-project", args=[project.pk]),
+            can_attach=can_attach_document(user, project),
+            can_delete=can_attach_document(user, project),
+            history=changes_for_project(project),
         )
         return context
+
+
+def spending_by_category(budget_lines, report):
+    """Budget against costs incurred (from the latest approved report), per category."""
+    costs = (
+        {c.category_id: c.amount for c in report.costs.select_related("category")} if report else {}
+    )
+    categories = {}
+    for line in budget_lines:
+        categories.setdefault(line.category, 0)
+        categories[line.category] += line.amount
+    if report:
+        for cost in report.costs.all():
+            categories.setdefault(cost.category, 0)
+    rows = []
+    for category, budget in sorted(categories.items(), key=lambda kv: (kv[0].position, kv[0].name)):
+        incurred = costs.get(category.pk, 0)
+        rows.append(
+            {
+                "category": category,
+                "budget": budget,
+                "incurred": incurred,
+                "remaining": budget - incurred,
+                "used_percent": (Decimal(incurred * 100) / budget) if budget else None,
+            }
+        )
+    total_budget = sum(r["budget"] for r in rows)
+    total_incurred = sum(r["incurred"] for r in rows)
+    return {
+        "rows": rows,
+        "budget": total_budget,
+        "incurred": total_incurred,
+        "remaining": total_budget - total_incurred,
+        "used_percent": (Decimal(total_incurred * 100) / total_budget) if total_budget else None,
+    }
+
+
+def indicator_progress(project, report):
+    """Each indicator with baseline, the latest approved value and target."""
+    values = {v.indicator_id: v for v in report.indicator_values.all()} if report else {}
+    rows = []
+    for indicator in project.indicators.all():
+        current = values.get(indicator.pk)
+        progress = None
+        if current is not None and indicator.target != indicator.baseline:
+            progress = (
+                (current.value - indicator.baseline) * 100 / (indicator.target - indicator.baseline)
+            )
+        rows.append({"indicator": indicator, "current": current, "progress": progress})
+    return rows
 
 
 def budget_grid(lines):
@@ -103,3 +186,154 @@ def budget_grid(lines):
     ]
     year_totals = [sum(cells[c.pk].get(year, 0) for c in categories) for year in years]
     return {"years": years, "rows": rows, "year_totals": year_totals, "total": sum(year_totals)}
+
+
+class ProjectUpdateView(VisibleProjectMixin, FormView):
+    """Edit a project's facts; refuses to overwrite a newer version."""
+
+    permission = staticmethod(can_edit_project)
+    template_name = "projects/project_form.html"
+    form_class = ProjectForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.project}
+
+    def form_valid(self, form):
+        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        try:
+            project_update(project=self.project, version=form.cleaned_data["version"], data=data)
+        except EditConflict as conflict:
+            form.add_error(None, conflict_message(conflict, _("The project")))
+            return self.conflict_response(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The project is saved."))
+        return redirect(self.project.get_absolute_url())
+
+    def conflict_response(self, form):
+        # Keep what was typed; a second save, after review, goes on top of the new version.
+        data = form.data.copy()
+        data["version"] = Project.objects.values_list("version", flat=True).get(pk=self.project.pk)
+        form.data = data
+        return self.form_invalid(form)
+
+
+class ProjectFinancingView(VisibleProjectMixin, TemplateView):
+    """The budget as a year × cost-category grid and the funding plan, saved together
+    under the programme's rules."""
+
+    permission = staticmethod(can_edit_project)
+    template_name = "projects/project_financing.html"
+
+    def forms(self, data=None):
+        project = self.project
+        grid = BudgetGridForm(data, project=project)
+        initial = [
+            {
+                "source": f"o{line.source_id}"
+                if line.source_id
+                else f"m{line.source_municipality_id}",
+                "kind": line.kind,
+                "amount": line.amount,
+                "note": line.note,
+            }
+            for line in project.funding_lines.all()
+        ]
+        funding = FundingFormSet(
+            data,
+            initial=None if data else initial,
+            prefix="funding",
+            sources=source_choices(project),
+        )
+        return grid, funding
+
+    def get(self, request, *args, **kwargs):
+        grid, funding = self.forms()
+        return self.render_to_response(self.get_context_data(grid=grid, funding=funding))
+
+    def post(self, request, *args, **kwargs):
+        grid, funding = self.forms(request.POST)
+        sections = {}
+        if grid.is_valid() and funding.is_valid():
+            entries = [
+                form.entry()
+                for form in funding
+                if form.has_changed() and not form.cleaned_data.get("DELETE")
+            ]
+            try:
+                project_financing_save(
+                    project=self.project,
+                    version=grid.cleaned_data["version"],
+                    budget=grid.entries(),
+                    funding=entries,
+                )
+            except EditConflict as conflict:
+                grid.add_error(None, conflict_message(conflict, _("The project's budget")))
+                data = request.POST.copy()
+                data["version"] = Project.objects.values_list("version", flat=True).get(
+                    pk=self.project.pk
+                )
+                grid.data = data
+            except ValidationError as error:
+                sections = add_service_errors(grid, error)
+            else:
+                messages.success(request, _("The budget and funding plan are saved."))
+                return redirect(self.project.get_absolute_url())
+        context = self.get_context_data(grid=grid, funding=funding, sections=sections)
+        return self.render_to_response(context, status=200)
+
+    def get_context_data(self, **kwargs):
+        programme = self.project.agreement.programme
+        return super().get_context_data(
+            programme=programme,
+            county_source=f"o{programme.owner_id}",
+            **kwargs,
+        )
+
+
+class MyProjectsView(TemplateView):
+    """A project leader's landing page: his projects, what is due next, what came back."""
+
+    template_name = "projects/my_projects.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        own_ids = leader_municipality_ids(user)
+        projects = list(
+            Project.objects.filter(municipalities__in=own_ids)
+            .distinct()
+            .with_totals()
+            .select_related("agreement__programme")
+            .prefetch_related(
+                "municipalities",
+                Prefetch(
+                    "progress_reports",
+                    queryset=ProgressReport.objects.order_by("-period_end", "-pk"),
+                    to_attr="reports_newest_first",
+                ),
+            )
+            .order_by("status", "agreement__programme__name", "number", "title")
+        )
+        reports = ProgressReport.objects.filter(project__in=[p.pk for p in projects])
+        today = timezone.localdate()
+        return super().get_context_data(
+            projects=projects,
+            returned=reports.filter(status=ProgressReport.Status.RETURNED).select_related(
+                "project", "reviewed_by"
+            ),
+            drafts=reports.filter(status=ProgressReport.Status.DRAFT).select_related("project"),
+            submitted=reports.filter(status=ProgressReport.Status.SUBMITTED).select_related(
+                "project"
+            ),
+            deadlines=Milestone.objects.visible_to(user)
+            .filter(
+                Q(project__in=[p.pk for p in projects]) | Q(agreement__municipalities__in=own_ids)
+            )
+            .filter(status=Milestone.Status.PLANNED)
+            .select_related("project", "agreement")
+            .distinct()
+            .order_by("due_date")[:10],
+            today=today,
+            **kwargs,
+        )

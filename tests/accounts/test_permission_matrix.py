@@ -129,6 +129,22 @@ def public(get, post):
     return {role: (get, post) for role in ROLES}
 
 
+def editors(get, post):
+    """The adviser following the programme and the owning municipality's leader edit; the
+    others may see the published project but not change it."""
+    return {**every(403, 403), "adviser": (get, post), "owner": (get, post)}
+
+
+def every_hidden(outcome):
+    """Signed-in users who may not see a draft or an unapproved report get 404."""
+    return {
+        "anonymous": (LOGIN, LOGIN),
+        "other": (outcome, outcome),
+        "committee": (outcome, outcome),
+        "partner": (outcome, outcome),
+    }
+
+
 def adviser_only(get, post):
     return {**every(403, 403), "adviser": (get, post)}
 
@@ -162,6 +178,54 @@ MATRIX = {
     "projects:detail": [
         (lambda w: {"pk": w.project.pk}, every(200, 405)),
         (lambda w: {"pk": w.draft_project.pk}, drafts_hidden()),
+    ],
+    "projects:mine": [(lambda w: {}, every(200, 405))],
+    "projects:update": [
+        (lambda w: {"pk": w.project.pk}, editors(200, 200)),
+        (
+            lambda w: {"pk": w.draft_project.pk},
+            {**every_hidden(404), "adviser": (200, 200), "owner": (200, 200)},
+        ),
+    ],
+    "projects:financing": [
+        (lambda w: {"pk": w.project.pk}, editors(200, 200)),
+        (
+            lambda w: {"pk": w.draft_project.pk},
+            {**every_hidden(404), "adviser": (200, 200), "owner": (200, 200)},
+        ),
+    ],
+    "projects:report-create": [
+        (lambda w: {"pk": w.project.pk}, {**every(403, 403), "owner": (200, 200)}),
+        (
+            lambda w: {"pk": w.draft_project.pk},
+            {**every_hidden(404), "adviser": (403, 403), "owner": (200, 200)},
+        ),
+    ],
+    "projects:report-detail": [
+        (lambda w: {"pk": w.draft_report.pk}, {**drafts_hidden(), **every_hidden(404)}),
+        (lambda w: {"pk": w.approved_report.pk}, every(200, 405)),
+    ],
+    "projects:report-update": [
+        (
+            lambda w: {"pk": w.draft_report.pk},
+            {**every_hidden(404), "adviser": (403, 403), "owner": (200, 200)},
+        ),
+        (
+            lambda w: {"pk": w.submitted_report.pk},
+            {**every_hidden(404), "adviser": (403, 403), "owner": (403, 403)},
+        ),
+    ],
+    "projects:report-submit": [
+        (
+            lambda w: {"pk": w.draft_report.pk},
+            {**every_hidden(404), "adviser": (403, 403), "owner": (405, 302)},
+        ),
+    ],
+    "projects:report-review": [
+        (
+            lambda w: {"pk": w.submitted_report.pk},
+            {**every_hidden(404), "adviser": (405, 302), "owner": (403, 403)},
+        ),
     ],
     "accounts:user-list": [(lambda w: {}, adviser_only(200, 405))],
     "accounts:user-invite": [(lambda w: {}, adviser_only(200, 200))],

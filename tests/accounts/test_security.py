@@ -138,3 +138,13 @@ def test_adviser_cannot_deactivate_himself(client):
     assert client.post(reverse("accounts:user-deactivate", args=[adviser.pk])).status_code == 403
     adviser.refresh_from_db()
     assert adviser.is_active
+
+
+def test_idle_timeout_is_given_to_the_page_as_a_plain_number(client, settings):
+    # With Norwegian number formatting 1800 would render as «1 800», which the script
+    # would read as one second.
+    settings.SESSION_COOKIE_AGE = 1800
+    client.force_login(UserFactory(username="kari"))
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert 'data-session-seconds="1800"' in html
+    assert 'data-session-warning-seconds="300"' in html

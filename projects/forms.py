@@ -1,0 +1,312 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from agreements.models import FocusArea
+from municipalities.models import Organisation
+from projects.fields import KronerField
+from projects.models import FundingLine, ProgressReport, Project
+from projects.services import PROJECT_STATUS_TRANSITIONS, BudgetEntry, FundingEntry
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the row the form was made from (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ProjectForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "description",
+            "goals",
+            "focus_area",
+            "leader",
+            "start_date",
+            "end_date",
+            "status",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "goals": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        project = self.instance
+        self.fields["focus_area"].queryset = FocusArea.objects.filter(
+            programme=project.agreement.programme_id
+        )
+        self.fields["leader"].queryset = User.objects.filter(
+            is_active=True,
+            groups__name=Role.PROJECT_LEADER,
+            municipalities__in=project.municipalities.all(),
+        ).distinct()
+        allowed = {project.status, *PROJECT_STATUS_TRANSITIONS[project.status]}
+        self.fields["status"].choices = [c for c in Project.Status.choices if c[0] in allowed]
+        self.fields["status"].help_text = _(
+            "Only the changes the workflow allows are offered. An ongoing project needs a "
+            "funding plan that balances."
+        )
+        if not self.is_bound:
+            self.initial["version"] = project.version
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def _post_clean(self):
+        # Model validation (period inside the agreement, financing for an active
+        # project) runs in the service, under a row lock, with the same messages.
+        pass
+
+
+def source_choices(project) -> list[tuple[str, str]]:
+    municipalities = [
+        (f"m{m.pk}", _("%(municipality)s municipality (own contribution)") % {"municipality": m})
+        for m in project.municipalities.all()
+    ]
+    organisations = [(f"o{o.pk}", str(o)) for o in Organisation.objects.order_by("name")]
+    return [("", "—")] + municipalities + organisations
+
+
+class FundingLineForm(forms.Form):
+    source = forms.ChoiceField(
+        label=_("Funding source"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=FundingLine.Kind.choices,
+        initial=FundingLine.Kind.CASH,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    amount = KronerField(label=_("Amount (NOK)"))
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def clean_source(self):
+        source = self.cleaned_data["source"]
+        if not source:
+            raise forms.ValidationError(_("Choose who gives the money."))
+        return source
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = sources
+
+    def entry(self) -> FundingEntry:
+        data = self.cleaned_data
+        source = data["source"]
+        return FundingEntry(
+            amount=data["amount"],
+            kind=data["kind"],
+            source_id=int(source[1:]) if source.startswith("o") else None,
+            source_municipality_id=int(source[1:]) if source.startswith("m") else None,
+            note=data["note"],
+        )
+
+
+class BaseFundingFormSet(forms.BaseFormSet):
+    def __init__(self, *args, sources, **kwargs):
+        self.sources = sources
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"sources": self.sources}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            sources=self.sources,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+FundingFormSet = forms.formset_factory(
+    FundingLineForm, formset=BaseFundingFormSet, extra=2, can_delete=True
+)
+
+
+class BudgetGridForm(VersionedForm):
+    """The budget as a grid: one field per eligible cost category and project year."""
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.years = list(range(project.start_date.year, project.end_date.year + 1))
+        programme = project.agreement.programme
+        amounts = {(li.category_id, li.year): li.amount for li in project.budget_lines.all()}
+        used = {category_id for category_id, _year in amounts}
+        self.categories = [c for c in programme.cost_categories.all() if c.eligible or c.pk in used]
+        self.ineligible = [c for c in programme.cost_categories.all() if not c.eligible]
+        for category in self.categories:
+            for year in self.years:
+                name = self.cell_name(category.pk, year)
+                self.fields[name] = KronerField(
+                    label=_("%(category)s, %(year)s") % {"category": category, "year": year},
+                    required=False,
+                    initial=amounts.get((category.pk, year)),
+                )
+        if not self.is_bound:
+            self.initial["version"] = project.version
+
+    @staticmethod
+    def cell_name(category_id, year):
+        return f"b_{category_id}_{year}"
+
+    def rows(self):
+        """For the template: per category its label and the bound fields by year."""
+        return [
+            {
+                "category": category,
+                "cells": [self[self.cell_name(category.pk, year)] for year in self.years],
+            }
+            for category in self.categories
+        ]
+
+    def entries(self) -> list[BudgetEntry]:
+        return [
+            BudgetEntry(year=year, category_id=category.pk, amount=amount)
+            for category in self.categories
+            for year in self.years
+            if (amount := self.cleaned_data.get(self.cell_name(category.pk, year))) is not None
+        ]
+
+
+class ProgressReportCreateForm(forms.ModelForm):
+    class Meta:
+        model = ProgressReport
+        fields = ["period_start", "period_end"]
+        widgets = {"period_start": DateInput(), "period_end": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def _post_clean(self):
+        # The service validates the period against the project (same messages).
+        pass
+
+
+class ProgressReportForm(forms.ModelForm):
+    """The report's text, its costs incurred per category and its indicator values."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "period_start",
+            "period_end",
+            "traffic_light",
+            "traffic_light_reason",
+            "percent_complete",
+            "achieved",
+            "next_steps",
+            "risks",
+            "lesson_learned",
+        ]
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "traffic_light": forms.RadioSelect,
+            "traffic_light_reason": forms.Textarea(attrs={"rows": 2}),
+            "achieved": forms.Textarea(attrs={"rows": 5}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+            "risks": forms.Textarea(attrs={"rows": 3}),
+            "lesson_learned": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        report = self.instance
+        project = report.project
+        self.fields["traffic_light"].choices = ProgressReport.TrafficLight.choices
+        self.fields["traffic_light"].required = False
+        costs = {c.category_id: c.amount for c in report.costs.all()}
+        values = {v.indicator_id: v for v in report.indicator_values.all()}
+        budget_categories = set(project.budget_lines.values_list("category_id", flat=True))
+        self.cost_categories = [
+            c
+            for c in project.agreement.programme.cost_categories.all()
+            if c.eligible or c.pk in budget_categories or c.pk in costs
+        ]
+        for category in self.cost_categories:
+            self.fields[f"cost_{category.pk}"] = KronerField(
+                label=str(category), required=False, initial=costs.get(category.pk)
+            )
+        self.indicators = list(project.indicators.all())
+        for indicator in self.indicators:
+            current = values.get(indicator.pk)
+            self.fields[f"value_{indicator.pk}"] = forms.DecimalField(
+                label=_("%(indicator)s (%(unit)s)")
+                % {"indicator": indicator.label, "unit": indicator.unit},
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                localize=True,
+                initial=current.value if current else None,
+            )
+            self.fields[f"comment_{indicator.pk}"] = forms.CharField(
+                label=_("Comment on %(indicator)s") % {"indicator": indicator.label},
+                required=False,
+                max_length=300,
+                initial=current.comment if current else "",
+            )
+        if not self.is_bound:
+            self.initial["version"] = report.version
+
+    def _post_clean(self):
+        # Validated by the service under a row lock.
+        pass
+
+    def cost_fields(self):
+        return [(c, self[f"cost_{c.pk}"]) for c in self.cost_categories]
+
+    def indicator_fields(self):
+        return [(i, self[f"value_{i.pk}"], self[f"comment_{i.pk}"]) for i in self.indicators]
+
+    def costs(self) -> dict[int, int | None]:
+        return {c.pk: self.cleaned_data.get(f"cost_{c.pk}") for c in self.cost_categories}
+
+    def indicator_values(self) -> dict[int, tuple]:
+        return {
+            i.pk: (
+                self.cleaned_data.get(f"value_{i.pk}"),
+                self.cleaned_data.get(f"comment_{i.pk}", ""),
+            )
+            for i in self.indicators
+        }
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment to the project leader"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return the report."),
+    )

@@ -1,0 +1,77 @@
+"""Forms for attaching documents and importing budget sheets."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from projects.documents import DOCUMENT_TYPES, XLSX, megabytes, validate_upload
+from projects.models import Document
+
+CHOOSE_AGAIN = _(
+    "Choose the file again: a browser cannot keep a chosen file when the page is shown again."
+)
+
+
+class UploadFormMixin:
+    """A file chosen before an error is gone from the page (browsers do not keep it), so
+    the field says so; everything else the user typed stays."""
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self._errors:
+            field = self.fields["file"]
+            field.help_text = f"{CHOOSE_AGAIN} {field.help_text}".strip()
+            # The bound field copied the help text when cleaning made it.
+            self["file"].help_text = field.help_text
+
+
+class DocumentForm(UploadFormMixin, forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ["title", "file"]
+        labels = {"title": _("Title"), "file": _("File")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].help_text = _("What the document is, as others will see it.")
+        self.fields["file"].help_text = _(
+            "PDF, Word, Excel, OpenDocument text or spreadsheet, PNG or JPEG; at most %(limit)s MB."
+        ) % {"limit": megabytes(settings.DOCUMENT_MAX_BYTES)}
+        self.fields["file"].widget = forms.FileInput(
+            attrs={"accept": ",".join(ext for t in DOCUMENT_TYPES for ext in t.extensions)}
+        )
+        # The stored name is generated; the name the user gave is kept in original_name.
+        self.fields["file"].max_length = Document._meta.get_field("original_name").max_length
+        # An empty file gets validate_upload's message, which names the file.
+        self.fields["file"].allow_empty_file = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if uploaded:
+            validate_upload(uploaded)
+        return uploaded
+
+
+class BudgetImportForm(UploadFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Budget sheet (.xlsx)"),
+        allow_empty_file=True,
+        widget=forms.FileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "An Excel workbook with the sheet «%(sheet)s», such as the one you download "
+            "from the project; at most %(limit)s MB."
+        ) % {"sheet": _("Budget"), "limit": megabytes(settings.DOCUMENT_MAX_BYTES)}
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        validate_upload(uploaded, types=(XLSX,))
+        return uploaded

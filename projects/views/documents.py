@@ -1,0 +1,134 @@
+"""Documents attached to projects, agreements and status reports: upload, download, delete.
+
+Files live outside the web root; these views are the only way to them. Every lookup is
+scoped to what the user may see (404 otherwise); a change then needs its permission (403).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView
+from django.views.generic.detail import SingleObjectMixin
+
+from agreements.models import Agreement
+from projects.documents import document_attach, document_delete
+from projects.forms_documents import DocumentForm
+from projects.models import Document, ProgressReport, Project
+from projects.permissions import can_attach_document, can_delete_document
+
+
+def breadcrumbs(obj) -> list[dict]:
+    """The trail from the programme down to a project, agreement or report, itself included."""
+    if isinstance(obj, ProgressReport):
+        return [*breadcrumbs(obj.project), {"label": str(obj), "url": obj.get_absolute_url()}]
+    if isinstance(obj, Project):
+        return [*breadcrumbs(obj.agreement), {"label": obj.title, "url": obj.get_absolute_url()}]
+    if isinstance(obj, Agreement):
+        programme = obj.programme
+        return [
+            {"label": str(programme), "url": programme.get_absolute_url()},
+            {"label": obj.title, "url": obj.get_absolute_url()},
+        ]
+    return []
+
+
+class VisibleParentMixin:
+    """The object from the URL among those the user may see (404 otherwise), then checked
+    with `permission` (403 when it is seen but the user may not do this to it)."""
+
+    model = None
+    permission = None
+
+    def get_parent_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.parent = get_object_or_404(self.get_parent_queryset(), pk=kwargs["pk"])
+        if not self.permission(request.user, self.parent):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            parent=self.parent, breadcrumbs=breadcrumbs(self.parent), **kwargs
+        )
+
+
+class DocumentUploadView(VisibleParentMixin, FormView):
+    """Attach a document to a project, an agreement or a status report (`model`)."""
+
+    permission = staticmethod(can_attach_document)
+    form_class = DocumentForm
+    template_name = "projects/document_form.html"
+
+    def get_parent_queryset(self):
+        related = {
+            Project: ["agreement__programme"],
+            Agreement: ["programme"],
+            ProgressReport: ["project__agreement__programme"],
+        }[self.model]
+        return super().get_parent_queryset().select_related(*related)
+
+    def form_valid(self, form):
+        try:
+            document = document_attach(
+                parent=self.parent,
+                uploaded_file=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("The document «%(title)s» is uploaded.") % {"title": document.title},
+        )
+        return redirect(self.parent.get_absolute_url())
+
+
+class DocumentDownloadView(SingleObjectMixin, View):
+    """The stored file, as an attachment under the name it was uploaded with."""
+
+    http_method_names = ["get", "head"]
+
+    def get_queryset(self):
+        return Document.objects.visible_to(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        document = self.get_object()
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+        # Never rendered by the browser as something else, never kept in a shared cache.
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class DocumentDeleteView(SingleObjectMixin, View):
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return Document.objects.visible_to(self.request.user).select_related(
+            "project", "agreement", "progress_report"
+        )
+
+    def post(self, request, *args, **kwargs):
+        document = self.get_object()
+        if not can_delete_document(request.user, document):
+            raise PermissionDenied
+        parent, title = document.parent, document.title
+        document_delete(document=document, user=request.user)
+        messages.success(request, _("The document «%(title)s» is deleted.") % {"title": title})
+        return redirect(parent.get_absolute_url())

@@ -1,0 +1,60 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from projects.models import Project
+
+
+class VisibleProjectMixin:
+    """The project from the URL, looked up among those the user may see (404 otherwise),
+    then checked with `permission` (403 when seen but not allowed)."""
+
+    permission = None
+    project_kwarg = "pk"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.project = get_object_or_404(
+            Project.objects.visible_to(request.user).select_related("agreement__programme__owner"),
+            pk=kwargs[self.project_kwarg],
+        )
+        if self.permission is not None and not self.permission(request.user, self.project):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(project=self.project, **kwargs)
+
+
+def conflict_message(conflict, what) -> str:
+    """«Someone changed this while you edited», naming who and when."""
+    who = str(conflict.changed_by) if conflict.changed_by else _("someone else")
+    when = (
+        date_format(localtime(conflict.changed_at), "SHORT_DATETIME_FORMAT")
+        if conflict.changed_at
+        else "?"
+    )
+    return _(
+        "%(what)s was changed by %(who)s at %(when)s after you opened this form. Your changes "
+        "are NOT saved, but they are still in the form below. Check what was changed (open "
+        "the page in a new tab), then save again."
+    ) % {"what": what, "who": who, "when": when}
+
+
+def add_service_errors(form, error: ValidationError, *, sections=None) -> dict:
+    """Put a service's ValidationError on the form's fields; keys that are not fields go
+    to `sections` (returned) or, failing that, to the form's non-field errors."""
+    sections = {} if sections is None else sections
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            messages = [m for e in errors for m in e.messages]
+            if field in form.fields:
+                for message in messages:
+                    form.add_error(field, message)
+            else:
+                sections.setdefault(field, []).extend(messages)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+    return sections

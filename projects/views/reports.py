@@ -1,0 +1,211 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView
+
+from ilag.history import changes_for_report
+from projects import services
+from projects.forms import ProgressReportCreateForm, ProgressReportForm, ReviewForm
+from projects.models import ProgressReport
+from projects.permissions import (
+    can_attach_document,
+    can_create_report,
+    can_edit_report,
+    can_review_report,
+    can_submit_report,
+    follows_programme,
+)
+from projects.services import EditConflict
+from projects.views.mixins import VisibleProjectMixin, add_service_errors, conflict_message
+
+
+class VisibleReportMixin:
+    """The report from the URL among those the user may see (404), then `permission` (403)."""
+
+    permission = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.report = get_object_or_404(
+            ProgressReport.objects.visible_to(request.user).select_related(
+                "project__agreement__programme__owner"
+            ),
+            pk=kwargs["pk"],
+        )
+        self.project = self.report.project
+        if self.permission is not None and not self.permission(request.user, self.report):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ReportCreateView(VisibleProjectMixin, FormView):
+    permission = staticmethod(can_create_report)
+    template_name = "projects/report_create.html"
+    form_class = ProgressReportCreateForm
+
+    def get_initial(self):
+        last = self.project.progress_reports.order_by("-period_end").first()
+        start = last.period_end + datetime.timedelta(days=1) if last else self.project.start_date
+        end = min(max(timezone.localdate(), start), self.project.end_date)
+        return {"period_start": min(start, self.project.end_date), "period_end": end}
+
+    def form_valid(self, form):
+        try:
+            report = services.report_create(
+                project=self.project,
+                user=self.request.user,
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The draft status report is created."))
+        return redirect("projects:report-update", pk=report.pk)
+
+
+class ReportDetailView(VisibleReportMixin, DetailView):
+    template_name = "projects/report_detail.html"
+    context_object_name = "report"
+
+    def get_object(self, queryset=None):
+        return self.report
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        report = self.report
+        budget = {}
+        for line in self.project.budget_lines.all():
+            budget[line.category_id] = budget.get(line.category_id, 0) + line.amount
+        costs = [
+            {"cost": c, "budget": budget.get(c.category_id, 0)}
+            for c in report.costs.select_related("category")
+        ]
+        return super().get_context_data(
+            project=self.project,
+            costs=costs,
+            costs_total=sum(c["cost"].amount for c in costs),
+            budget_total=sum(budget.values()),
+            values=report.indicator_values.select_related("indicator"),
+            can_edit=can_edit_report(user, report),
+            can_submit=can_submit_report(user, report),
+            can_review=can_review_report(user, report),
+            review_form=ReviewForm(),
+            documents=report.documents.select_related("uploaded_by"),
+            upload_url=reverse("files:document-upload-report", args=[report.pk]),
+            can_attach=can_attach_document(user, report),
+            can_delete=can_attach_document(user, report),
+            history=changes_for_report(report),
+            **kwargs,
+        )
+
+
+class ReportUpdateView(VisibleReportMixin, FormView):
+    permission = staticmethod(can_edit_report)
+    template_name = "projects/report_form.html"
+    form_class = ProgressReportForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.report}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.report, project=self.project, **kwargs)
+
+    def form_valid(self, form):
+        data = {f: form.cleaned_data.get(f) for f in services.REPORT_FIELDS}
+        data["traffic_light"] = data["traffic_light"] or ""
+        try:
+            report = services.report_save(
+                report=self.report,
+                version=form.cleaned_data["version"],
+                data=data,
+                costs=form.costs(),
+                indicator_values=form.indicator_values(),
+            )
+            if "submit" in self.request.POST:
+                services.report_submit(
+                    report=report, version=report.version, user=self.request.user
+                )
+        except EditConflict as conflict:
+            form.add_error(None, conflict_message(conflict, _("The status report")))
+            data = form.data.copy()
+            data["version"] = ProgressReport.objects.values_list("version", flat=True).get(
+                pk=self.report.pk
+            )
+            form.data = data
+            return self.form_invalid(form)
+        except ValidationError as error:
+            if "submit" in self.request.POST:
+                form.add_error(None, _("The draft is saved, but it cannot be submitted yet:"))
+                # The draft was saved: a new save must build on its new version.
+                data = form.data.copy()
+                data["version"] = ProgressReport.objects.values_list("version", flat=True).get(
+                    pk=self.report.pk
+                )
+                form.data = data
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        if "submit" in self.request.POST:
+            messages.success(self.request, _("The status report is submitted to the county."))
+        else:
+            messages.success(self.request, _("The draft is saved."))
+        return redirect(report.get_absolute_url())
+
+
+class ReportSubmitView(VisibleReportMixin, View):
+    """Submit from the report page. Only the project's leaders; a report that is not a
+    draft or returned says why."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.permission = lambda user, report: can_create_report(user, report.project)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, pk):
+        try:
+            services.report_submit(
+                report=self.report, version=self.report.version, user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            if hasattr(error, "error_dict"):
+                return redirect("projects:report-update", pk=self.report.pk)
+        else:
+            messages.success(request, _("The status report is submitted to the county."))
+        return redirect(self.report.get_absolute_url())
+
+
+class ReportReviewView(VisibleReportMixin, View):
+    """An adviser approves a submitted report or returns it with a comment."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.permission = lambda user, report: follows_programme(user, report.project)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, pk):
+        form = ReviewForm(request.POST)
+        form.is_valid()
+        approve = request.POST.get("action") == "approve"
+        try:
+            services.report_review(
+                report=self.report,
+                user=request.user,
+                approve=approve,
+                comment=form.cleaned_data.get("comment", ""),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("The status report is approved.")
+                if approve
+                else _("The status report is returned to the project leader."),
+            )
+        return redirect(self.report.get_absolute_url())
