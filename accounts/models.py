@@ -44,6 +44,9 @@ class User(AbstractUser):
         verbose_name=_("invited by"),
     )
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    calendar_token = models.CharField(
+        _("calendar feed key"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     organisation = models.ForeignKey(
         "municipalities.Organisation",
         null=True,

@@ -2,6 +2,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import Agreement, CostCategory, FocusArea, Programme
+from evaluations.models import MilestoneTemplate
+from evaluations.services import agreement_milestones_create
 
 
 class FocusAreaInline(admin.TabularInline):
@@ -14,11 +16,16 @@ class CostCategoryInline(admin.TabularInline):
     extra = 0
 
 
+class MilestoneTemplateInline(admin.TabularInline):
+    model = MilestoneTemplate
+    extra = 0
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ("name", "slug", "owner", "start_date", "end_date", "max_grant_per_agreement")
     prepopulated_fields = {"slug": ("name",)}
-    inlines = [FocusAreaInline, CostCategoryInline]
+    inlines = [FocusAreaInline, CostCategoryInline, MilestoneTemplateInline]
     search_fields = ("name", "slug")
 
 
@@ -41,3 +48,9 @@ class AgreementAdmin(SimpleHistoryAdmin):
     search_fields = ("title", "theme", "municipalities__name", "decision_case_number")
     filter_horizontal = ("municipalities", "focus_areas")
     list_select_related = ("programme",)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A new or signed agreement gets the programme's standard milestones.
+        if form.instance.status != Agreement.Status.DRAFT:
+            agreement_milestones_create(agreement=form.instance)

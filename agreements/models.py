@@ -12,6 +12,16 @@ from ilag.templatetags.norsk import dato, kr
 from ilag.validators import case_number_validator
 
 
+def validate_reminder_days(value: str) -> None:
+    """Comma-separated whole days, each between 1 and 365."""
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if not parts or not all(p.isdigit() and 1 <= int(p) <= 365 for p in parts):
+        raise ValidationError(
+            _("Write whole days between 1 and 365, separated by commas, e.g. 30,7."),
+            code="invalid_reminder_days",
+        )
+
+
 class ProgrammeQuerySet(models.QuerySet):
     def visible_to(self, user):
         from agreements import permissions
@@ -50,6 +60,20 @@ class Programme(models.Model):
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     decision_case_number = models.CharField(
         _("case number"), max_length=20, blank=True, validators=[case_number_validator]
+    )
+    reminder_days = models.CharField(
+        _("reminder days before a deadline"),
+        max_length=60,
+        default="30,7",
+        validators=[validate_reminder_days],
+        help_text=_(
+            "Days before a due date when the responsible person is reminded, separated by "
+            "commas, e.g. 30,7. Reminders also go out on the day and weekly while overdue."
+        ),
+    )
+    stale_report_weeks = models.PositiveSmallIntegerField(
+        _("weeks without an approved status report before a project is flagged"),
+        default=12,
     )
     shared_with_partners = models.BooleanField(
         _("shared with partners"),
@@ -94,6 +118,21 @@ class Programme(models.Model):
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
+    @property
+    def reminder_day_list(self) -> list[int]:
+        """The reminder days, largest first (e.g. [30, 7])."""
+        days = {int(p) for p in self.reminder_days.split(",") if p.strip().isdigit()}
+        return sorted(days, reverse=True)
+
+    def milestone_kinds(self) -> set[str]:
+        """The milestone kinds this programme uses: its templates' and its own
+        milestones' kinds, and «other»."""
+        from evaluations.models import Milestone
+
+        kinds = set(self.milestone_templates.values_list("kind", flat=True))
+        kinds.update(self.milestones.values_list("kind", flat=True))
+        return kinds | {Milestone.Kind.OTHER}
 
 
 class FocusArea(models.Model):

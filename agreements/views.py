@@ -6,6 +6,7 @@ from django.views.generic import DetailView, ListView
 from agreements.models import Agreement, Programme
 from agreements.permissions import can_view_signed_document
 from evaluations.models import Milestone
+from evaluations.permissions import can_manage_programme_milestones
 from ilag.history import changes_for_agreement
 from municipalities.models import Municipality
 from projects.models import Document, Project
@@ -48,6 +49,10 @@ class ProgrammeDetailView(DetailView):
         return Programme.objects.visible_to(self.request.user).select_related("owner")
 
     def get_context_data(self, **kwargs):
+        from django.utils import timezone
+
+        from evaluations.timeline import programme_timeline
+
         context = super().get_context_data(**kwargs)
         user = self.request.user
         programme = self.object
@@ -68,6 +73,7 @@ class ProgrammeDetailView(DetailView):
             focus_areas=programme.focus_areas.all(),
             cost_categories=programme.cost_categories.all(),
             milestones=Milestone.objects.visible_to(user).filter(programme=programme),
+            timeline=programme_timeline(programme, user=user, today=timezone.localdate()),
         )
         return context
 
@@ -107,6 +113,7 @@ class AgreementDetailView(DetailView):
             can_attach=can_attach_document(user, self.object),
             can_delete=can_attach_document(user, self.object),
             history=changes_for_agreement(self.object),
+            can_manage_milestones=can_manage_programme_milestones(user, self.object.programme),
             milestones=Milestone.objects.visible_to(user)
             .filter(Q(agreement=self.object) | Q(project__agreement=self.object))
             .select_related("project", "responsible"),

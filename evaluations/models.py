@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -80,6 +81,14 @@ class Milestone(models.Model):
         related_name="milestones",
         verbose_name=_("responsible"),
     )
+    template = models.ForeignKey(
+        "evaluations.MilestoneTemplate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="milestones",
+        verbose_name=_("made from template"),
+    )
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
     delivered_document = models.FileField(
         _("delivered document"), upload_to=milestone_document_upload_to, blank=True
@@ -93,6 +102,12 @@ class Milestone(models.Model):
         verbose_name_plural = _("milestones")
         ordering = ["due_date", "kind"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "template"],
+                condition=Q(agreement__isnull=False, template__isnull=False),
+                name="milestone_one_per_template_and_agreement",
+                violation_error_message=_("The agreement already has this standard milestone."),
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(programme__isnull=False, agreement__isnull=True, project__isnull=True)
@@ -109,7 +124,12 @@ class Milestone(models.Model):
     def __str__(self):
         return self.label
 
+    def get_absolute_url(self):
+        return reverse("evaluations:milestone-detail", kwargs={"pk": self.pk})
+
     def clean(self):
+        from ilag.templatetags.norsk import dato
+
         owners = [x for x in (self.programme_id, self.agreement_id, self.project_id) if x]
         if len(owners) != 1:
             raise ValidationError(
@@ -124,6 +144,45 @@ class Milestone(models.Model):
             raise ValidationError(
                 {"delivered_on": _("A delivered or approved milestone needs its delivery date.")}
             )
+        start = self.period_owner_start()
+        if start and self.due_date and self.due_date < start:
+            raise ValidationError(
+                {
+                    "due_date": _("The due date cannot be before the start (%(date)s).")
+                    % {"date": dato(start)}
+                }
+            )
+        programme = self.programme_of()
+        if programme is not None and self.kind and self.kind not in programme.milestone_kinds():
+            raise ValidationError(
+                {
+                    "kind": _("%(programme)s has no milestones of the kind «%(kind)s».")
+                    % {"programme": programme, "kind": self.get_kind_display()}
+                }
+            )
+
+    def period_owner_start(self):
+        if self.agreement_id:
+            return self.agreement.start_date
+        if self.project_id:
+            return self.project.start_date
+        if self.programme_id:
+            return self.programme.start_date
+        return None
+
+    def programme_of(self):
+        if self.programme_id:
+            return None  # programme-level milestones define the programme's kinds
+        if self.agreement_id:
+            return self.agreement.programme
+        if self.project_id:
+            return self.project.agreement.programme
+        return None
+
+    @property
+    def is_report(self) -> bool:
+        """A milestone delivered as a written report from the municipality."""
+        return self.kind in REPORT_KINDS and not self.programme_id
 
     @property
     def label(self) -> str:
@@ -157,3 +216,240 @@ DISPLAY_STATE_LABELS = {
     "delivered": _("Delivered"),
     "approved": _("Approved"),
 }
+
+
+REPORT_KINDS = {
+    Milestone.Kind.STARTUP_NOTE,
+    Milestone.Kind.MIDTERM_REPORT,
+    Milestone.Kind.FINAL_REPORT,
+}
+
+
+class MilestoneTemplate(models.Model):
+    """A programme's standard milestone, made for every agreement: a number of months
+    after the agreement starts, or on a fixed date."""
+
+    programme = models.ForeignKey(
+        "agreements.Programme",
+        on_delete=models.CASCADE,
+        related_name="milestone_templates",
+        verbose_name=_("programme"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Milestone.Kind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    months_after_start = models.PositiveSmallIntegerField(
+        _("months after the agreement starts"), null=True, blank=True
+    )
+    fixed_date = models.DateField(_("fixed date"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone template")
+        verbose_name_plural = _("milestone templates")
+        ordering = ["programme", "months_after_start", "fixed_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(months_after_start__isnull=False, fixed_date__isnull=True)
+                    | Q(months_after_start__isnull=True, fixed_date__isnull=False)
+                ),
+                name="milestone_template_relative_or_fixed",
+                violation_error_message=_(
+                    "Give either months after the agreement starts or a fixed date, not both."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+    def due_date_for(self, agreement) -> datetime.date:
+        if self.fixed_date:
+            return self.fixed_date
+        return add_months(agreement.start_date, self.months_after_start)
+
+
+def add_months(date: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it is shorter
+    (31 January + 1 month = 28/29 February)."""
+    import calendar
+
+    month_index = date.month - 1 + months
+    year, month = date.year + month_index // 12, month_index % 12 + 1
+    return date.replace(
+        year=year, month=month, day=min(date.day, calendar.monthrange(year, month)[1])
+    )
+
+
+class MilestoneReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from evaluations import permissions
+
+        return permissions.scope_milestone_reports(self, user)
+
+
+class MilestoneReport(models.Model):
+    """The municipality's written report for a report milestone (e.g. midtveisrapport)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for changes")
+        APPROVED = "approved", _("Approved")
+
+    milestone = models.OneToOneField(
+        Milestone, on_delete=models.CASCADE, related_name="report", verbose_name=_("milestone")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    knowledge_sharing = models.TextField(
+        _("how knowledge was shared"),
+        blank=True,
+        help_text=_("With the other municipalities, the county and «laget rundt»."),
+    )
+    continuation = models.TextField(
+        _("how the work continues after the project period"), blank=True
+    )
+    effect_employment = models.IntegerField(_("effect on employment (jobs)"), null=True, blank=True)
+    effect_in_movers_kept = models.IntegerField(
+        _("effect on in-movers kept (persons)"), null=True, blank=True
+    )
+    effect_applicants_per_vacancy = models.DecimalField(
+        _("effect on applicants per vacancy"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    effect_partner_participation = models.IntegerField(
+        _("effect on partner participation (partners)"), null=True, blank=True
+    )
+    effect_external_funding = models.BigIntegerField(
+        _("external funding triggered (NOK)"), null=True, blank=True
+    )
+    effect_comment = models.TextField(_("comment on the effects"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    review_comment = models.TextField(_("comment from the county"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    history = HistoricalRecords()
+    objects = MilestoneReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone report")
+        verbose_name_plural = _("milestone reports")
+        ordering = ["milestone__due_date"]
+
+    def __str__(self):
+        return str(self.milestone)
+
+    def get_absolute_url(self):
+        return reverse("evaluations:report-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable_state(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class MilestoneIndicatorResult(models.Model):
+    """A result against one project indicator's target, in a milestone report."""
+
+    report = models.ForeignKey(
+        MilestoneReport,
+        on_delete=models.CASCADE,
+        related_name="indicator_results",
+        verbose_name=_("report"),
+    )
+    indicator = models.ForeignKey(
+        "projects.Indicator",
+        on_delete=models.CASCADE,
+        related_name="milestone_results",
+        verbose_name=_("indicator"),
+    )
+    value = models.DecimalField(_("result"), max_digits=14, decimal_places=2)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator result")
+        verbose_name_plural = _("indicator results")
+        ordering = ["report", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator"],
+                name="milestone_result_unique_per_indicator",
+                violation_error_message=_("The report already has a result for this indicator."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value}"
+
+
+class Reminder(models.Model):
+    """A deadline reminder that was sent: the record that makes sending idempotent."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Before the deadline")
+        DUE = "due", _("On the day")
+        OVERDUE = "overdue", _("Overdue")
+        ADVISER_OVERDUE = "adviser_overdue", _("Overdue (to the adviser)")
+
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("milestone")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Days before the due date (before), 0 (due), or weeks overdue (overdue): with the
+    # due date it names the one occasion this reminder is for.
+    step = models.PositiveSmallIntegerField(_("step"))
+    due_date = models.DateField(_("due date when sent"))
+    email = models.EmailField(_("sent to"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "recipient", "kind", "step", "due_date"],
+                name="reminder_sent_once_per_occasion",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.milestone} → {self.recipient} ({self.kind} {self.step})"

@@ -16,3 +16,83 @@ def scope_milestones(queryset, user):
         | Q(agreement__in=Agreement.objects.visible_to(user).values("pk"))
         | Q(project__in=Project.objects.visible_to(user).values("pk"))
     )
+
+
+def milestone_municipality_ids(milestone) -> set[int]:
+    """The municipalities a milestone is about (none for a programme milestone)."""
+    if milestone.agreement_id:
+        return set(milestone.agreement.municipalities.values_list("pk", flat=True))
+    if milestone.project_id:
+        return set(milestone.project.municipalities.values_list("pk", flat=True))
+    return set()
+
+
+def milestone_programme_id(milestone) -> int:
+    if milestone.programme_id:
+        return milestone.programme_id
+    if milestone.agreement_id:
+        return milestone.agreement.programme_id
+    return milestone.project.agreement.programme_id
+
+
+def can_manage_milestone(user, milestone) -> bool:
+    """Advisers following the programme move due dates and add milestones."""
+    from accounts.permissions import adviser_programme_ids
+
+    if not user.is_authenticated or not user.is_adviser:
+        return False
+    ids = adviser_programme_ids(user)
+    return ids is None or milestone_programme_id(milestone) in ids
+
+
+def can_manage_programme_milestones(user, programme) -> bool:
+    from accounts.permissions import adviser_programme_ids
+
+    if not user.is_authenticated or not user.is_adviser:
+        return False
+    ids = adviser_programme_ids(user)
+    return ids is None or programme.pk in ids
+
+
+def can_write_milestone_report(user, milestone) -> bool:
+    """The responsible person, or a leader of the municipality, writes a report milestone."""
+    from accounts.permissions import leader_municipality_ids
+
+    if not user.is_authenticated or not user.is_active or not milestone.is_report:
+        return False
+    if milestone.responsible_id == user.pk:
+        return True
+    return bool(set(leader_municipality_ids(user)) & milestone_municipality_ids(milestone))
+
+
+def scope_milestone_reports(queryset, user):
+    """Advisers see every report of their programmes; leaders every report of their own
+    municipalities; everyone else approved reports of milestones they may see."""
+    from accounts.permissions import leader_municipality_ids
+    from evaluations.models import Milestone, MilestoneReport
+
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    visible = Milestone.objects.visible_to(user).values("pk")
+    if user.is_adviser:
+        return queryset.filter(milestone__in=visible)
+    approved = Q(status=MilestoneReport.Status.APPROVED, milestone__in=visible)
+    own_ids = leader_municipality_ids(user)
+    if own_ids:
+        own = Q(milestone__agreement__municipalities__in=own_ids) | Q(
+            milestone__project__municipalities__in=own_ids
+        )
+        return queryset.filter(own | approved | Q(milestone__responsible=user)).distinct()
+    return queryset.filter(approved)
+
+
+def can_edit_milestone_report(user, report) -> bool:
+    return report.is_editable_state and can_write_milestone_report(user, report.milestone)
+
+
+def can_review_milestone_report(user, report) -> bool:
+    from evaluations.models import MilestoneReport
+
+    return report.status == MilestoneReport.Status.SUBMITTED and can_manage_milestone(
+        user, report.milestone
+    )

@@ -16,7 +16,8 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User, role_group
 from agreements.models import Agreement, CostCategory, FocusArea, Programme
-from evaluations.models import Milestone
+from evaluations.models import Milestone, MilestoneTemplate
+from evaluations.services import agreement_milestones_create
 from municipalities.models import Municipality, Organisation
 from projects.models import BudgetLine, FundingLine, Indicator, Project
 from projects.services import BudgetEntry, FundingEntry, project_financing_set
@@ -473,6 +474,16 @@ class DemoSeeder:
                     "responsible": self.users["radgiver"],
                 },
             )
+        for kind, title, months in [
+            (Milestone.Kind.STARTUP_NOTE, "Kommunens oppstartsnotat", 6),
+            (Milestone.Kind.MIDTERM_REPORT, "Kommunens midtveisrapport", 12),
+            (Milestone.Kind.FINAL_REPORT, "Kommunens sluttrapport", 24),
+        ]:
+            upsert(
+                MilestoneTemplate,
+                {"programme": programme, "kind": kind, "title": title},
+                {"months_after_start": months, "fixed_date": None},
+            )
         leaders = {"5041": self.users["leder.snasa"], "5034": self.users["leder.meraker"]}
         for number, start, theme in I_LAG_AGREEMENTS:
             municipality = self.municipalities[number]
@@ -495,6 +506,7 @@ class DemoSeeder:
                 },
             )
             set_m2m(agreement.municipalities, [municipality])
+            agreement_milestones_create(agreement=agreement)
             specs = I_LAG_PROJECTS[number]
             set_m2m(agreement.focus_areas, {areas[s.focus_area] for s in specs if s.focus_area})
             for spec in specs:

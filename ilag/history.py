@@ -25,7 +25,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
-from evaluations.models import Milestone
+from evaluations.models import Milestone, MilestoneIndicatorResult, MilestoneReport
 from ilag.templatetags.norsk import dato, kr, number
 from projects.models import (
     BudgetLine,
@@ -41,12 +41,13 @@ from projects.permissions import can_edit_project
 
 EMPTY = "–"
 TEXT_LIMIT = 120
-MONEY_FIELDS = {"amount", "county_frame", "max_grant_per_agreement"}
+MONEY_FIELDS = {"amount", "county_frame", "max_grant_per_agreement", "effect_external_funding"}
 # Set by the system, equal to the history's own «who», or shown through another field
 # (a document's stored path is a generated name; its original file name is shown).
 HIDDEN_FIELDS = {
     Document: {"file", "content_type", "size", "uploaded_by"},
     ProgressReport: {"created_by"},
+    MilestoneReport: {"created_by"},
 }
 
 CREATED, CHANGED, DELETED = "created", "changed", "deleted"
@@ -67,6 +68,7 @@ class ChangeEntry:
     action: str
     changes: list[FieldChange] = field(default_factory=list)
     kind: str = CHANGED
+    reason: str = ""
 
     @property
     def is_creation(self) -> bool:
@@ -134,6 +136,30 @@ def changes_for_agreement(agreement: Agreement, limit: int | None = 30) -> list[
     )
 
 
+def changes_for_milestone(milestone: Milestone, limit: int | None = 30) -> list[ChangeEntry]:
+    """The newest `limit` changes to a milestone (due dates moved, with the reason), its
+    report, the report's indicator results and documents."""
+    mid = milestone.pk
+    report_ids = MilestoneReport.history.filter(milestone_id=mid).values("id")
+    return _changes(
+        [
+            _Source(Milestone, Q(id=mid), root=True, parents={"programme", "agreement", "project"}),
+            _Source(MilestoneReport, Q(id__in=report_ids), parents={"milestone"}),
+            _Source(
+                MilestoneIndicatorResult,
+                Q(report_id__in=report_ids),
+                parents={"report", "indicator"},
+            ),
+            _Source(
+                Document,
+                Q(milestone_report_id__in=report_ids),
+                parents={"project", "agreement", "progress_report", "milestone_report"},
+            ),
+        ],
+        limit,
+    )
+
+
 def changes_for_report(report: ProgressReport, limit: int | None = 30) -> list[ChangeEntry]:
     """The newest `limit` changes to the status report, its costs, values and documents."""
     rid = report.pk
@@ -192,7 +218,7 @@ class _Record:
         return (self.row.history_date, index, self.row.history_id)
 
 
-def _changes(sources: list[_Source], limit: int) -> list[ChangeEntry]:
+def _changes(sources: list[_Source], limit: int | None) -> list[ChangeEntry]:
     records: list[tuple[tuple, _Record]] = []
     for index, source in enumerate(sources):
         for record in _records(source):
@@ -274,7 +300,8 @@ def _value(row, f: models.Field):
 
 
 def _is_set(value) -> bool:
-    return value not in (None, "", False)
+    """Worth listing in a creation: anything but empty and a false flag (0 counts)."""
+    return value is not None and value != "" and value is not False
 
 
 # Names of related objects -----------------------------------------------------------------
@@ -330,6 +357,7 @@ def _entry(record: _Record, names: _Names) -> ChangeEntry:
             for f, old, new in record.raw_changes
         ],
         kind=record.kind,
+        reason=row.history_change_reason or "",
     )
 
 
@@ -427,9 +455,14 @@ _DESCRIBE: dict[type[models.Model], Callable[[_Record, _Names], str]] = {
     IndicatorValue: _describe_indicator_value,
     Document: _describe_document,
     Milestone: _describe_milestone,
+    MilestoneReport: lambda record, names: str(capfirst(MilestoneReport._meta.verbose_name)),
+    MilestoneIndicatorResult: lambda record, names: (
+        _("Result: %(indicator)s") % {"indicator": _fk(record, names, "indicator")}
+    ),
 }
 # Foreign keys the descriptions above name (loaded with the other related objects).
 _DESCRIPTION_REFS = {
+    MilestoneIndicatorResult: ("indicator",),
     BudgetLine: ("category",),
     FundingLine: ("source", "source_municipality"),
     ReportCost: ("category",),

@@ -9,6 +9,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -200,6 +201,11 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "ilag.tasks.worker_heartbeat", "schedule": 60.0},
+    # Before the working day starts, in CELERY_TIMEZONE (Europe/Oslo).
+    "deadline-reminders": {
+        "task": "evaluations.tasks.deadline_reminders_send",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # Security: strict when DEBUG is off.
@@ -272,3 +278,6 @@ if OIDC_ENABLED:
     LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=feilet"
 
 PORTAL_NAME = _("I LAG portal")
+# Where the portal is reached from outside, for links in e-mails and calendar feeds
+# (which are made without a request to take the address from).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

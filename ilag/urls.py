@@ -23,6 +23,8 @@ urlpatterns = [
     path("kommuner/", include("municipalities.urls")),
     path("prosjekter/", include("projects.urls")),
     path("filer/", include("projects.urls_files")),
+    path("milepeler/", include("evaluations.urls")),
+    path("kalender/", include("evaluations.urls_calendar")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

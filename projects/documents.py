@@ -261,12 +261,14 @@ def validate_upload(uploaded_file, *, types: tuple[FileType, ...] = DOCUMENT_TYP
 
 def _parent_field(parent) -> str:
     from agreements.models import Agreement
+    from evaluations.models import MilestoneReport
     from projects.models import ProgressReport, Project
 
     for model, field in (
         (Project, "project"),
         (Agreement, "agreement"),
         (ProgressReport, "progress_report"),
+        (MilestoneReport, "milestone_report"),
     ):
         if isinstance(parent, model):
             return field

@@ -121,10 +121,13 @@ def scope_documents(queryset, user):
 
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
+    from evaluations.models import MilestoneReport
+
     return queryset.filter(
         Q(project__in=Project.objects.visible_to(user).values("pk"))
         | Q(agreement__in=Agreement.objects.visible_to(user).values("pk"))
         | Q(progress_report__in=ProgressReport.objects.visible_to(user).values("pk"))
+        | Q(milestone_report__in=MilestoneReport.objects.visible_to(user).values("pk"))
     )
 
 
@@ -147,6 +150,11 @@ def can_attach_document(user, parent) -> bool:
         return can_edit_agreement(user, parent)
     if isinstance(parent, ProgressReport):
         return can_edit_report(user, parent)
+    from evaluations.models import MilestoneReport
+    from evaluations.permissions import can_edit_milestone_report
+
+    if isinstance(parent, MilestoneReport):
+        return can_edit_milestone_report(user, parent)
     return False
 
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from agreements.models import Agreement
+from evaluations.models import MilestoneReport
 from projects.models import ProgressReport, Project
 from projects.views import documents, excel
 
@@ -23,6 +24,11 @@ urlpatterns = [
         "statusrapporter/<int:pk>/dokumenter/ny/",
         documents.DocumentUploadView.as_view(model=ProgressReport),
         name="document-upload-report",
+    ),
+    path(
+        "milepelrapporter/<int:pk>/dokumenter/ny/",
+        documents.DocumentUploadView.as_view(model=MilestoneReport),
+        name="document-upload-milestone-report",
     ),
     path(
         "dokumenter/<int:pk>/",

@@ -84,6 +84,8 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
         "CELERY_BROKER_URL": broker_url,
         "DJANGO_SETTINGS_MODULE": "ilag.settings_test",
         "PYTHONUNBUFFERED": "1",
+        # Tasks that send e-mail (deadline reminders) must not need an SMTP server.
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
     command = [
         sys.executable, "-m", "celery", "-A", "ilag", "worker",

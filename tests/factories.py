@@ -43,7 +43,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         model = Municipality
         django_get_or_create = ("number",)
 
-    number = factory.Sequence(lambda n: f"{9000 + n:04d}")
+    number = factory.Sequence(lambda n: f"{9000 + n % 1000:04d}")
     name = factory.Sequence(lambda n: f"Testkommune {n}")
     population = 1500
 

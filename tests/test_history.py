@@ -228,6 +228,17 @@ def test_a_creation_lists_the_values_set(project, kari):
     }
 
 
+def test_a_creation_lists_zero_amounts_but_not_empty_values_or_false_flags(project, kari):
+    line = BudgetLine(project=project, year=2025, category=CostCategoryFactory(), amount=0)
+    line._history_user = kari
+    line.save()
+
+    changes = changes_for_project(project)[0].changes
+
+    assert [c.field for c in changes] == ["År", "Kostnadspost", "Beløp (kr)"]  # no «Merknad»
+    assert changes[2].new == f"kr{NBSP}0"
+
+
 def test_a_deleted_child_is_still_in_the_history(project, kari):
     county = OrganisationFactory(name="Trøndelag fylkeskommune")
     line = FundingLineFactory(project=project, source=county, amount=50_000)

@@ -58,6 +58,10 @@ ALLOWED = {
 # Models of the apps that keep no history, and why that leaves no gap.
 NOT_AUDITED = {
     "ilag.WorkerHeartbeat": "Operational: when a Celery worker was last seen.",
+    "evaluations.Reminder": (
+        "An append-only log of reminders sent, written once per occasion by the reminder "
+        "task: it is itself the record."
+    ),
     "accounts.User": (
         "Sign-in updates last_login on every login, and role changes are managed in the "
         "user administration; the change history covers programmes, agreements, projects "

@@ -12,6 +12,16 @@ def document_upload_to(instance, filename):
     return generated_upload_to("documents")(instance, filename)
 
 
+PARENT_FIELDS = ("project", "agreement", "progress_report", "milestone_report")
+
+
+def exactly_one_parent() -> Q:
+    condition = Q()
+    for chosen in PARENT_FIELDS:
+        condition |= Q(**{f"{name}__isnull": name != chosen for name in PARENT_FIELDS})
+    return condition
+
+
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         from projects import permissions
@@ -20,7 +30,7 @@ class DocumentQuerySet(models.QuerySet):
 
 
 class Document(models.Model):
-    """A file attached to a project, an agreement or a status report.
+    """A file attached to a project, an agreement, a status report or a milestone report.
 
     Stored under a generated name outside the web root; served only through a view
     that checks access.
@@ -50,6 +60,14 @@ class Document(models.Model):
         related_name="documents",
         verbose_name=_("status report"),
     )
+    milestone_report = models.ForeignKey(
+        "evaluations.MilestoneReport",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("milestone report"),
+    )
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=document_upload_to)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -73,14 +91,11 @@ class Document(models.Model):
         ordering = ["-uploaded_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(project__isnull=False, agreement__isnull=True, progress_report__isnull=True)
-                    | Q(project__isnull=True, agreement__isnull=False, progress_report__isnull=True)
-                    | Q(project__isnull=True, agreement__isnull=True, progress_report__isnull=False)
-                ),
+                condition=exactly_one_parent(),
                 name="document_belongs_to_exactly_one",
                 violation_error_message=_(
-                    "A document belongs to exactly one of: a project, an agreement, a report."
+                    "A document belongs to exactly one of: a project, an agreement, a status "
+                    "report, a milestone report."
                 ),
             ),
         ]
@@ -93,4 +108,4 @@ class Document(models.Model):
 
     @property
     def parent(self):
-        return self.project or self.agreement or self.progress_report
+        return self.project or self.agreement or self.progress_report or self.milestone_report

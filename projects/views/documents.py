@@ -14,6 +14,7 @@ from django.views.generic import FormView
 from django.views.generic.detail import SingleObjectMixin
 
 from agreements.models import Agreement
+from evaluations.models import MilestoneReport
 from projects.documents import document_attach, document_delete
 from projects.forms_documents import DocumentForm
 from projects.models import Document, ProgressReport, Project
@@ -22,6 +23,13 @@ from projects.permissions import can_attach_document, can_delete_document
 
 def breadcrumbs(obj) -> list[dict]:
     """The trail from the programme down to a project, agreement or report, itself included."""
+    if isinstance(obj, MilestoneReport):
+        milestone = obj.milestone
+        owner = milestone.agreement or milestone.project
+        return [
+            *breadcrumbs(owner),
+            {"label": milestone.label, "url": obj.get_absolute_url()},
+        ]
     if isinstance(obj, ProgressReport):
         return [*breadcrumbs(obj.project), {"label": str(obj), "url": obj.get_absolute_url()}]
     if isinstance(obj, Project):
@@ -69,6 +77,7 @@ class DocumentUploadView(VisibleParentMixin, FormView):
             Project: ["agreement__programme"],
             Agreement: ["programme"],
             ProgressReport: ["project__agreement__programme"],
+            MilestoneReport: ["milestone__agreement__programme", "milestone__project"],
         }[self.model]
         return super().get_parent_queryset().select_related(*related)
 

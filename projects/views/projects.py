@@ -112,7 +112,7 @@ class ProjectDetailView(DetailView):
             upload_url=reverse("files:document-upload-project", args=[project.pk]),
             can_attach=can_attach_document(user, project),
             can_delete=can_attach_document(user, project),
-            history=changes_for_project(project),
+            history=changes_for_project(project, user=user),
         )
         return context
 

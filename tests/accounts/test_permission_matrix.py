@@ -259,12 +259,18 @@ MATRIX = {
 
 
 def _merge_rows():
-    """Rows for the file views live beside their tests' owner, in matrix_files.py."""
-    from tests.accounts import matrix_files
+    """Rows kept beside other parts of the suite, in tests/accounts/matrix_*.py."""
+    import importlib
+    import pkgutil
 
-    overlap = set(MATRIX) & set(matrix_files.ROWS)
-    assert not overlap, overlap
-    MATRIX.update(matrix_files.ROWS)
+    import tests.accounts as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("matrix_"):
+            rows = importlib.import_module(f"tests.accounts.{info.name}").ROWS
+            overlap = set(MATRIX) & set(rows)
+            assert not overlap, overlap
+            MATRIX.update(rows)
 
 
 _merge_rows()

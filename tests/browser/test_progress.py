@@ -97,6 +97,11 @@ def test_leader_reports_adviser_returns_leader_fixes_adviser_approves(page, brow
     # The history shows every step.
     adviser.goto(f"{page.base_url}{report.get_absolute_url()}")
     history = adviser.locator("#history-heading").locator("xpath=..").inner_text()
-    for word in ["Sendt inn", "Returnert for endring", "Godkjent", "Referat fra møte med Husbanken"]:
+    for word in [
+        "Sendt inn",
+        "Returnert for endring",
+        "Godkjent",
+        "Referat fra møte med Husbanken",
+    ]:
         assert word in history, word
     adviser.context.close()

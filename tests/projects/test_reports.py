@@ -28,22 +28,39 @@ def world():
     programme = ProgrammeFactory()
     snasa = MunicipalityFactory(number="5041", name="Snåsa")
     meraker = MunicipalityFactory(number="5034", name="Meråker")
-    agreement = AgreementFactory(programme=programme, municipalities=[snasa],
-                                 start_date=D(2024, 1, 1), end_date=D(2025, 12, 31))
+    agreement = AgreementFactory(
+        programme=programme,
+        municipalities=[snasa],
+        start_date=D(2024, 1, 1),
+        end_date=D(2025, 12, 31),
+    )
     AgreementFactory(programme=programme, municipalities=[meraker])
     project = ProjectFactory(agreement=agreement, title="Boliger i sentrum")
     category = CostCategoryFactory(programme=programme, name="Prosjektledelse")
     BudgetLineFactory(project=project, category=category, year=2024, amount=400_000)
     indicator = IndicatorFactory(project=project, unit="arbeidsplasser", baseline=0, target=10)
-    leader = UserFactory(username="leder", first_name="Sigrid", last_name="Snåsa",
-                         role=Role.PROJECT_LEADER, municipalities=[snasa])
+    leader = UserFactory(
+        username="leder",
+        first_name="Sigrid",
+        last_name="Snåsa",
+        role=Role.PROJECT_LEADER,
+        municipalities=[snasa],
+    )
     other = UserFactory(username="annen", role=Role.PROJECT_LEADER, municipalities=[meraker])
-    adviser = UserFactory(username="radgiver", first_name="Randi", last_name="Rådgiver",
-                          role=Role.ADVISER)
+    adviser = UserFactory(
+        username="radgiver", first_name="Randi", last_name="Rådgiver", role=Role.ADVISER
+    )
     adviser.programmes.add(programme)
     committee = UserFactory(username="politiker", role=Role.COMMITTEE_READER)
-    return {"project": project, "category": category, "indicator": indicator, "leader": leader,
-            "other": other, "adviser": adviser, "committee": committee}
+    return {
+        "project": project,
+        "category": category,
+        "indicator": indicator,
+        "leader": leader,
+        "other": other,
+        "adviser": adviser,
+        "committee": committee,
+    }
 
 
 def client_for(user):
@@ -74,16 +91,20 @@ def report_data(world, report, **changes):
 
 def create_report(world):
     client = client_for(world["leader"])
-    response = client.post(reverse("projects:report-create", args=[world["project"].pk]),
-                           {"period_start": "2024-01-01", "period_end": "2024-06-30"})
+    response = client.post(
+        reverse("projects:report-create", args=[world["project"].pk]),
+        {"period_start": "2024-01-01", "period_end": "2024-06-30"},
+    )
     assert response.status_code == 302
     return client, ProgressReport.objects.get(project=world["project"])
 
 
 def test_full_workflow_return_fix_resubmit_approve(world):
     leader, report = create_report(world)
-    response = leader.post(reverse("projects:report-update", args=[report.pk]),
-                           {**report_data(world, report), "submit": "1"})
+    response = leader.post(
+        reverse("projects:report-update", args=[report.pk]),
+        {**report_data(world, report), "submit": "1"},
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == ProgressReport.Status.SUBMITTED
@@ -93,21 +114,28 @@ def test_full_workflow_return_fix_resubmit_approve(world):
     assert leader.get(reverse("projects:report-update", args=[report.pk])).status_code == 403
 
     adviser = client_for(world["adviser"])
-    response = adviser.post(reverse("projects:report-review", args=[report.pk]),
-                            {"action": "return", "comment": ""}, follow=True)
+    response = adviser.post(
+        reverse("projects:report-review", args=[report.pk]),
+        {"action": "return", "comment": ""},
+        follow=True,
+    )
     assert "Skriv hva prosjektlederen må endre." in response.content.decode()
     report.refresh_from_db()
     assert report.status == ProgressReport.Status.SUBMITTED
-    adviser.post(reverse("projects:report-review", args=[report.pk]),
-                 {"action": "return", "comment": "Oppgi påløpte kostnader for reiser."})
+    adviser.post(
+        reverse("projects:report-review", args=[report.pk]),
+        {"action": "return", "comment": "Oppgi påløpte kostnader for reiser."},
+    )
     report.refresh_from_db()
     assert report.status == ProgressReport.Status.RETURNED
 
     mine = leader.get(reverse("projects:mine")).content.decode()
     assert "Oppgi påløpte kostnader for reiser." in mine
 
-    response = leader.post(reverse("projects:report-update", args=[report.pk]),
-                           {**report_data(world, report, percent_complete="45"), "submit": "1"})
+    response = leader.post(
+        reverse("projects:report-update", args=[report.pk]),
+        {**report_data(world, report, percent_complete="45"), "submit": "1"},
+    )
     assert response.status_code == 302
     adviser.post(reverse("projects:report-review", args=[report.pk]), {"action": "approve"})
     report.refresh_from_db()
@@ -126,7 +154,9 @@ def test_full_workflow_return_fix_resubmit_approve(world):
 def test_submit_needs_status_light_percent_and_achievements(world):
     leader, report = create_report(world)
     data = report_data(world, report, traffic_light="", percent_complete="", achieved="")
-    response = leader.post(reverse("projects:report-update", args=[report.pk]), {**data, "submit": "1"})
+    response = leader.post(
+        reverse("projects:report-update", args=[report.pk]), {**data, "submit": "1"}
+    )
     html = response.content.decode()
     assert "Utkastet er lagret, men kan ikke sendes inn ennå:" in html
     assert "Velg et statuslys før du sender inn." in html
@@ -138,7 +168,10 @@ def test_submit_needs_status_light_percent_and_achievements(world):
 
 def test_report_submitted_twice_says_so(world):
     leader, report = create_report(world)
-    leader.post(reverse("projects:report-update", args=[report.pk]), {**report_data(world, report), "submit": "1"})
+    leader.post(
+        reverse("projects:report-update", args=[report.pk]),
+        {**report_data(world, report), "submit": "1"},
+    )
     response = leader.post(reverse("projects:report-submit", args=[report.pk]), follow=True)
     assert "Rapporten er allerede sendt inn." in response.content.decode()
     assert ProgressReport.objects.get(pk=report.pk).history.count() == 3  # create, save, submit
@@ -158,22 +191,37 @@ def test_other_leaders_and_readers_never_see_drafts_but_see_approved(world):
     leader, report = create_report(world)
     for user in (world["other"], world["committee"]):
         assert client_for(user).get(report.get_absolute_url()).status_code == 404
-    leader.post(reverse("projects:report-update", args=[report.pk]), {**report_data(world, report), "submit": "1"})
-    client_for(world["adviser"]).post(reverse("projects:report-review", args=[report.pk]), {"action": "approve"})
+    leader.post(
+        reverse("projects:report-update", args=[report.pk]),
+        {**report_data(world, report), "submit": "1"},
+    )
+    client_for(world["adviser"]).post(
+        reverse("projects:report-review", args=[report.pk]), {"action": "approve"}
+    )
     for user in (world["other"], world["committee"]):
         assert client_for(user).get(report.get_absolute_url()).status_code == 200
 
 
 def test_period_outside_the_project_is_refused(world):
     client = client_for(world["leader"])
-    response = client.post(reverse("projects:report-create", args=[world["project"].pk]),
-                           {"period_start": "2023-06-01", "period_end": "2024-06-30"})
-    assert "Perioden må ligge innenfor prosjektperioden (01.01.2024–31.12.2025)." in response.content.decode()
+    response = client.post(
+        reverse("projects:report-create", args=[world["project"].pk]),
+        {"period_start": "2023-06-01", "period_end": "2024-06-30"},
+    )
+    assert (
+        "Perioden må ligge innenfor prosjektperioden (01.01.2024–31.12.2025)."
+        in response.content.decode()
+    )
     assert not ProgressReport.objects.exists()
 
 
 def test_adviser_cannot_write_the_leaders_report(world):
-    assert client_for(world["adviser"]).post(
-        reverse("projects:report-create", args=[world["project"].pk]),
-        {"period_start": "2024-01-01", "period_end": "2024-06-30"},
-    ).status_code == 403
+    assert (
+        client_for(world["adviser"])
+        .post(
+            reverse("projects:report-create", args=[world["project"].pk]),
+            {"period_start": "2024-01-01", "period_end": "2024-06-30"},
+        )
+        .status_code
+        == 403
+    )

@@ -1,0 +1,122 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import Milestone, MilestoneReport
+from projects.fields import KronerField
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CrispyMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class MilestoneMoveForm(CrispyMixin, forms.Form):
+    due_date = forms.DateField(label=_("New due date"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the change history, e.g. «Agreed at the meeting on 3 May»."),
+    )
+
+
+class MilestoneAddForm(CrispyMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"))
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=None, required=False)
+
+    def __init__(self, *args, agreement, responsible_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = agreement.programme.milestone_kinds()
+        self.fields["kind"].choices = [c for c in Milestone.Kind.choices if c[0] in kinds]
+        self.fields["responsible"].queryset = responsible_choices
+
+
+class MilestoneReportForm(CrispyMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    effect_external_funding = KronerField(
+        label=_("External funding triggered (NOK)"), required=False
+    )
+
+    class Meta:
+        model = MilestoneReport
+        fields = [
+            "summary",
+            "effect_employment",
+            "effect_in_movers_kept",
+            "effect_applicants_per_vacancy",
+            "effect_partner_participation",
+            "effect_external_funding",
+            "effect_comment",
+            "knowledge_sharing",
+            "continuation",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "effect_comment": forms.Textarea(attrs={"rows": 3}),
+            "knowledge_sharing": forms.Textarea(attrs={"rows": 3}),
+            "continuation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effect_applicants_per_vacancy"].localize = True
+        self.fields["effect_applicants_per_vacancy"].widget.is_localized = True
+        results = {r.indicator_id: r for r in self.instance.indicator_results.all()}
+        self.indicators = list(indicators)
+        for indicator in self.indicators:
+            current = results.get(indicator.pk)
+            self.fields[f"result_{indicator.pk}"] = forms.DecimalField(
+                label=_("%(indicator)s (%(unit)s)")
+                % {"indicator": indicator.label, "unit": indicator.unit},
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                localize=True,
+                initial=current.value if current else None,
+            )
+            self.fields[f"result_comment_{indicator.pk}"] = forms.CharField(
+                label=_("Comment on %(indicator)s") % {"indicator": indicator.label},
+                required=False,
+                max_length=300,
+                initial=current.comment if current else "",
+            )
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def _post_clean(self):
+        # Validated by the service, under a row lock.
+        pass
+
+    def indicator_fields(self):
+        return [
+            (i, self[f"result_{i.pk}"], self[f"result_comment_{i.pk}"]) for i in self.indicators
+        ]
+
+    def results(self) -> dict[int, tuple]:
+        return {
+            i.pk: (
+                self.cleaned_data.get(f"result_{i.pk}"),
+                self.cleaned_data.get(f"result_comment_{i.pk}", ""),
+            )
+            for i in self.indicators
+        }
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment to the project leader"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return the report."),
+    )

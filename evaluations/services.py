@@ -1,0 +1,213 @@
+"""Writes on milestones and milestone reports."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from accounts.models import Role, User
+from evaluations.models import Milestone, MilestoneIndicatorResult, MilestoneReport
+
+
+def _leader_of(agreement) -> User | None:
+    """The first active project leader of the agreement's municipalities, if any."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name=Role.PROJECT_LEADER,
+            municipalities__in=agreement.municipalities.all(),
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def agreement_milestones_create(*, agreement) -> list[Milestone]:
+    """Give the agreement one milestone per programme template; running it again adds
+    only what is missing (a moved due date is kept)."""
+    existing = set(agreement.milestones.values_list("template_id", flat=True))
+    responsible = _leader_of(agreement)
+    created = []
+    for template in agreement.programme.milestone_templates.all():
+        if template.pk in existing:
+            continue
+        milestone = Milestone(
+            agreement=agreement,
+            template=template,
+            kind=template.kind,
+            title=template.title,
+            due_date=template.due_date_for(agreement),
+            responsible=responsible,
+        )
+        milestone.full_clean()
+        milestone.save()
+        created.append(milestone)
+    return created
+
+
+@transaction.atomic
+def milestone_move(*, milestone: Milestone, due_date, reason: str) -> Milestone:
+    """Move a due date, with the reason kept in the history. Reminders follow the new date."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for moving the due date.")})
+    row = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if row.due_date == due_date:
+        raise ValidationError({"due_date": _("The new due date is the same as the current one.")})
+    row.due_date = due_date
+    row.full_clean()
+    row._change_reason = reason.strip()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def milestone_add(*, agreement=None, project=None, kind, title, due_date, responsible) -> Milestone:
+    """A one-off milestone on an agreement or a project."""
+    milestone = Milestone(
+        agreement=agreement,
+        project=project,
+        kind=kind,
+        title=title,
+        due_date=due_date,
+        responsible=responsible,
+    )
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+# Milestone reports ------------------------------------------------------------------
+
+REPORT_FIELDS = (
+    "summary",
+    "knowledge_sharing",
+    "continuation",
+    "effect_employment",
+    "effect_in_movers_kept",
+    "effect_applicants_per_vacancy",
+    "effect_partner_participation",
+    "effect_external_funding",
+    "effect_comment",
+)
+
+
+class EditConflict(Exception):
+    def __init__(self, *, changed_by, changed_at):
+        self.changed_by, self.changed_at = changed_by, changed_at
+        super().__init__(f"changed by {changed_by} at {changed_at}")
+
+
+def _transition_error(report, action):
+    return ValidationError(
+        _("The report cannot be %(action)s while its status is «%(status)s».")
+        % {"action": action, "status": report.get_status_display()},
+        code="invalid_transition",
+    )
+
+
+@transaction.atomic
+def milestone_report_start(*, milestone: Milestone, user) -> MilestoneReport:
+    """The report of a report milestone; made on first use, the same one afterwards."""
+    if not milestone.is_report:
+        raise ValidationError(_("This milestone is not delivered as a report."))
+    report, _created = MilestoneReport.objects.get_or_create(
+        milestone=milestone, defaults={"created_by": user}
+    )
+    return report
+
+
+@transaction.atomic
+def milestone_report_save(
+    *, report: MilestoneReport, version: int, data: dict, results: dict[int, tuple]
+) -> MilestoneReport:
+    """Save a draft or returned milestone report and its indicator results."""
+    row = MilestoneReport.objects.select_for_update().get(pk=report.pk)
+    if row.version != version:
+        last = row.history.order_by("-history_date").select_related("history_user").first()
+        raise EditConflict(changed_by=last.history_user, changed_at=last.history_date)
+    if not row.is_editable_state:
+        raise _transition_error(row, pgettext("report action", "changed"))
+    for field in REPORT_FIELDS:
+        if field in data:
+            setattr(row, field, data[field])
+    row.full_clean()
+    row.version += 1
+    row.save()
+    current = {r.indicator_id: r for r in row.indicator_results.all()}
+    for indicator_id, (value, comment) in results.items():
+        result = current.get(indicator_id)
+        if value is None:
+            if result is not None:
+                result.delete()
+        elif result is None:
+            MilestoneIndicatorResult.objects.create(
+                report=row, indicator_id=indicator_id, value=value, comment=comment
+            )
+        elif (result.value, result.comment) != (value, comment):
+            result.value, result.comment = value, comment
+            result.save()
+    return row
+
+
+def milestone_report_submission_errors(report: MilestoneReport) -> dict[str, str]:
+    errors = {}
+    if not report.summary.strip():
+        errors["summary"] = _("Write a summary before you submit.")
+    if not report.knowledge_sharing.strip():
+        errors["knowledge_sharing"] = _("Describe how knowledge was shared.")
+    return errors
+
+
+@transaction.atomic
+def milestone_report_submit(*, report: MilestoneReport, user) -> MilestoneReport:
+    """Draft or returned → submitted; the milestone counts as delivered."""
+    row = MilestoneReport.objects.select_for_update().get(pk=report.pk)
+    if row.status == MilestoneReport.Status.SUBMITTED:
+        raise ValidationError(_("The report has already been submitted."), code="already")
+    if not row.is_editable_state:
+        raise _transition_error(row, pgettext("report action", "submitted"))
+    errors = milestone_report_submission_errors(row)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    row.status = MilestoneReport.Status.SUBMITTED
+    row.submitted_at, row.submitted_by = now, user
+    row.version += 1
+    row.save()
+    milestone = row.milestone
+    milestone.status = Milestone.Status.DELIVERED
+    milestone.delivered_on = timezone.localdate()
+    milestone.save()
+    return row
+
+
+@transaction.atomic
+def milestone_report_review(
+    *, report: MilestoneReport, user, approve: bool, comment: str
+) -> MilestoneReport:
+    """Submitted → approved (the milestone too), or returned with a comment (the
+    milestone is open again)."""
+    row = MilestoneReport.objects.select_for_update().get(pk=report.pk)
+    if row.status != MilestoneReport.Status.SUBMITTED:
+        raise _transition_error(
+            row,
+            pgettext("report action", "approved")
+            if approve
+            else pgettext("report action", "returned"),
+        )
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Write what the project leader must change.")})
+    row.status = MilestoneReport.Status.APPROVED if approve else MilestoneReport.Status.RETURNED
+    row.review_comment = comment.strip()
+    row.reviewed_at, row.reviewed_by = timezone.now(), user
+    row.version += 1
+    row.save()
+    milestone = row.milestone
+    if approve:
+        milestone.status = Milestone.Status.APPROVED
+    else:
+        milestone.status, milestone.delivered_on = Milestone.Status.PLANNED, None
+    milestone.save()
+    return row

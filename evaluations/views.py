@@ -1,0 +1,283 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView
+
+from accounts.models import Role, User
+from agreements.models import Agreement
+from evaluations import services
+from evaluations.forms import MilestoneAddForm, MilestoneMoveForm, MilestoneReportForm, ReviewForm
+from evaluations.models import Milestone, MilestoneReport
+from evaluations.permissions import (
+    can_edit_milestone_report,
+    can_manage_milestone,
+    can_manage_programme_milestones,
+    can_review_milestone_report,
+    can_write_milestone_report,
+)
+from ilag.history import changes_for_milestone
+from projects.models import Indicator
+from projects.views.mixins import add_service_errors, conflict_message
+
+
+class VisibleMilestoneMixin:
+    """The milestone from the URL among those the user may see (404), then `permission`."""
+
+    permission = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.milestone = get_object_or_404(
+            Milestone.objects.visible_to(request.user).select_related(
+                "programme", "agreement__programme", "project__agreement__programme", "responsible"
+            ),
+            pk=kwargs["pk"],
+        )
+        if self.permission is not None and not self.permission(request.user, self.milestone):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def milestone_indicators(milestone):
+    """The indicators a milestone report answers for: the projects it concerns."""
+    if milestone.project_id:
+        return Indicator.objects.filter(project=milestone.project_id)
+    if milestone.agreement_id:
+        return Indicator.objects.filter(project__agreement=milestone.agreement_id).select_related(
+            "project"
+        )
+    return Indicator.objects.none()
+
+
+class MilestoneDetailView(VisibleMilestoneMixin, DetailView):
+    template_name = "evaluations/milestone_detail.html"
+    context_object_name = "milestone"
+
+    def get_object(self, queryset=None):
+        return self.milestone
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        milestone = self.milestone
+        report = (
+            MilestoneReport.objects.visible_to(user).filter(milestone=milestone).first()
+            if milestone.is_report
+            else None
+        )
+        return super().get_context_data(
+            report=report,
+            can_manage=can_manage_milestone(user, milestone),
+            can_write=can_write_milestone_report(user, milestone)
+            and (report is None or report.is_editable_state),
+            move_form=MilestoneMoveForm(initial={"due_date": milestone.due_date}),
+            reminders=milestone.reminders.select_related("recipient")[:50],
+            history=changes_for_milestone(milestone),
+            **kwargs,
+        )
+
+
+class MilestoneMoveView(VisibleMilestoneMixin, FormView):
+    """An adviser moves a due date, giving a reason that the history keeps."""
+
+    permission = staticmethod(can_manage_milestone)
+    template_name = "evaluations/milestone_move.html"
+    form_class = MilestoneMoveForm
+
+    def get_initial(self):
+        return {"due_date": self.milestone.due_date}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(milestone=self.milestone, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.milestone_move(
+                milestone=self.milestone,
+                due_date=form.cleaned_data["due_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The due date is moved."))
+        return redirect(self.milestone.get_absolute_url())
+
+
+class MilestoneAddView(FormView):
+    """An adviser adds a one-off milestone to an agreement."""
+
+    template_name = "evaluations/milestone_add.html"
+    form_class = MilestoneAddForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.agreement = get_object_or_404(
+            Agreement.objects.visible_to(request.user).select_related("programme"),
+            pk=kwargs["pk"],
+        )
+        if not can_manage_programme_milestones(request.user, self.agreement.programme):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        responsible = User.objects.filter(is_active=True).filter(
+            Q(
+                groups__name=Role.PROJECT_LEADER,
+                municipalities__in=self.agreement.municipalities.all(),
+            )
+            | Q(groups__name=Role.ADVISER, programmes=self.agreement.programme)
+        )
+        return {
+            **super().get_form_kwargs(),
+            "agreement": self.agreement,
+            "responsible_choices": responsible.distinct(),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(agreement=self.agreement, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            milestone = services.milestone_add(agreement=self.agreement, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The milestone is added."))
+        return redirect(milestone.get_absolute_url())
+
+
+class MilestoneReportStartView(VisibleMilestoneMixin, View):
+    """Open (or make) the report of a report milestone, for its responsible leader."""
+
+    permission = staticmethod(can_write_milestone_report)
+
+    def post(self, request, pk):
+        report = services.milestone_report_start(milestone=self.milestone, user=request.user)
+        if not report.is_editable_state:
+            return redirect(report.get_absolute_url())
+        return redirect("evaluations:report-update", pk=report.pk)
+
+
+class VisibleReportMixin:
+    permission = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.report = get_object_or_404(
+            MilestoneReport.objects.visible_to(request.user).select_related(
+                "milestone__agreement__programme", "milestone__project", "reviewed_by"
+            ),
+            pk=kwargs["pk"],
+        )
+        self.milestone = self.report.milestone
+        if self.permission is not None and not self.permission(request.user, self.report):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class MilestoneReportDetailView(VisibleReportMixin, DetailView):
+    template_name = "evaluations/report_detail.html"
+    context_object_name = "report"
+
+    def get_object(self, queryset=None):
+        return self.report
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        from projects.models import Document
+        from projects.permissions import can_attach_document
+
+        return super().get_context_data(
+            milestone=self.milestone,
+            results=self.report.indicator_results.select_related("indicator__project"),
+            can_edit=can_edit_milestone_report(user, self.report),
+            can_review=can_review_milestone_report(user, self.report),
+            review_form=ReviewForm(),
+            documents=Document.objects.filter(milestone_report=self.report).select_related(
+                "uploaded_by"
+            ),
+            upload_url=_upload_url(self.report),
+            can_attach=can_attach_document(user, self.report),
+            can_delete=can_attach_document(user, self.report),
+            history=changes_for_milestone(self.milestone),
+            **kwargs,
+        )
+
+
+def _upload_url(report):
+    from django.urls import reverse
+
+    return reverse("files:document-upload-milestone-report", args=[report.pk])
+
+
+class MilestoneReportUpdateView(VisibleReportMixin, FormView):
+    permission = staticmethod(can_edit_milestone_report)
+    template_name = "evaluations/report_form.html"
+    form_class = MilestoneReportForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.report,
+            "indicators": milestone_indicators(self.milestone),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.report, milestone=self.milestone, **kwargs)
+
+    def form_valid(self, form):
+        data = {f: form.cleaned_data.get(f) for f in services.REPORT_FIELDS}
+        submit = "submit" in self.request.POST
+        try:
+            report = services.milestone_report_save(
+                report=self.report,
+                version=form.cleaned_data["version"],
+                data=data,
+                results=form.results(),
+            )
+            if submit:
+                services.milestone_report_submit(report=report, user=self.request.user)
+        except services.EditConflict as conflict:
+            form.add_error(None, conflict_message(conflict, _("The report")))
+            form.data = form.data.copy()
+            form.data["version"] = MilestoneReport.objects.get(pk=self.report.pk).version
+            return self.form_invalid(form)
+        except ValidationError as error:
+            if submit:
+                form.add_error(None, _("The draft is saved, but it cannot be submitted yet:"))
+                form.data = form.data.copy()
+                form.data["version"] = MilestoneReport.objects.get(pk=self.report.pk).version
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("The report is submitted to the county.") if submit else _("The draft is saved."),
+        )
+        return redirect(report.get_absolute_url())
+
+
+class MilestoneReportReviewView(VisibleReportMixin, View):
+    def dispatch(self, request, *args, **kwargs):
+        self.permission = lambda user, report: can_manage_milestone(user, report.milestone)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, pk):
+        form = ReviewForm(request.POST)
+        form.is_valid()
+        approve = request.POST.get("action") == "approve"
+        try:
+            services.milestone_report_review(
+                report=self.report,
+                user=request.user,
+                approve=approve,
+                comment=form.cleaned_data.get("comment", ""),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("The report is approved.") if approve else _("The report is returned."),
+            )
+        return redirect(self.report.get_absolute_url())

@@ -1,0 +1,54 @@
+"""Overview pages for county advisers: overdue milestones and stale projects."""
+
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.paginator import Paginator
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from evaluations.overview import (
+    can_view_overview,
+    overdue_milestones,
+    stale_projects,
+    stale_report_weeks_in_use,
+    weeks_between,
+)
+
+
+class OverdueView(UserPassesTestMixin, TemplateView):
+    """Advisers only; everyone else gets 403. Each list has its own page parameter."""
+
+    template_name = "evaluations/overdue.html"
+    raise_exception = True
+    paginate_by = 50
+
+    def test_func(self):
+        return can_view_overview(self.request.user)
+
+    def page(self, queryset, param):
+        page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get(param))
+
+        def url(number):
+            query = self.request.GET.copy()
+            query[param] = number
+            return f"?{query.urlencode()}"
+
+        page.previous_url = url(page.previous_page_number()) if page.has_previous() else None
+        page.next_url = url(page.next_page_number()) if page.has_next() else None
+        return page
+
+    def get_context_data(self, **kwargs):
+        user, today = self.request.user, timezone.localdate()
+        milestones = self.page(overdue_milestones(user, today), "milepeler")
+        for milestone in milestones:
+            milestone.days_overdue = (today - milestone.due_date).days
+        projects = self.page(stale_projects(user, today), "prosjekter")
+        for project in projects:
+            project.weeks_since = weeks_between(project.stale_since, today)
+        weeks = stale_report_weeks_in_use(user)
+        return super().get_context_data(
+            today=today,
+            milestones=milestones,
+            projects=projects,
+            stale_weeks=weeks[0] if len(weeks) == 1 else None,
+            **kwargs,
+        )
