@@ -453,3 +453,128 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.milestone} → {self.recipient} ({self.kind} {self.step})"
+
+
+def report_file_upload_to(instance, filename):
+    from ilag.files import generated_upload_to
+
+    return generated_upload_to("reports")(instance, filename)
+
+
+class ReportOrderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from evaluations import permissions
+
+        return permissions.scope_report_orders(self, user)
+
+
+class ReportOrder(models.Model):
+    """An ordered PDF status report: what it covers, who ordered it, when the data were
+    taken, and the file once rendered. A final committee report never changes."""
+
+    class Kind(models.TextChoices):
+        PROJECT = "project", _("Project status report")
+        MUNICIPALITY = "municipality", _("Municipality report")
+        PROGRAMME = "programme", _("Programme report for a committee")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    programme = models.ForeignKey(
+        "agreements.Programme",
+        on_delete=models.PROTECT,
+        related_name="report_orders",
+        verbose_name=_("programme"),
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_orders",
+        verbose_name=_("municipality"),
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_orders",
+        verbose_name=_("project"),
+    )
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="report_orders",
+        verbose_name=_("ordered by"),
+    )
+    ordered_at = models.DateTimeField(_("ordered"), auto_now_add=True)
+    data_cutoff = models.DateTimeField(
+        _("data taken at"), null=True, blank=True, help_text=_("When the figures were read.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    failure_reason = models.TextField(_("reason for the failure"), blank=True)
+    queue_delayed = models.BooleanField(
+        _("waiting for the queue"),
+        default=False,
+        help_text=_("The queue could not be reached when ordered; it is picked up later."),
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=report_file_upload_to, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
+    meeting_organ = models.CharField(_("committee"), max_length=200, blank=True)
+    case_number = models.CharField(_("case number"), max_length=20, blank=True)
+    is_final = models.BooleanField(
+        _("final"),
+        default=False,
+        help_text=_("A final report is what the committee was shown; it is never changed."),
+    )
+
+    history = HistoricalRecords()
+    objects = ReportOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report order")
+        verbose_name_plural = _("report orders")
+        ordering = ["-ordered_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="project", project__isnull=False, municipality__isnull=True)
+                    | Q(kind="municipality", project__isnull=True, municipality__isnull=False)
+                    | Q(kind="programme", project__isnull=True, municipality__isnull=True)
+                ),
+                name="report_order_target_matches_kind",
+                violation_error_message=_("The report's subject does not match its kind."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_final=False) | Q(status="ready"),
+                name="report_order_final_only_when_ready",
+                violation_error_message=_("Only a finished report can be marked final."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject_name}"
+
+    def get_absolute_url(self):
+        return reverse("evaluations:report-order-detail", kwargs={"pk": self.pk})
+
+    @property
+    def subject_name(self) -> str:
+        if self.project_id:
+            return str(self.project)
+        if self.municipality_id:
+            return f"{self.municipality} ({self.programme})"
+        return str(self.programme)

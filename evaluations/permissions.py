@@ -96,3 +96,32 @@ def can_review_milestone_report(user, report) -> bool:
     return report.status == MilestoneReport.Status.SUBMITTED and can_manage_milestone(
         user, report.milestone
     )
+
+
+def scope_report_orders(queryset, user):
+    """Advisers see the orders of their programmes; a leader those he ordered or that
+    cover his municipalities' projects; committee readers the finished ones of
+    programmes they may see; partners none."""
+    from accounts.models import Role
+    from accounts.permissions import adviser_programme_ids, leader_municipality_ids
+    from agreements.models import Programme
+    from evaluations.models import ReportOrder
+
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_adviser:
+        ids = adviser_programme_ids(user)
+        return queryset if ids is None else queryset.filter(programme__in=ids)
+    own_ids = leader_municipality_ids(user)
+    if own_ids:
+        return queryset.filter(
+            Q(ordered_by=user)
+            | Q(project__municipalities__in=own_ids)
+            | Q(municipality__in=own_ids)
+        ).distinct()
+    if user.has_role(Role.COMMITTEE_READER):
+        return queryset.filter(
+            status=ReportOrder.Status.READY,
+            programme__in=Programme.objects.visible_to(user).values("pk"),
+        )
+    return queryset.none()

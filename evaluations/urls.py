@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluations import urls_overview, urls_reminders, views
+from evaluations import urls_overview, urls_reminders, urls_report_orders, views
 
 app_name = "evaluations"
 
@@ -26,4 +26,5 @@ urlpatterns = [
     ),
     *urls_reminders.urlpatterns,
     *urls_overview.urlpatterns,
+    *urls_report_orders.urlpatterns,
 ]

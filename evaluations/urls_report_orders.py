@@ -1,0 +1,3 @@
+"""PDF status reports under /milepeler/ (namespace «evaluations»)."""
+
+urlpatterns = []
