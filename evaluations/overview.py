@@ -8,6 +8,10 @@ from django.db.models import Case, DateField, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.permissions import adviser_programme_ids
+from agreements.models import Programme
+from evaluations.models import Milestone, Reminder
+from municipalities.models import Municipality
+from projects.models import ProgressReport, Project
 
 
 def can_view_overview(user) -> bool:
@@ -29,16 +33,12 @@ def _in_followed_programmes(queryset, user, *paths):
 
 
 def _municipalities():
-    from municipalities.models import Municipality
-
     return Municipality.objects.order_by("name")
 
 
 def overdue_milestones(user, today: datetime.date):
     """Open milestones due before `today` that the user may see (an adviser: in the
     programmes followed), the oldest first, with the last reminder sent for each."""
-    from evaluations.models import Milestone, Reminder
-
     last_reminder = Reminder.objects.filter(milestone=OuterRef("pk")).order_by("-sent_at", "-pk")
     milestones = _in_followed_programmes(
         Milestone.objects.visible_to(user).overdue(today),
@@ -65,8 +65,6 @@ def overdue_milestones(user, today: datetime.date):
 
 def stale_report_weeks_in_use(user) -> list[int]:
     """The distinct `stale_report_weeks` of the programmes the user may see (and follows)."""
-    from agreements.models import Programme
-
     programmes = _in_followed_programmes(Programme.objects.visible_to(user), user, "pk")
     return sorted(set(programmes.values_list("stale_report_weeks", flat=True)))
 
@@ -79,8 +77,6 @@ def stale_projects(user, today: datetime.date):
     Annotates `last_approved` (the end of the last approved report's period, or None) and
     `stale_since` (that date, or the project's start), and orders by the latter.
     """
-    from projects.models import ProgressReport, Project
-
     # The cut-off date depends on the programme; the handful of week counts in use become
     # a CASE in SQL, which keeps the date arithmetic out of the database (SQLite in
     # development has none that PostgreSQL shares).

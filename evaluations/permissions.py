@@ -125,3 +125,63 @@ def scope_report_orders(queryset, user):
             programme__in=Programme.objects.visible_to(user).values("pk"),
         )
     return queryset.none()
+
+
+def can_order_reports(user) -> bool:
+    """Advisers and project leaders order PDF reports; committee readers and partners
+    only read the finished ones."""
+    from accounts.permissions import leader_municipality_ids
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_adviser or bool(leader_municipality_ids(user))
+
+
+def can_order_report(user, *, kind, programme, municipality=None, project=None) -> bool:
+    """Advisers order any kind of report in the programmes they follow; a project leader
+    a project report on a published project of his own municipalities."""
+    from accounts.permissions import adviser_programme_ids, leader_municipality_ids
+    from agreements.models import Agreement
+    from evaluations.models import ReportOrder
+    from projects.models import Project
+
+    if not can_order_reports(user) or programme is None:
+        return False
+    if kind == ReportOrder.Kind.PROJECT:
+        if project is None or project.agreement.programme_id != programme.pk:
+            return False
+        if project.status == Project.Status.DRAFT or project.agreement.is_draft:
+            return False
+    elif kind == ReportOrder.Kind.MUNICIPALITY:
+        if municipality is None or not (
+            Agreement.objects.filter(programme=programme, municipalities=municipality).exists()
+            or Project.objects.filter(
+                agreement__programme=programme, municipalities=municipality
+            ).exists()
+        ):
+            return False
+    elif kind != ReportOrder.Kind.PROGRAMME:
+        return False
+    if user.is_adviser:
+        ids = adviser_programme_ids(user)
+        return ids is None or programme.pk in ids
+    own_ids = leader_municipality_ids(user)
+    return (
+        kind == ReportOrder.Kind.PROJECT and project.municipalities.filter(pk__in=own_ids).exists()
+    )
+
+
+def can_mark_report_final(user, order) -> bool:
+    """An adviser following the programme marks a ready programme report final; a final
+    report is never changed again."""
+    from accounts.permissions import adviser_programme_ids
+    from evaluations.models import ReportOrder
+
+    if not user.is_authenticated or not user.is_adviser:
+        return False
+    if order.kind != ReportOrder.Kind.PROGRAMME or order.status != ReportOrder.Status.READY:
+        return False
+    if order.is_final:
+        return False
+    ids = adviser_programme_ids(user)
+    return ids is None or order.programme_id in ids

@@ -303,7 +303,7 @@ def deadline_reminders_send(*, today: datetime.date) -> int:
                 )
                 if adviser in recipients or key in already:
                     continue
-                digests[adviser].append(milestone)
+                digests[adviser].append((milestone, occasion.step))
                 already.add(key)
     for adviser, items in digests.items():
         rows = [
@@ -311,11 +311,11 @@ def deadline_reminders_send(*, today: datetime.date) -> int:
                 milestone=milestone,
                 recipient=adviser,
                 kind=Reminder.Kind.ADVISER_OVERDUE,
-                step=overdue_week((today - milestone.due_date).days),
+                step=week,
                 due_date=milestone.due_date,
                 email=adviser.email,
             )
-            for milestone in items
+            for milestone, week in items
         ]
 
         def render(kept, adviser=adviser):

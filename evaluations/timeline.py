@@ -16,7 +16,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from agreements.models import Agreement
+from evaluations.models import DISPLAY_STATE_LABELS, DUE_SOON_DAYS, Milestone
 from ilag.templatetags.norsk import dato
+from municipalities.models import Municipality
 
 FONT = "DejaVu Sans, Noto Sans, sans-serif"
 
@@ -40,22 +43,21 @@ LABEL_FONT = 11
 CHAR_WIDTH = 0.56  # DejaVu Sans, a little generous: estimated width = chars * size * this
 
 INK = "#212529"
-MUTED = "#495057"  # 8:1 on white, 7.5:1 on the zebra rows
-GRID_YEAR = "#8c959f"
+MUTED = "#495057"  # 8.2:1 on white, 7.6:1 on the zebra rows
+GRID_YEAR = "#8c959f"  # 3:1; the grid only helps, the dates are in the tooltips and table
 GRID_QUARTER = "#e1e5e9"
 ZEBRA = "#f5f7f9"
-SEPARATOR = "#dee2e6"
 BAR_FILL = "#d7e4f2"
-BAR_STROKE = "#35608f"  # 6.3:1
+BAR_STROKE = "#35608f"  # 6.5:1: the outline carries the bar's contrast
 TODAY = "#6f42c1"  # 6.5:1; white text on it 6.5:1
 HALO = "#ffffff"
 
 # display_state -> colour; each keeps at least 3:1 against white.
 COLOURS = {
-    "upcoming": "#0a58ca",  # 6.0:1
-    "due_soon": "#ffc107",  # yellow, always drawn with a dark outline (13:1)
-    "overdue": "#b02a37",  # 6.6:1
-    "delivered": "#3d5a80",  # 7.2:1
+    "upcoming": "#0a58ca",  # 6.4:1
+    "due_soon": "#ffc107",  # yellow, always drawn with a dark outline (15:1)
+    "overdue": "#b02a37",  # 6.5:1
+    "delivered": "#3d5a80",  # 7.1:1
     "approved": "#146c43",  # 6.5:1
 }
 STATES = ["upcoming", "due_soon", "overdue", "delivered", "approved"]
@@ -125,10 +127,6 @@ def programme_timeline(programme, *, user, today: datetime.date) -> Timeline:
     Three queries (agreements, their municipalities, milestones), whatever the number of
     agreements, plus what the user's permission scope looks up once.
     """
-    from agreements.models import Agreement
-    from evaluations.models import Milestone
-    from municipalities.models import Municipality
-
     agreements = list(
         Agreement.objects.visible_to(user)
         .filter(programme=programme)
@@ -253,9 +251,10 @@ def _summary(programme, rows, today) -> str:
     }
     if entries:
         text += " " + _(
-            "Overdue: %(overdue)s. Due within 30 days: %(due_soon)s. Delivered or approved: "
-            "%(done)s."
+            "Overdue: %(overdue)s. Due within %(days)s days: %(due_soon)s. Delivered or "
+            "approved: %(done)s."
         ) % {
+            "days": DUE_SOON_DAYS,
             "overdue": counts["overdue"],
             "due_soon": counts["due_soon"],
             "done": counts["delivered"] + counts["approved"],
@@ -331,20 +330,21 @@ def wrap(text: str, width: float, size: float, lines: int = 2) -> list[str]:
     return result
 
 
-def marker_shape(state: str, x: float, y: float) -> str:
-    """The marker for a display state: shape and colour both tell the state."""
+def marker_shape(state: str, x: float, y: float, ground: str = HALO) -> str:
+    """The marker for a display state: shape and colour both tell the state. A rim in the
+    `ground` colour (the row's background) parts it from the bar beneath."""
     colour = COLOURS[state]
     if state == "upcoming":  # an open ring
-        return _el("circle", cx=x, cy=y, r=9.5, fill=HALO) + _el(
-            "circle", cx=x, cy=y, r=6.5, fill=HALO, stroke=colour, stroke_width=2.5
+        return _el("circle", cx=x, cy=y, r=9.5, fill=ground) + _el(
+            "circle", cx=x, cy=y, r=6.5, fill=ground, stroke=colour, stroke_width=2.5
         )
     if state == "due_soon":  # a warning triangle
         points = f"{_n(x)},{_n(y - 9)} {_n(x + 8.5)},{_n(y + 6.5)} {_n(x - 8.5)},{_n(y + 6.5)}"
         return _el(
             "polygon",
             points=points,
-            fill=HALO,
-            stroke=HALO,
+            fill=ground,
+            stroke=ground,
             stroke_width=5,
             stroke_linejoin="round",
         ) + _el(
@@ -358,7 +358,7 @@ def marker_shape(state: str, x: float, y: float) -> str:
     if state == "overdue":  # a diamond with an exclamation mark
         points = f"{_n(x)},{_n(y - 9)} {_n(x + 9)},{_n(y)} {_n(x)},{_n(y + 9)} {_n(x - 9)},{_n(y)}"
         return (
-            _el("polygon", points=points, fill=HALO, stroke=HALO, stroke_width=4)
+            _el("polygon", points=points, fill=ground, stroke=ground, stroke_width=4)
             + _el("polygon", points=points, fill=colour)
             + _el(
                 "line",
@@ -373,12 +373,12 @@ def marker_shape(state: str, x: float, y: float) -> str:
             + _el("circle", cx=x, cy=y + 4, r=1.2, fill=HALO)
         )
     if state == "delivered":  # a filled dot
-        return _el("circle", cx=x, cy=y, r=9.5, fill=HALO) + _el(
+        return _el("circle", cx=x, cy=y, r=9.5, fill=ground) + _el(
             "circle", cx=x, cy=y, r=7, fill=colour
         )
     # approved: a filled dot with a tick
     return (
-        _el("circle", cx=x, cy=y, r=10, fill=HALO)
+        _el("circle", cx=x, cy=y, r=10, fill=ground)
         + _el("circle", cx=x, cy=y, r=7.5, fill=colour)
         + _el(
             "path",
@@ -451,7 +451,8 @@ class _Drawing:
             lanes = 1 + max((p.lane for p in placed), default=0)
             sublines = wrap(row.sublabel, LABEL_WIDTH, SUBLABEL_FONT)
             height = max(ROW_HEIGHT + (lanes - 1) * LANE_HEIGHT, 30 + 15 * len(sublines))
-            layout.append((row, placed, y, height))
+            ground = ZEBRA if len(layout) % 2 == 0 else HALO
+            layout.append((row, placed, y, height, ground))
             y += height
         plot_bottom = y
         legend, legend_height = self.legend(plot_bottom + 18)
@@ -466,15 +467,15 @@ class _Drawing:
             f'<desc id="{t.desc_id}">{escape(t.summary)}</desc>',
             _el("rect", x=0, y=0, width=WIDTH, height=height, fill="#ffffff"),
         ]
-        for index, (_row, _placed, row_y, row_height) in enumerate(layout):
-            if index % 2 == 0:
-                out.append(_el("rect", x=0, y=row_y, width=WIDTH, height=row_height, fill=ZEBRA))
+        for _row, _placed, row_y, row_height, ground in layout:
+            if ground != HALO:
+                out.append(_el("rect", x=0, y=row_y, width=WIDTH, height=row_height, fill=ground))
         out.append(self.axis(plot_bottom))
-        for row, placed, row_y, _row_height in layout:
+        for row, placed, row_y, _row_height, _ground in layout:
             out.append(self.row(row, placed, row_y))
         out.append(self.today_marker(plot_bottom))
-        for row, placed, row_y, _row_height in layout:
-            out.extend(self.marker(row, p, row_y) for p in placed)
+        for _row, placed, row_y, _row_height, ground in layout:
+            out.extend(self.marker(p, row_y, ground) for p in placed)
         out.append(_el("line", x1=0, y1=plot_bottom, x2=WIDTH, y2=plot_bottom, stroke=GRID_YEAR))
         out.append(legend)
         out.append("</svg>")
@@ -592,18 +593,17 @@ class _Drawing:
             )
         return "".join(out)
 
-    def marker(self, row: TimelineRow, p: _Placed, top: float) -> str:
+    def marker(self, p: _Placed, top: float, ground: str) -> str:
         y = top + LANE0 + p.lane * LANE_HEIGHT
-        out = ["<g>", _title(p.entry.title), marker_shape(p.entry.state, p.x, y)]
+        out = ["<g>", _title(p.entry.title), marker_shape(p.entry.state, p.x, y, ground)]
         if p.label:
             width = text_width(p.label, LABEL_FONT)
             tx = p.x - 13 - width if p.label_left else p.x + 13
             if p.lane == 0:
-                # On the agreement bar or the programme's line: a white ground keeps the
-                # label readable.
-                out.append(
-                    _el("rect", x=tx - 3, y=y - 8, width=width + 6, height=16, rx=3, fill=HALO)
-                )
+                # On the agreement bar or the programme's line: the row's own background,
+                # from the marker's edge, cuts the bar and keeps the label readable.
+                x0, x1 = (tx - 3, p.x - 8) if p.label_left else (p.x + 8, tx + width + 3)
+                out.append(_el("rect", x=x0, y=y - 8, width=x1 - x0, height=16, rx=3, fill=ground))
             out.append(_text(p.label, x=tx, y=y + 4, font_size=LABEL_FONT))
         out.append("</g>")
         return "".join(out)
@@ -635,8 +635,6 @@ class _Drawing:
 
     def legend(self, top: float) -> tuple[str, float]:
         """The key: one symbol and its words per item, wrapped onto more lines if needed."""
-        from evaluations.models import DISPLAY_STATE_LABELS
-
         heading = _("Legend:")
         items = [(state, str(DISPLAY_STATE_LABELS[state])) for state in STATES]
         items += [("bar", _("Agreement period")), ("today", _("Today"))]

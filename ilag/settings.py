@@ -171,6 +171,30 @@ STORAGES = {
 # Uploaded files live outside the web root and are only ever served through views
 # that check access; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Rendered PDF reports: on local disk under MEDIA_ROOT/reports/ (the file names start with
+# "reports/"), or with REPORTS_STORAGE=s3 in an S3-compatible bucket, configured from the
+# environment only. Either way they are served only through the download view.
+REPORTS_STORAGE = env("REPORTS_STORAGE", default="local")
+if REPORTS_STORAGE == "s3":
+    STORAGES["reports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("REPORTS_S3_BUCKET"),
+            "endpoint_url": env("REPORTS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("REPORTS_S3_REGION", default=None),
+            "access_key": env("REPORTS_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("REPORTS_S3_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif REPORTS_STORAGE == "local":
+    STORAGES["reports"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(
+        f"REPORTS_STORAGE must be 'local' or 's3', not {REPORTS_STORAGE!r}."
+    )
 # Attached documents and budget sheets: the largest upload accepted, in megabytes.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
 
@@ -199,12 +223,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TIMEZONE = TIME_ZONE
+# When the broker is down, queuing must fail within seconds (the order is kept and queued
+# again later) rather than hold the user's request while kombu retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=3.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "ilag.tasks.worker_heartbeat", "schedule": 60.0},
     # Before the working day starts, in CELERY_TIMEZONE (Europe/Oslo).
     "deadline-reminders": {
         "task": "evaluations.tasks.deadline_reminders_send",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Report orders still queued after two minutes (the queue was down, or the message
+    # was lost) are queued again.
+    "report-orders-requeue": {
+        "task": "evaluations.tasks_reports.report_orders_requeue",
+        "schedule": 5 * 60.0,
     },
 }
 

@@ -1,8 +1,10 @@
-"""Milestone states on top of the demo data, so that a timeline shows every kind of marker.
+"""The demo data as it would stand on another day, so that a timeline shows every kind of
+marker and the overdue page has rows in both lists.
 
-The demo seed makes each agreement's standard milestones (or, without templates, none);
-here the old ones are delivered or approved as they would be by `today`, missing ones are
-added, and one project gets a milestone of its own.
+The demo seed sets statuses by the real date and makes each agreement's standard
+milestones (or, without templates, none). Here projects and agreements still running on
+`today` become active again, old milestones are delivered or approved as they would be by
+then, missing ones are added, and one project gets a milestone of its own.
 """
 
 import datetime
@@ -12,7 +14,12 @@ from evaluations.models import Milestone, add_months
 from projects.models import Project
 
 
-def add_agreement_milestones(today: datetime.date, slug: str = "i-lag") -> None:
+def demo_as_of(today: datetime.date, slug: str = "i-lag") -> None:
+    running = {"programme__slug": slug, "end_date__gte": today}
+    Agreement.objects.filter(**running).update(status=Agreement.Status.ACTIVE)
+    Project.objects.filter(
+        agreement__programme__slug=slug, end_date__gte=today, status=Project.Status.COMPLETED
+    ).update(status=Project.Status.ACTIVE)
     for agreement in Agreement.objects.filter(programme__slug=slug):
         milestones = agreement.milestones.all()
         if not milestones.exists():

@@ -478,3 +478,14 @@ def test_two_concurrent_runs_send_each_reminder_once(transactional_db, world):
     assert sum(results) == 3, results
     assert len(sent_mails) == len(set(sent_mails)) == 3
     assert Reminder.objects.count() == 4  # two overdue, two digest lines
+
+
+def test_beat_starts_the_task_daily_at_six_oslo_time(settings):
+    from ilag.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["deadline-reminders"]
+
+    assert entry["task"] == deadline_reminders_send_task.name
+    assert entry["task"] in app.tasks
+    assert entry["schedule"].hour == {6} and entry["schedule"].minute == {0}
+    assert settings.CELERY_TIMEZONE == "Europe/Oslo"
