@@ -16,10 +16,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/data/media
 
-# Pango and fonts for WeasyPrint; gettext to compile translations at build time.
+# Pango and fonts for WeasyPrint; libmagic to check uploads by content; gettext to
+# compile translations at build time.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core libmagic1 gettext \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin ilag

@@ -48,6 +48,7 @@ class UserListView(UserManagerMixin, ListView):
     template_name = "accounts/user_list.html"
     context_object_name = "users"
     paginate_by = 50
+    page_kwarg = "side"
 
     def get_queryset(self):
         return User.objects.prefetch_related(

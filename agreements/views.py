@@ -1,13 +1,17 @@
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.generic import DetailView, ListView
 
+from agreements.filters import AgreementFilter
 from agreements.models import Agreement, Programme
 from agreements.permissions import can_view_signed_document
 from evaluations.models import Milestone
 from evaluations.permissions import can_manage_programme_milestones
 from ilag.history import changes_for_agreement
+from ilag.lists import Column, FilteredListView
 from municipalities.models import Municipality
 from projects.models import Document, Project
 from projects.permissions import can_attach_document
@@ -142,3 +146,57 @@ class SignedDocumentView(DetailView):
         return FileResponse(
             handle, as_attachment=True, filename=f"samarbeidsavtale-{agreement.pk}.{suffix}"
         )
+
+
+def _names(agreement) -> str:
+    return ", ".join(m.name for m in agreement.municipalities.all())
+
+
+class AgreementListView(FilteredListView):
+    template_name = "agreements/agreement_list.html"
+    filterset_class = AgreementFilter
+    sort_fields = {
+        "tittel": "title",
+        "program": "programme__name",
+        "status": "status",
+        "start": "start_date",
+        "slutt": "end_date",
+        "ramme": "county_frame",
+    }
+    default_sort = "start"
+    export_name = "samarbeidsavtaler"
+    export_columns = [
+        Column(_l("Agreement"), lambda a: a.title),
+        Column(_l("Municipalities"), _names),
+        Column(_l("Programme"), lambda a: str(a.programme)),
+        Column(_l("Main theme"), lambda a: a.theme),
+        Column(_l("Status"), lambda a: a.get_status_display()),
+        Column(_l("Start date"), lambda a: a.start_date),
+        Column(_l("End date"), lambda a: a.end_date),
+        Column(_l("Frame (NOK)"), lambda a: a.county_frame),
+        Column(_l("Projects"), lambda a: a.project_count),
+        Column(_l("Budget (NOK)"), lambda a: a.budget_sum),
+        Column(_l("Decided by"), lambda a: a.decision_organ),
+        Column(_l("Decision date"), lambda a: a.decision_date),
+        Column(_l("Case number"), lambda a: a.decision_case_number),
+        Column(_l("Demo data"), lambda a: _("Yes") if a.is_demo else ""),
+    ]
+
+    def base_queryset(self):
+        return Agreement.objects.visible_to(self.request.user)
+
+    def decorate(self, queryset):
+        return (
+            queryset.with_totals(self.request.user)
+            .select_related("programme")
+            .prefetch_related("municipalities")
+        )
+
+    def export_title(self):
+        return _("Cooperation agreements")
+
+    def extra_context_for(self, rows):
+        return {
+            "page_frame": sum(a.county_frame for a in rows),
+            "page_budget": sum(a.budget_sum for a in rows),
+        }

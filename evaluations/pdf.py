@@ -6,6 +6,7 @@ portal's own static files: `safe_url_fetcher` refuses every other address (the n
 read a file, even if it slipped through the templates' escaping.
 """
 
+import logging
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,9 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# WeasyPrint logs every rendering step at INFO; its warnings (a refused URL) are kept.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # PDF/A-2b: the archival profile the county's records system accepts. WeasyPrint cannot
 # declare PDF/A and PDF/UA at once; the document is tagged as well (pdf_tags) so screen

@@ -40,6 +40,20 @@ def _fit(text: str, width: float, size: float) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _label(x, y, text, *, width=LABEL_WIDTH, size=11) -> str:
+    """A row label on one line, or two when it is long (the second shortened if need be)."""
+    limit = max(4, int(width / (size * CHAR_WIDTH)))
+    if len(text) <= limit:
+        return _text(x, y, text, size=size)
+    cut = text.rfind(" ", 0, limit + 1)
+    if cut <= 0:
+        return _text(x, y, _fit(text, width, size), size=size)
+    first, rest = text[:cut], text[cut + 1 :]
+    return _text(x, y - size * 0.55, first, size=size) + _text(
+        x, y + size * 0.6, _fit(rest, width, size), size=size
+    )
+
+
 def _text(x, y, text, *, size=11, anchor="start", weight=None, fill=INK) -> str:
     weight_attr = f' font-weight="{weight}"' if weight else ""
     return (
@@ -78,7 +92,7 @@ def budget_chart(rows: list[dict], *, title: str) -> SafeString:
         budget_w = span * row["budget"] / scale_max
         incurred_w = span * row["incurred"] / scale_max
         over = row["incurred"] > row["budget"]
-        body.append(_text(0, y + 14, _fit(row["name"], LABEL_WIDTH, 11), size=11))
+        body.append(_label(0, y + 17, row["name"]))
         body.append(
             f'<rect x="{BAR_LEFT}" y="{_n(y + 2)}" width="{_n(max(budget_w, 1))}" height="11"'
             f' fill="{BUDGET_FILL}" stroke="{BUDGET_STROKE}" stroke-width="0.8"/>'
@@ -103,6 +117,9 @@ def budget_chart(rows: list[dict], *, title: str) -> SafeString:
                 weight="bold" if over else None,
             )
         )
+    if any(r["incurred"] > r["budget"] for r in rows):
+        body.append(f'<rect x="{BAR_LEFT + 225}" y="4" width="12" height="10" fill="{OVER}"/>')
+        body.append(_text(BAR_LEFT + 242, 13, _("Over budget"), size=10.5, fill=MUTED))
     height = top + max(len(rows), 1) * row_height
     if not rows:
         body.append(_text(0, top + 14, _("No budget yet."), size=11, fill=MUTED))
@@ -128,7 +145,7 @@ def indicator_chart(rows: list[dict], *, title: str) -> SafeString:
     body, desc = [], []
     for index, row in enumerate(rows):
         y = top + index * row_height
-        body.append(_text(0, y + 14, _fit(row["name"], LABEL_WIDTH, 11), size=11))
+        body.append(_label(0, y + 15, row["name"]))
         body.append(
             f'<rect x="{BAR_LEFT}" y="{_n(y + 4)}" width="{span}" height="14" fill="{TRACK}"'
             f' stroke="{MUTED}" stroke-width="0.6"/>'
@@ -139,7 +156,7 @@ def indicator_chart(rows: list[dict], *, title: str) -> SafeString:
                 f'<rect x="{BAR_LEFT}" y="{_n(y + 4)}" width="{_n(span * float(share) / 100)}"'
                 f' height="14" fill="{INCURRED}"/>'
             )
-            label = _("%(current)s of %(target)s (%(percent)s)") % {
+            label = _("now %(current)s, target %(target)s (%(percent)s)") % {
                 "current": number(row["current"]),
                 "target": number(row["target"]),
                 "percent": percent(row["progress"], 0),

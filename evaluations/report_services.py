@@ -39,9 +39,18 @@ def report_order_queue(*, order: ReportOrder) -> bool:
     `queue_delayed` (report_orders_requeue sends it later) and return False."""
     from evaluations.tasks_reports import report_order_render
 
+    app = report_order_render.app
     try:
-        # retry=False: fail at once rather than hold the caller while kombu reconnects.
-        report_order_render.apply_async(args=[order.pk], retry=False)
+        if app.conf.task_always_eager:
+            report_order_render.apply_async(args=[order.pk])
+        else:
+            # Connect once, without kombu's reconnect loop (which would hold the user's
+            # request for seconds), and publish without retrying.
+            with app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=0)
+                report_order_render.apply_async(
+                    args=[order.pk], connection=connection, retry=False
+                )
     except QUEUE_ERRORS:
         logger.warning("Report order %s could not be queued; kept for later.", order.pk)
         _set_queue_delayed(order, True)

@@ -5,6 +5,7 @@ from evaluations import urls_overview, urls_reminders, urls_report_orders, views
 app_name = "evaluations"
 
 urlpatterns = [
+    path("", views.MilestoneListView.as_view(), name="milestone-list"),
     path("<int:pk>/", views.MilestoneDetailView.as_view(), name="milestone-detail"),
     path("<int:pk>/flytt/", views.MilestoneMoveView.as_view(), name="milestone-move"),
     path(

@@ -3,12 +3,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import View
 from django.views.generic import DetailView, FormView
 
 from accounts.models import Role, User
 from agreements.models import Agreement
 from evaluations import services
+from evaluations.filters import MilestoneFilter
 from evaluations.forms import MilestoneAddForm, MilestoneMoveForm, MilestoneReportForm, ReviewForm
 from evaluations.models import Milestone, MilestoneReport
 from evaluations.permissions import (
@@ -19,6 +21,7 @@ from evaluations.permissions import (
     can_write_milestone_report,
 )
 from ilag.history import changes_for_milestone
+from ilag.lists import Column, FilteredListView
 from projects.models import Indicator
 from projects.views.mixins import add_service_errors, conflict_message
 
@@ -281,3 +284,39 @@ class MilestoneReportReviewView(VisibleReportMixin, View):
                 _("The report is approved.") if approve else _("The report is returned."),
             )
         return redirect(self.report.get_absolute_url())
+
+
+def _milestone_owner(milestone) -> str:
+    if milestone.project_id:
+        return str(milestone.project)
+    if milestone.agreement_id:
+        return str(milestone.agreement)
+    return str(milestone.programme)
+
+
+class MilestoneListView(FilteredListView):
+    template_name = "evaluations/milestone_list.html"
+    filterset_class = MilestoneFilter
+    sort_fields = {"frist": "due_date", "type": "kind", "status": "status"}
+    default_sort = "frist"
+    export_name = "milepeler"
+    export_columns = [
+        Column(_l("Due date"), lambda m: m.due_date),
+        Column(_l("Milestone"), lambda m: m.label),
+        Column(_l("Kind"), lambda m: m.get_kind_display()),
+        Column(_l("Belongs to"), _milestone_owner),
+        Column(_l("Status"), lambda m: m.display_state_label()),
+        Column(_l("Responsible"), lambda m: str(m.responsible or "")),
+        Column(_l("Delivered on"), lambda m: m.delivered_on),
+    ]
+
+    def base_queryset(self):
+        return Milestone.objects.visible_to(self.request.user)
+
+    def decorate(self, queryset):
+        return queryset.select_related(
+            "programme", "agreement__programme", "project__agreement", "responsible"
+        )
+
+    def export_title(self):
+        return _("Milestones")

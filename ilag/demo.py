@@ -20,7 +20,15 @@ from evaluations.models import Milestone, MilestoneTemplate
 from evaluations.services import agreement_milestones_create
 from municipalities.models import Municipality, Organisation
 from projects.models import BudgetLine, FundingLine, Indicator, Project
-from projects.services import BudgetEntry, FundingEntry, project_financing_set
+from projects.services import (
+    BudgetEntry,
+    FundingEntry,
+    project_financing_set,
+    report_create,
+    report_review,
+    report_save,
+    report_submit,
+)
 
 D = datetime.date
 
@@ -581,6 +589,59 @@ class DemoSeeder:
                 co_funder="Statsforvalteren",
             )
 
+    def seed_report(self, project, leader, *, rng_key):
+        """One approved status report a year into the project (invented, like the
+        project's figures), so the overview has lights and costs to show."""
+        if project.progress_reports.exists():
+            return
+        rng = random.Random(rng_key)
+        end = min(project.start_date.replace(year=project.start_date.year + 1), project.end_date)
+        end = end - datetime.timedelta(days=1)
+        report = report_create(
+            project=project, user=leader, period_start=project.start_date, period_end=end
+        )
+        budget = {}
+        for line in project.budget_lines.all():
+            budget[line.category_id] = budget.get(line.category_id, 0) + line.amount
+        light = rng.choices(["green", "yellow", "red"], weights=[6, 3, 1])[0]
+        reasons = {
+            "green": "",
+            "yellow": "Noe forsinket på grunn av kapasitet i kommunen.",
+            "red": "Prosjektlederstillingen har stått ubesatt i tre måneder.",
+        }
+        indicator_values = {
+            indicator.pk: (
+                (
+                    indicator.baseline
+                    + (indicator.target - indicator.baseline)
+                    * Decimal(rng.choice([25, 40, 50, 60]))
+                    / 100
+                ).quantize(Decimal("0.1")),
+                "",
+            )
+            for indicator in project.indicators.all()
+        }
+        report = report_save(
+            report=report,
+            version=report.version,
+            data={
+                "traffic_light": light,
+                "traffic_light_reason": reasons[light],
+                "percent_complete": rng.randrange(35, 65, 5),
+                "achieved": "Arbeidsgruppen er etablert, og de første tiltakene er gjennomført.",
+                "next_steps": "Videre arbeid etter planen for neste halvår.",
+                "risks": "",
+                "lesson_learned": "Tidlig dialog med «laget rundt» gjør arbeidet lettere.",
+            },
+            costs={
+                cat: amount * rng.randrange(30, 60) // 100 // 1000 * 1000
+                for cat, amount in budget.items()
+            },
+            indicator_values=indicator_values,
+        )
+        report = report_submit(report=report, version=report.version, user=leader)
+        report_review(report=report, user=self.users["radgiver"], approve=True, comment="")
+
     def follow(self, programme):
         for adviser in self.advisers:
             if not adviser.programmes.filter(pk=programme.pk).exists():
@@ -662,6 +723,7 @@ class DemoSeeder:
                 {"project": project, "kind": kind},
                 {"unit": unit, "baseline": baseline, "target": target},
             )
+        self.seed_report(project, leader, rng_key=f"{agreement.title}/{spec.number}/report")
         status = self.status_for(end, Project.Status.ACTIVE, Project.Status.COMPLETED)
         if project.status != status:
             project.status = status

@@ -192,9 +192,7 @@ if REPORTS_STORAGE == "s3":
 elif REPORTS_STORAGE == "local":
     STORAGES["reports"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 else:
-    raise ImproperlyConfigured(
-        f"REPORTS_STORAGE must be 'local' or 's3', not {REPORTS_STORAGE!r}."
-    )
+    raise ImproperlyConfigured(f"REPORTS_STORAGE must be 'local' or 's3', not {REPORTS_STORAGE!r}.")
 # Attached documents and budget sheets: the largest upload accepted, in megabytes.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
 

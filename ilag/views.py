@@ -1,23 +1,111 @@
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.views import View
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
+from accounts.models import Role
+from agreements.models import Agreement, Programme
+from evaluations.models import Milestone
+from ilag import charts, dashboard
 from ilag.models import WorkerHeartbeat
+from municipalities.models import Municipality
+from projects.models import Project
+
+# Committee readers land on the ordered PDF reports once that page exists.
+COMMITTEE_LANDING = "agreements:programme-list"
 
 
-class HomeView(View):
-    """Project leaders land on «Mine prosjekter»; everyone else on the programmes."""
+class HomeView(TemplateView):
+    """Advisers land on their dashboard; project leaders on «Mine prosjekter»;
+    committee readers on the reports; everyone else on the programmes."""
 
-    def get(self, request):
-        if request.user.is_project_leader:
+    template_name = "dashboard.html"
+    paginate_by = 25
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_project_leader:
             return redirect("projects:mine")
-        return redirect("agreements:programme-list")
+        if user.has_role(Role.COMMITTEE_READER) and not user.is_adviser:
+            return redirect(COMMITTEE_LANDING)
+        if not user.is_adviser:
+            return redirect("agreements:programme-list")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        today = timezone.localdate()
+        programmes = list(Programme.objects.visible_to(user).order_by("start_date", "name"))
+        if not programmes:
+            return super().get_context_data(programmes=[], **kwargs)
+        chosen = self.request.GET.get("program")
+        programme = next((p for p in programmes if p.slug == chosen), programmes[0])
+        agreements = Agreement.objects.visible_to(user).filter(programme=programme)
+        projects = Project.objects.visible_to(user).filter(agreement__programme=programme)
+        municipalities = dashboard.participating_municipalities(programme, agreements)
+        paginator = Paginator(municipalities, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("side"))
+        rows = list(
+            dashboard.municipality_rows(
+                programme=programme,
+                municipalities=Municipality.objects.filter(
+                    pk__in=[m.pk for m in page.object_list]
+                ).order_by("name"),
+                projects=projects,
+                today=today,
+            )
+        )
+        for row in rows:
+            row.worst_light = dashboard.RANK_LIGHT.get(row.worst_rank, "")
+            row.next_kind_label = Milestone.Kind(row.next_kind).label if row.next_kind else ""
+            row.agreement_status_label = (
+                Agreement.Status(row.agreement_status).label if row.agreement_status else ""
+            )
+        totals = dashboard.programme_totals(
+            programme=programme, agreements=agreements, projects=projects
+        )
+        lights = dashboard.light_distribution(projects)
+        progress, milestone_reports = dashboard.waiting_for_approval(user=user, programme=programme)
+        query = self.request.GET.copy()
+        query.pop("side", None)
+        return super().get_context_data(
+            programmes=programmes,
+            programme=programme,
+            totals=totals,
+            rows=rows,
+            page_obj=page,
+            paginator=paginator,
+            querystring=query.urlencode(),
+            lights=lights,
+            budget_chart=charts.budget_use_chart(
+                [(r.name, r.budget, r.incurred) for r in rows],
+                title=_("Budget and costs incurred per municipality"),
+                chart_id="budget-chart",
+            ),
+            light_chart=charts.light_chart(
+                lights, title=_("Projects by latest status light"), chart_id="light-chart"
+            ),
+            waiting_progress=progress,
+            waiting_milestones=milestone_reports,
+            overdue_count=Milestone.objects.visible_to(user)
+            .filter(
+                Q(programme=programme)
+                | Q(agreement__programme=programme)
+                | Q(project__agreement__programme=programme)
+            )
+            .overdue(today)
+            .count(),
+            today=today,
+            **kwargs,
+        )
 
 
 # The language can be switched on the login page too.

@@ -12,6 +12,7 @@ class MunicipalityListView(ListView):
     template_name = "municipalities/municipality_list.html"
     context_object_name = "municipalities"
     paginate_by = 50
+    page_kwarg = "side"
 
     def get_queryset(self):
         user = self.request.user

@@ -16,6 +16,7 @@ urlpatterns = [
         reports.ReportCreateView.as_view(),
         name="report-create",
     ),
+    path("statusrapporter/", reports.ReportListView.as_view(), name="report-list"),
     path("statusrapporter/<int:pk>/", reports.ReportDetailView.as_view(), name="report-detail"),
     path(
         "statusrapporter/<int:pk>/rediger/",

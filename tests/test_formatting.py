@@ -34,3 +34,10 @@ def test_filters_are_available_in_every_template():
             Context({"a": 4_000_000, "d": datetime.date(2025, 12, 1)})
         )
     assert html == "kr\xa04\xa0000\xa0000 01.12.2025"
+
+
+def test_numbers_and_percentages_are_rounded_not_cut():
+    with translation.override("nb"):
+        assert number(Decimal("2.29"), 1) == "2,3"
+        assert percent(Decimal("59.96")) == "60,0\xa0%"
+        assert percent(Decimal("12.44")) == "12,4\xa0%"

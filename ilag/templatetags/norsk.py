@@ -4,7 +4,7 @@ Built on Django's localisation (the active locale's separators), so the same fil
 gives `kr 1 250 000` in bokmål and in English.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -12,6 +12,11 @@ from django.utils.formats import number_format
 register = template.Library()
 
 NBSP = "\xa0"
+
+
+def rounded(value, decimals) -> Decimal:
+    """Round half up to `decimals` places (Django's number formatting truncates)."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
 
 
 @register.filter
@@ -33,7 +38,7 @@ def number(value, decimals=None):
     if decimals is None:
         normalized = Decimal(value).normalize()
         decimals = max(0, -normalized.as_tuple().exponent)
-    return number_format(value, int(decimals), force_grouping=True)
+    return number_format(rounded(value, decimals), int(decimals), force_grouping=True)
 
 
 @register.filter
@@ -41,7 +46,7 @@ def percent(value, decimals=1):
     """A percentage as `12,5 %` (a no-break space before the sign, as in Norwegian)."""
     if value is None or value == "":
         return ""
-    return f"{number_format(value, int(decimals), force_grouping=True)}{NBSP}%"
+    return f"{number_format(rounded(value, decimals), int(decimals), force_grouping=True)}{NBSP}%"
 
 
 @register.filter

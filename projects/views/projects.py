@@ -8,13 +8,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.utils.translation import gettext_lazy as _l
+from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.permissions import leader_municipality_ids
-from agreements.models import Programme
 from evaluations.models import Milestone
 from ilag.history import changes_for_project
-from municipalities.models import Municipality
+from ilag.lists import Column, FilteredListView
+from projects.filters import ProjectFilter, latest_approved_light
 from projects.forms import BudgetGridForm, FundingFormSet, ProjectForm, source_choices
 from projects.models import Document, ProgressReport, Project
 from projects.permissions import can_attach_document, can_create_report, can_edit_project
@@ -22,50 +23,69 @@ from projects.services import EditConflict, project_financing_save, project_upda
 from projects.views.mixins import VisibleProjectMixin, add_service_errors, conflict_message
 
 
-class ProjectListView(ListView):
-    model = Project
-    template_name = "projects/project_list.html"
-    context_object_name = "projects"
-    paginate_by = 25
+def _municipality_names(project) -> str:
+    return ", ".join(m.name for m in project.municipalities.all())
 
-    def get_queryset(self):
-        queryset = Project.objects.visible_to(self.request.user)
-        params = self.request.GET
-        if programme := params.get("program"):
-            queryset = queryset.filter(agreement__programme__slug=programme)
-        if number := params.get("kommune"):
-            queryset = queryset.filter(municipalities__number=number)
-        if (status := params.get("status")) in Project.Status.values:
-            queryset = queryset.filter(status=status)
+
+class ProjectListView(FilteredListView):
+    """All projects the user may see: filter, sort, paginate, export, search."""
+
+    template_name = "projects/project_list.html"
+    filterset_class = ProjectFilter
+    sort_fields = {
+        "tittel": "title",
+        "program": "agreement__programme__name",
+        "status": "status",
+        "start": "start_date",
+        "slutt": "end_date",
+        "budsjett": "budget_sum",
+    }
+    default_sort = "tittel"
+    export_name = "prosjekter"
+    export_columns = [
+        Column(_l("Project"), lambda p: p.title),
+        Column(_l("Number"), lambda p: p.number),
+        Column(_l("Municipalities"), _municipality_names),
+        Column(_l("Programme"), lambda p: str(p.agreement.programme)),
+        Column(_l("Agreement"), lambda p: p.agreement.title),
+        Column(_l("Focus area"), lambda p: str(p.focus_area or "")),
+        Column(_l("Status"), lambda p: p.get_status_display()),
+        Column(_l("Start date"), lambda p: p.start_date),
+        Column(_l("End date"), lambda p: p.end_date),
+        Column(_l("Status light"), lambda p: traffic_light_label(p.latest_light)),
+        Column(_l("Budget (NOK)"), lambda p: p.budget_sum),
+        Column(_l("Grant from the programme owner (NOK)"), lambda p: p.county_sum),
+        Column(_l("Demo data"), lambda p: _("Yes") if p.is_demo else ""),
+    ]
+
+    def base_queryset(self):
+        return Project.objects.visible_to(self.request.user)
+
+    def sorted(self, queryset):
+        if self.request.GET.get("sorter", "").lstrip("-") == "budsjett":
+            queryset = queryset.with_totals()
+        return super().sorted(queryset)
+
+    def decorate(self, queryset):
         return (
-            queryset.distinct()
-            .with_totals()
+            queryset.with_totals()
+            .annotate(latest_light=latest_approved_light())
             .select_related("agreement__programme", "focus_area")
             .prefetch_related("municipalities")
-            .order_by("agreement__programme__start_date", "title", "pk")
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        params = self.request.GET
-        query = params.copy()
-        query.pop("page", None)
-        context.update(
-            programmes=Programme.objects.visible_to(self.request.user).only("slug", "name"),
-            municipality_choices=Municipality.objects.filter(
-                projects__in=Project.objects.visible_to(self.request.user).values("pk")
-            )
-            .distinct()
-            .only("number", "name")[:200],
-            statuses=Project.Status.choices,
-            selected={
-                "program": params.get("program", ""),
-                "kommune": params.get("kommune", ""),
-                "status": params.get("status", ""),
-            },
-            querystring=query.urlencode(),
-        )
-        return context
+    def export_title(self):
+        return _("Projects")
+
+    def extra_context_for(self, rows):
+        return {
+            "page_budget": sum(p.budget_sum for p in rows),
+            "page_county": sum(p.county_sum for p in rows),
+        }
+
+
+def traffic_light_label(value) -> str:
+    return str(ProgressReport.TrafficLight(value).label) if value else ""
 
 
 class ProjectDetailView(DetailView):

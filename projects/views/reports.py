@@ -6,11 +6,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import View
 from django.views.generic import DetailView, FormView
 
 from ilag.history import changes_for_report
+from ilag.lists import Column, FilteredListView
 from projects import services
+from projects.filters import ProgressReportFilter
 from projects.forms import ProgressReportCreateForm, ProgressReportForm, ReviewForm
 from projects.models import ProgressReport
 from projects.permissions import (
@@ -209,3 +212,40 @@ class ReportReviewView(VisibleReportMixin, View):
                 else _("The status report is returned to the project leader."),
             )
         return redirect(self.report.get_absolute_url())
+
+
+class ReportListView(FilteredListView):
+    """Status reports the user may see (drafts only for their own municipalities)."""
+
+    template_name = "projects/report_list.html"
+    filterset_class = ProgressReportFilter
+    sort_fields = {
+        "periode": "period_end",
+        "prosjekt": "project__title",
+        "status": "status",
+        "statuslys": "traffic_light",
+        "ferdig": "percent_complete",
+    }
+    default_sort = "-periode"
+    export_name = "statusrapporter"
+    export_columns = [
+        Column(_l("Project"), lambda r: r.project.title),
+        Column(_l("Programme"), lambda r: str(r.project.agreement.programme)),
+        Column(_l("Period from"), lambda r: r.period_start),
+        Column(_l("Period to"), lambda r: r.period_end),
+        Column(_l("Status"), lambda r: r.get_status_display()),
+        Column(_l("Status light"), lambda r: r.get_traffic_light_display()),
+        Column(_l("Percent complete"), lambda r: r.percent_complete),
+        Column(_l("Achieved in the period"), lambda r: r.achieved),
+        Column(_l("Lesson worth sharing"), lambda r: r.lesson_learned),
+        Column(_l("Submitted"), lambda r: r.submitted_at.date() if r.submitted_at else None),
+    ]
+
+    def base_queryset(self):
+        return ProgressReport.objects.visible_to(self.request.user)
+
+    def decorate(self, queryset):
+        return queryset.select_related("project__agreement__programme")
+
+    def export_title(self):
+        return _("Status reports")

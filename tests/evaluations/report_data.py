@@ -31,8 +31,10 @@ MUNICIPALITY_LIGHTS = {
 
 def add_approved_reports(programme_slug="i-lag", *, reviewer=None, achieved=None) -> dict:
     """One approved status report per project of the programme (none for Leka), with costs
-    incurred per budgeted category and a value for each indicator. Returns {project: report}."""
+    incurred per budgeted category and a value for each indicator, in place of any reports
+    the demo data has, so that the lights are known. Returns {project: report}."""
     today = timezone.localdate()
+    ProgressReport.objects.filter(project__agreement__programme__slug=programme_slug).delete()
     reports = {}
     projects = (
         Project.objects.filter(agreement__programme__slug=programme_slug)

@@ -1,0 +1,244 @@
+"""The county adviser's overview of one programme: where things stand, what needs him.
+
+Every figure is computed in the database with a fixed number of queries, whatever the
+number of projects: totals over the whole programme, and per municipality only for the
+page of municipalities shown.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from agreements.models import Agreement
+from evaluations.models import Milestone, MilestoneReport
+from municipalities.models import Municipality, Organisation
+from projects.models import BudgetLine, FundingLine, ProgressReport, ReportCost
+
+LIGHT_RANK = Case(
+    When(traffic_light="red", then=Value(3)),
+    When(traffic_light="yellow", then=Value(2)),
+    When(traffic_light="green", then=Value(1)),
+    default=Value(0),
+    output_field=IntegerField(),
+)
+RANK_LIGHT = {3: "red", 2: "yellow", 1: "green"}
+
+
+def latest_approved_reports(projects):
+    """The newest approved status report of each of `projects` (a queryset)."""
+    newest = (
+        ProgressReport.objects.filter(project=OuterRef("project"), status="approved")
+        .order_by("-period_end", "-pk")
+        .values("pk")[:1]
+    )
+    return ProgressReport.objects.filter(
+        project__in=projects.values("pk"), status="approved", pk=Subquery(newest)
+    )
+
+
+def _sum(queryset, field="amount"):
+    return queryset.aggregate(total=Coalesce(Sum(field), 0))["total"]
+
+
+@dataclass
+class Totals:
+    frame: int
+    budget: int
+    incurred: int
+    funding: list  # (name, amount)
+    own_contributions: int
+
+    @property
+    def used_percent(self):
+        return self.incurred * 100 / self.budget if self.budget else None
+
+
+def programme_totals(*, programme, agreements, projects) -> Totals:
+    funding_rows = (
+        FundingLine.objects.filter(project__in=projects.values("pk"))
+        .values("source")
+        .annotate(total=Sum("amount"))
+        .order_by("-total")
+    )
+    funding_rows = list(funding_rows)
+    names = dict(
+        Organisation.objects.filter(
+            pk__in=[r["source"] for r in funding_rows if r["source"]]
+        ).values_list("pk", "name")
+    )
+    return Totals(
+        frame=_sum(agreements, "county_frame"),
+        budget=_sum(BudgetLine.objects.filter(project__in=projects.values("pk"))),
+        incurred=_sum(
+            ReportCost.objects.filter(report__in=latest_approved_reports(projects).values("pk"))
+        ),
+        funding=[(names[r["source"]], r["total"]) for r in funding_rows if r["source"]],
+        own_contributions=sum(r["total"] for r in funding_rows if not r["source"]),
+    )
+
+
+def light_distribution(projects) -> list[tuple[str, str, int]]:
+    """How many projects have each traffic light in their latest approved report."""
+    newest_light = Subquery(
+        ProgressReport.objects.filter(project=OuterRef("pk"), status="approved")
+        .order_by("-period_end", "-pk")
+        .values("traffic_light")[:1]
+    )
+    counts = dict(
+        projects.annotate(light=Coalesce(newest_light, Value(""), output_field=CharField()))
+        .values("light")
+        .annotate(n=Count("pk"))
+        .values_list("light", "n")
+    )
+    return [
+        ("green", _("Green"), counts.get("green", 0)),
+        ("yellow", _("Yellow"), counts.get("yellow", 0)),
+        ("red", _("Red"), counts.get("red", 0)),
+        ("", _("No approved report"), counts.get("", 0)),
+    ]
+
+
+def municipality_rows(*, programme, municipalities, projects, today):
+    """Per municipality: agreement status, projects, budget, incurred, worst latest
+    light, next milestone, overdue and waiting-for-approval counts; one query."""
+    # Inside a subquery of a subquery the municipality is two levels out.
+    own_projects = projects.filter(municipalities=OuterRef("pk"))
+    own_projects_nested = projects.filter(municipalities=OuterRef(OuterRef("pk")))
+
+    def total(queryset, field="amount"):
+        return Coalesce(
+            Subquery(
+                queryset.order_by()
+                .annotate(g=Value(1))
+                .values("g")
+                .annotate(t=Sum(field))
+                .values("t")
+            ),
+            Value(0),
+        )
+
+    latest = latest_approved_reports(projects).filter(project__municipalities=OuterRef("pk"))
+    latest_nested = latest_approved_reports(projects).filter(
+        project__municipalities=OuterRef(OuterRef("pk"))
+    )
+    open_milestones = Milestone.objects.filter(status=Milestone.Status.PLANNED).filter(
+        Q(agreement__programme=programme, agreement__municipalities=OuterRef("pk"))
+        | Q(project__in=own_projects_nested.values("pk"))
+    )
+    return municipalities.annotate(
+        agreement_status=Subquery(
+            Agreement.objects.filter(programme=programme, municipalities=OuterRef("pk"))
+            .order_by("-start_date")
+            .values("status")[:1]
+        ),
+        agreement_pk=Subquery(
+            Agreement.objects.filter(programme=programme, municipalities=OuterRef("pk"))
+            .order_by("-start_date")
+            .values("pk")[:1]
+        ),
+        project_count=Coalesce(
+            Subquery(
+                own_projects.order_by()
+                .annotate(g=Value(1))
+                .values("g")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            Value(0),
+        ),
+        budget=total(BudgetLine.objects.filter(project__in=own_projects_nested.values("pk"))),
+        incurred=total(ReportCost.objects.filter(report__in=latest_nested.values("pk"))),
+        worst_rank=Coalesce(
+            Subquery(latest.annotate(rank=LIGHT_RANK).order_by("-rank").values("rank")[:1]),
+            Value(0),
+        ),
+        next_due=Subquery(
+            open_milestones.filter(due_date__gte=today).order_by("due_date").values("due_date")[:1],
+            output_field=DateField(),
+        ),
+        next_kind=Subquery(
+            open_milestones.filter(due_date__gte=today).order_by("due_date").values("kind")[:1]
+        ),
+        overdue=Coalesce(
+            Subquery(
+                open_milestones.filter(due_date__lt=today)
+                .order_by()
+                .annotate(g=Value(1))
+                .values("g")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            Value(0),
+        ),
+        waiting=Coalesce(
+            Subquery(
+                ProgressReport.objects.filter(
+                    project__in=own_projects_nested.values("pk"), status="submitted"
+                )
+                .order_by()
+                .annotate(g=Value(1))
+                .values("g")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            Value(0),
+        )
+        + Coalesce(
+            Subquery(
+                MilestoneReport.objects.filter(
+                    status="submitted",
+                    milestone__agreement__programme=programme,
+                    milestone__agreement__municipalities=OuterRef("pk"),
+                )
+                .order_by()
+                .annotate(g=Value(1))
+                .values("g")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            Value(0),
+        ),
+    )
+
+
+def waiting_for_approval(*, user, programme, limit=10):
+    """Submitted status and milestone reports in the programme, oldest first."""
+    progress = list(
+        ProgressReport.objects.visible_to(user)
+        .filter(project__agreement__programme=programme, status="submitted")
+        .select_related("project")
+        .order_by("submitted_at")[:limit]
+    )
+    milestone_reports = list(
+        MilestoneReport.objects.visible_to(user)
+        .filter(
+            Q(milestone__agreement__programme=programme)
+            | Q(milestone__project__agreement__programme=programme),
+            status="submitted",
+        )
+        .select_related("milestone__agreement", "milestone__project")
+        .order_by("submitted_at")[:limit]
+    )
+    return progress, milestone_reports
+
+
+def participating_municipalities(programme, agreements):
+    return Municipality.objects.filter(
+        pk__in=Agreement.municipalities.through.objects.filter(
+            agreement__in=agreements.values("pk")
+        ).values("municipality")
+    ).order_by("name")
