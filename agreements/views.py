@@ -2,7 +2,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from agreements.filters import AgreementFilter
@@ -166,20 +166,20 @@ class AgreementListView(FilteredListView):
     default_sort = "start"
     export_name = "samarbeidsavtaler"
     export_columns = [
-        Column(_l("Agreement"), lambda a: a.title),
-        Column(_l("Municipalities"), _names),
-        Column(_l("Programme"), lambda a: str(a.programme)),
-        Column(_l("Main theme"), lambda a: a.theme),
-        Column(_l("Status"), lambda a: a.get_status_display()),
-        Column(_l("Start date"), lambda a: a.start_date),
-        Column(_l("End date"), lambda a: a.end_date),
-        Column(_l("Frame (NOK)"), lambda a: a.county_frame),
-        Column(_l("Projects"), lambda a: a.project_count),
-        Column(_l("Budget (NOK)"), lambda a: a.budget_sum),
-        Column(_l("Decided by"), lambda a: a.decision_organ),
-        Column(_l("Decision date"), lambda a: a.decision_date),
-        Column(_l("Case number"), lambda a: a.decision_case_number),
-        Column(_l("Demo data"), lambda a: _("Yes") if a.is_demo else ""),
+        Column(gettext_lazy("Agreement"), lambda a: a.title),
+        Column(gettext_lazy("Municipalities"), _names),
+        Column(gettext_lazy("Programme"), lambda a: str(a.programme)),
+        Column(gettext_lazy("Main theme"), lambda a: a.theme),
+        Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
+        Column(gettext_lazy("Start date"), lambda a: a.start_date),
+        Column(gettext_lazy("End date"), lambda a: a.end_date),
+        Column(gettext_lazy("Frame (NOK)"), lambda a: a.county_frame),
+        Column(gettext_lazy("Projects"), lambda a: a.project_count),
+        Column(gettext_lazy("Budget (NOK)"), lambda a: a.budget_sum),
+        Column(gettext_lazy("Decided by"), lambda a: a.decision_organ),
+        Column(gettext_lazy("Decision date"), lambda a: a.decision_date),
+        Column(gettext_lazy("Case number"), lambda a: a.decision_case_number),
+        Column(gettext_lazy("Demo data"), lambda a: _("Yes") if a.is_demo else ""),
     ]
 
     def base_queryset(self):

@@ -15,11 +15,13 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-# WeasyPrint logs every rendering step at INFO; its warnings (a refused URL) are kept.
+# WeasyPrint logs every rendering step at INFO, from its import on; its warnings (a
+# refused URL) are kept.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 # PDF/A-2b: the archival profile the county's records system accepts. WeasyPrint cannot
 # declare PDF/A and PDF/UA at once; the document is tagged as well (pdf_tags) so screen
@@ -50,7 +52,7 @@ class RenderedPdf:
     pages: int
 
 
-def _static_prefix() -> str:
+def static_prefix() -> str:
     """STATIC_URL as an absolute path: "/static/"."""
     prefix = urlsplit(settings.STATIC_URL).path
     return prefix if prefix.startswith("/") else f"/{prefix}"
@@ -70,7 +72,7 @@ def _static_name(url: str, base_url: str | None) -> str:
         if not same_origin:
             raise RefusedResource(f"Only the portal's static files may be used in a report: {url}")
     path = posixpath.normpath(unquote(parts.path))
-    prefix = _static_prefix()
+    prefix = static_prefix()
     if not path.startswith(prefix) or parts.query:
         raise RefusedResource(f"Only the portal's static files may be used in a report: {url}")
     name = path[len(prefix) :]

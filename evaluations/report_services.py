@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 
 from evaluations.models import ReportOrder, report_file_upload_to
 from evaluations.permissions import can_mark_report_final, can_order_report
+from ilag.validators import case_number_validator
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +49,7 @@ def report_order_queue(*, order: ReportOrder) -> bool:
             # request for seconds), and publish without retrying.
             with app.connection_for_write() as connection:
                 connection.ensure_connection(max_retries=0)
-                report_order_render.apply_async(
-                    args=[order.pk], connection=connection, retry=False
-                )
+                report_order_render.apply_async(args=[order.pk], connection=connection, retry=False)
     except QUEUE_ERRORS:
         logger.warning("Report order %s could not be queued; kept for later.", order.pk)
         _set_queue_delayed(order, True)
@@ -91,6 +90,11 @@ def report_order_create(
         raise ValidationError(
             {"meeting_organ": _("Meeting and case number belong to programme reports only.")}
         )
+    if case_number.strip():
+        try:
+            case_number_validator(case_number.strip())
+        except ValidationError as error:
+            raise ValidationError({"case_number": error.messages}) from error
     order = ReportOrder(
         kind=kind,
         programme=programme,
@@ -150,6 +154,7 @@ def report_order_mark_final(
     if meeting_date and not row.meeting_date:
         row.meeting_date = meeting_date
     if case_number.strip() and not row.case_number:
+        case_number_validator(case_number.strip())
         row.case_number = case_number.strip()
     row.is_final = True
     row.full_clean()

@@ -23,7 +23,7 @@ from accounts.models import Role, User
 from agreements.models import Agreement, CostCategory, Programme
 from evaluations import report_charts
 from evaluations.models import Milestone, ReportOrder
-from evaluations.pdf import RenderedPdf, render_pdf_document
+from evaluations.pdf import RenderedPdf, render_pdf_document, static_prefix
 from evaluations.timeline import programme_timeline
 from ilag.history import changes_for_project
 from municipalities.models import Municipality
@@ -545,22 +545,28 @@ class ReportSubject:
 
 def report_context(subject: ReportSubject, *, user, cutoff: datetime.datetime) -> dict:
     today = timezone.localdate(cutoff)
-    if not Programme.objects.visible_to(user).filter(pk=subject.programme.pk).exists():
+    programme = (
+        Programme.objects.visible_to(user)
+        .select_related("owner")
+        .filter(pk=subject.programme.pk)
+        .first()
+    )
+    if programme is None:
         raise ReportNotAvailable(_("The programme is not visible to you."))
     if subject.kind == ReportOrder.Kind.PROJECT:
         context = project_context(subject.project.pk, user=user, today=today)
     elif subject.kind == ReportOrder.Kind.MUNICIPALITY:
-        context = municipality_context(
-            subject.municipality, subject.programme, user=user, today=today
-        )
+        context = municipality_context(subject.municipality, programme, user=user, today=today)
     else:
-        context = programme_context(subject.programme, user=user, today=today)
+        context = programme_context(programme, user=user, today=today)
     context.update(
         kind_label=ReportOrder.Kind(subject.kind).label,
         cutoff=timezone.localtime(cutoff),
         today=today,
         author=AUTHOR,
         portal_name=settings.PORTAL_NAME,
+        # The unhashed name: the PDF engine reads it through the static finders.
+        stylesheet=f"{static_prefix()}css/report.css",
     )
     return context
 

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
 
@@ -301,13 +301,13 @@ class MilestoneListView(FilteredListView):
     default_sort = "frist"
     export_name = "milepeler"
     export_columns = [
-        Column(_l("Due date"), lambda m: m.due_date),
-        Column(_l("Milestone"), lambda m: m.label),
-        Column(_l("Kind"), lambda m: m.get_kind_display()),
-        Column(_l("Belongs to"), _milestone_owner),
-        Column(_l("Status"), lambda m: m.display_state_label()),
-        Column(_l("Responsible"), lambda m: str(m.responsible or "")),
-        Column(_l("Delivered on"), lambda m: m.delivered_on),
+        Column(gettext_lazy("Due date"), lambda m: m.due_date),
+        Column(gettext_lazy("Milestone"), lambda m: m.label),
+        Column(gettext_lazy("Kind"), lambda m: m.get_kind_display()),
+        Column(gettext_lazy("Belongs to"), _milestone_owner),
+        Column(gettext_lazy("Status"), lambda m: m.display_state_label()),
+        Column(gettext_lazy("Responsible"), lambda m: str(m.responsible or "")),
+        Column(gettext_lazy("Delivered on"), lambda m: m.delivered_on),
     ]
 
     def base_queryset(self):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from evaluations.forms_reports import ReportOrderFinalForm, ReportOrderForm
+from evaluations.forms_reports import ReportOrderFinalForm, ReportOrderForm, orderable_projects
 from evaluations.models import ReportOrder
 from evaluations.permissions import can_mark_report_final, can_order_reports
 from evaluations.report_services import (
@@ -83,9 +83,20 @@ class ReportOrderCreateView(FormView):
 
     def get_initial(self):
         initial = {"kind": ReportOrder.Kind.PROGRAMME}
-        if project := self.request.GET.get("prosjekt"):
+        if project_id := self.request.GET.get("prosjekt"):
+            # From a project's page: only a project the user may order a report on.
+            if not project_id.isdigit():
+                raise Http404
+            project = get_object_or_404(orderable_projects(self.request.user), pk=project_id)
             initial.update(kind=ReportOrder.Kind.PROJECT, project=project)
         return initial
+
+    def form_invalid(self, form):
+        # The choices offered are all the user may order; anything else was not chosen on
+        # this page (a guessed or altered id) and is refused outright.
+        if any(form.has_error(name, "invalid_choice") for name in form.fields):
+            raise PermissionDenied
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         try:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
 from evaluations.models import Milestone, MilestoneReport
-from municipalities.models import Municipality, Organisation
+from municipalities.models import Municipality
 from projects.models import BudgetLine, FundingLine, ProgressReport, ReportCost
 
 LIGHT_RANK = Case(
@@ -68,26 +68,45 @@ class Totals:
 
 
 def programme_totals(*, programme, agreements, projects) -> Totals:
-    funding_rows = (
+    """Frames, budget and costs incurred in one query; funding by source in another."""
+
+    def total(queryset, field="amount"):
+        return Coalesce(
+            Subquery(
+                queryset.order_by()
+                .annotate(g=Value(1))
+                .values("g")
+                .annotate(t=Sum(field))
+                .values("t")
+            ),
+            Value(0),
+        )
+
+    figures = (
+        type(programme)
+        .objects.filter(pk=programme.pk)
+        .annotate(
+            frame=total(agreements, "county_frame"),
+            budget=total(BudgetLine.objects.filter(project__in=projects.values("pk"))),
+            incurred=total(
+                ReportCost.objects.filter(report__in=latest_approved_reports(projects).values("pk"))
+            ),
+        )
+        .values("frame", "budget", "incurred")
+        .get()
+    )
+    funding_rows = list(
         FundingLine.objects.filter(project__in=projects.values("pk"))
-        .values("source")
+        .values("source__name")
         .annotate(total=Sum("amount"))
         .order_by("-total")
     )
-    funding_rows = list(funding_rows)
-    names = dict(
-        Organisation.objects.filter(
-            pk__in=[r["source"] for r in funding_rows if r["source"]]
-        ).values_list("pk", "name")
-    )
     return Totals(
-        frame=_sum(agreements, "county_frame"),
-        budget=_sum(BudgetLine.objects.filter(project__in=projects.values("pk"))),
-        incurred=_sum(
-            ReportCost.objects.filter(report__in=latest_approved_reports(projects).values("pk"))
-        ),
-        funding=[(names[r["source"]], r["total"]) for r in funding_rows if r["source"]],
-        own_contributions=sum(r["total"] for r in funding_rows if not r["source"]),
+        frame=figures["frame"],
+        budget=figures["budget"],
+        incurred=figures["incurred"],
+        funding=[(r["source__name"], r["total"]) for r in funding_rows if r["source__name"]],
+        own_contributions=sum(r["total"] for r in funding_rows if not r["source__name"]),
     )
 
 

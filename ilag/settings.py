@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "axes",
     "csp",
     "ilag",
@@ -308,6 +311,45 @@ if OIDC_ENABLED:
     OIDC_CREATE_USER = False
     # mozilla-django-oidc redirects to this path as it stands; the login page explains.
     LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=feilet"
+
+# Read-only JSON API for the county's other systems (ilag/api.py, under /api/v1/).
+# Systems send `Authorization: Token <key>` (tokens are made by operations in the admin);
+# the session works too, for a signed-in user trying the API in the browser. JSON only:
+# no browsable API, whose pages would need inline scripts and a CDN.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: its WWW-Authenticate header makes an anonymous request a 401.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "ilag.api_pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env("API_THROTTLE_RATE", default="1000/hour")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "I LAG API",
+    "DESCRIPTION": _(
+        "Read-only programme data from the I LAG portal: projects, cooperation agreements, "
+        "milestones and status reports, each limited to what the token's user may see."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is served to signed-in users and token holders only, like everything else.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several models have a `status`; each gets an enum of its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.models.Project.Status",
+        "AgreementStatusEnum": "agreements.models.Agreement.Status",
+        "StatusReportStatusEnum": "projects.models.ProgressReport.Status",
+        "TrafficLightEnum": "projects.models.ProgressReport.TrafficLight",
+    },
+}
 
 PORTAL_NAME = _("I LAG portal")
 # Where the portal is reached from outside, for links in e-mails and calendar feeds

@@ -26,6 +26,7 @@ urlpatterns = [
     path("milepeler/", include("evaluations.urls")),
     path("kalender/", include("evaluations.urls_calendar")),
     path("", include("accounts.urls")),
+    path("api/v1/", include("ilag.api")),
     path("admin/", admin.site.urls),
 ]
 

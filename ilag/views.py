@@ -16,7 +16,6 @@ from agreements.models import Agreement, Programme
 from evaluations.models import Milestone
 from ilag import charts, dashboard
 from ilag.models import WorkerHeartbeat
-from municipalities.models import Municipality
 from projects.models import Project
 
 # Committee readers land on the ordered PDF reports once that page exists.
@@ -50,19 +49,16 @@ class HomeView(TemplateView):
         programme = next((p for p in programmes if p.slug == chosen), programmes[0])
         agreements = Agreement.objects.visible_to(user).filter(programme=programme)
         projects = Project.objects.visible_to(user).filter(agreement__programme=programme)
-        municipalities = dashboard.participating_municipalities(programme, agreements)
+        municipalities = dashboard.municipality_rows(
+            programme=programme,
+            municipalities=dashboard.participating_municipalities(programme, agreements),
+            projects=projects,
+            today=today,
+        )
+        # The subqueries run for the rows of the page only.
         paginator = Paginator(municipalities, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("side"))
-        rows = list(
-            dashboard.municipality_rows(
-                programme=programme,
-                municipalities=Municipality.objects.filter(
-                    pk__in=[m.pk for m in page.object_list]
-                ).order_by("name"),
-                projects=projects,
-                today=today,
-            )
-        )
+        rows = list(page.object_list)
         for row in rows:
             row.worst_light = dashboard.RANK_LIGHT.get(row.worst_rank, "")
             row.next_kind_label = Milestone.Kind(row.next_kind).label if row.next_kind else ""

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.permissions import leader_municipality_ids
@@ -43,19 +43,19 @@ class ProjectListView(FilteredListView):
     default_sort = "tittel"
     export_name = "prosjekter"
     export_columns = [
-        Column(_l("Project"), lambda p: p.title),
-        Column(_l("Number"), lambda p: p.number),
-        Column(_l("Municipalities"), _municipality_names),
-        Column(_l("Programme"), lambda p: str(p.agreement.programme)),
-        Column(_l("Agreement"), lambda p: p.agreement.title),
-        Column(_l("Focus area"), lambda p: str(p.focus_area or "")),
-        Column(_l("Status"), lambda p: p.get_status_display()),
-        Column(_l("Start date"), lambda p: p.start_date),
-        Column(_l("End date"), lambda p: p.end_date),
-        Column(_l("Status light"), lambda p: traffic_light_label(p.latest_light)),
-        Column(_l("Budget (NOK)"), lambda p: p.budget_sum),
-        Column(_l("Grant from the programme owner (NOK)"), lambda p: p.county_sum),
-        Column(_l("Demo data"), lambda p: _("Yes") if p.is_demo else ""),
+        Column(gettext_lazy("Project"), lambda p: p.title),
+        Column(gettext_lazy("Number"), lambda p: p.number),
+        Column(gettext_lazy("Municipalities"), _municipality_names),
+        Column(gettext_lazy("Programme"), lambda p: str(p.agreement.programme)),
+        Column(gettext_lazy("Agreement"), lambda p: p.agreement.title),
+        Column(gettext_lazy("Focus area"), lambda p: str(p.focus_area or "")),
+        Column(gettext_lazy("Status"), lambda p: p.get_status_display()),
+        Column(gettext_lazy("Start date"), lambda p: p.start_date),
+        Column(gettext_lazy("End date"), lambda p: p.end_date),
+        Column(gettext_lazy("Status light"), lambda p: traffic_light_label(p.latest_light)),
+        Column(gettext_lazy("Budget (NOK)"), lambda p: p.budget_sum),
+        Column(gettext_lazy("Grant from the programme owner (NOK)"), lambda p: p.county_sum),
+        Column(gettext_lazy("Demo data"), lambda p: _("Yes") if p.is_demo else ""),
     ]
 
     def base_queryset(self):

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
 
@@ -229,16 +229,18 @@ class ReportListView(FilteredListView):
     default_sort = "-periode"
     export_name = "statusrapporter"
     export_columns = [
-        Column(_l("Project"), lambda r: r.project.title),
-        Column(_l("Programme"), lambda r: str(r.project.agreement.programme)),
-        Column(_l("Period from"), lambda r: r.period_start),
-        Column(_l("Period to"), lambda r: r.period_end),
-        Column(_l("Status"), lambda r: r.get_status_display()),
-        Column(_l("Status light"), lambda r: r.get_traffic_light_display()),
-        Column(_l("Percent complete"), lambda r: r.percent_complete),
-        Column(_l("Achieved in the period"), lambda r: r.achieved),
-        Column(_l("Lesson worth sharing"), lambda r: r.lesson_learned),
-        Column(_l("Submitted"), lambda r: r.submitted_at.date() if r.submitted_at else None),
+        Column(gettext_lazy("Project"), lambda r: r.project.title),
+        Column(gettext_lazy("Programme"), lambda r: str(r.project.agreement.programme)),
+        Column(gettext_lazy("Period from"), lambda r: r.period_start),
+        Column(gettext_lazy("Period to"), lambda r: r.period_end),
+        Column(gettext_lazy("Status"), lambda r: r.get_status_display()),
+        Column(gettext_lazy("Status light"), lambda r: r.get_traffic_light_display()),
+        Column(gettext_lazy("Percent complete"), lambda r: r.percent_complete),
+        Column(gettext_lazy("Achieved in the period"), lambda r: r.achieved),
+        Column(gettext_lazy("Lesson worth sharing"), lambda r: r.lesson_learned),
+        Column(
+            gettext_lazy("Submitted"), lambda r: r.submitted_at.date() if r.submitted_at else None
+        ),
     ]
 
     def base_queryset(self):

@@ -180,6 +180,9 @@ MATRIX = {
         (lambda w: {"pk": w.draft_project.pk}, drafts_hidden()),
     ],
     "projects:mine": [(lambda w: {}, every(200, 405))],
+    "projects:report-list": [(lambda w: {}, every(200, 405))],
+    "agreements:list": [(lambda w: {}, every(200, 405))],
+    "evaluations:milestone-list": [(lambda w: {}, every(200, 405))],
     "projects:update": [
         (lambda w: {"pk": w.project.pk}, editors(200, 200)),
         (

@@ -41,7 +41,7 @@ def test_adviser_invites_tydal_leader_who_sets_password_and_sees_tydal(page, bro
     invited.locator("#id_new_password1").fill("Fjellvann-2026")
     invited.get_by_label("Bekreft nytt passord").fill("Fjellvann-2026")
     invited.get_by_role("button", name="Lagre passord og logg inn").click()
-    invited.get_by_role("link", name="Prosjekter").click()
+    invited.get_by_role("link", name="Prosjekter", exact=True).click()
     for project in Project.objects.filter(municipalities__number="5033"):
         assert project.title in invited.content()
         assert can_edit_project(User.objects.get(email="ny.leder@example.no"), project)

@@ -22,6 +22,12 @@ def foundation_pages():
         ("/prosjekter/", "Prosjekter"),
         ("/prosjekter/?kommune=5034&status=completed", "Prosjekter"),
         (joint.get_absolute_url(), joint.title),
+        ("/", "Oversikt: Distriktssatsinga I LAG"),
+        ("/?program=hjerteregionen", "Oversikt: Bygdevekstavtale Hjerteregionen"),
+        ("/avtaler/?status=completed", "Samarbeidsavtaler"),
+        ("/milepeler/?status=overdue", "Milepæler"),
+        ("/prosjekter/statusrapporter/?statuslys=yellow", "Statusrapporter"),
+        ("/prosjekter/?status=banan&sorter=-budsjett", "Prosjekter"),
     ]
 
 

@@ -78,6 +78,14 @@ def xmp_metadata(content: bytes) -> str:
     raise AssertionError("The PDF has no XMP metadata stream")
 
 
+def inflated(content: bytes) -> bytes:
+    """The PDF with every compressed stream (object streams too) inflated after it."""
+    parts = [content]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        parts.append(_inflate(match.group(1)) or b"")
+    return b"\n".join(parts)
+
+
 def _inflate(data: bytes) -> bytes | None:
     try:
         return zlib.decompress(data)
@@ -156,7 +164,7 @@ def test_programme_report_is_pdf_a_2b_tagged_with_metadata(demo, tmp_path):
     assert 'pdfaid:part="2"' in pdfinfo(output, "-meta") or "<pdfaid:part>2" in pdfinfo(
         output, "-meta"
     )
-    assert b"/Lang (nb)" in content or b"/Lang(nb)" in content
+    assert re.search(rb"/Lang ?\(nb\)", inflated(content))
     fonts = subprocess.run(
         ["pdffonts", str(output)], check=True, capture_output=True, text=True
     ).stdout.splitlines()[2:]
@@ -319,7 +327,7 @@ def test_programme_report_queries_do_not_grow_with_the_projects(demo):
         BudgetLineFactory(project=project, category=demo.cost_categories.first())
     with CaptureQueriesContext(connection) as second:
         report_html(subject, user=user, cutoff=timezone.now())
-    assert len(second) == len(first), [q["sql"][:120] for q in second.captured_queries]
+    assert len(second) == len(first), [q["sql"][:150] for q in second.captured_queries]
 
 
 def test_status_report_command_refuses_an_unknown_subject(tmp_path):

@@ -1,0 +1,44 @@
+"""Pages use the same number of SQL queries with 20 projects and with 5 000."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+
+PAGES = [
+    "/?program=syntetisk",
+    "/",
+    "/prosjekter/",
+    "/prosjekter/?program=syntetisk&sorter=-budsjett",
+    "/prosjekter/?q=prosjekt&status=active",
+    "/avtaler/?program=syntetisk",
+    "/milepeler/?status=overdue",
+    "/prosjekter/statusrapporter/",
+    "/kommuner/",
+    "/program/syntetisk/",
+]
+MAX_QUERIES = 20
+
+
+def query_counts(client) -> dict[str, int]:
+    counts = {}
+    for url in PAGES:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = len(queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_query_counts_do_not_grow_with_the_data(client):
+    call_command("seed_demo", "--projects", "20", stdout=open("/dev/null", "w"))
+    client.force_login(User.objects.get(username="radgiver"))
+    small = query_counts(client)
+    call_command("seed_demo", "--projects", "5000", stdout=open("/dev/null", "w"))
+    large = query_counts(client)
+    assert large == small
+    too_many = {url: n for url, n in large.items() if n > MAX_QUERIES}
+    assert not too_many, too_many
