@@ -45,6 +45,14 @@ def test_adviser_invites_tydal_leader_who_sets_password_and_sees_tydal(page, bro
     for project in Project.objects.filter(municipalities__number="5033"):
         assert project.title in invited.content()
         assert can_edit_project(User.objects.get(email="ny.leder@example.no"), project)
+    # … and can edit them.
+    tydal_project = Project.objects.filter(municipalities__number="5033").first()
+    invited.goto(f"{page.base_url}/prosjekter/{tydal_project.pk}/rediger/")
+    invited.get_by_label("Beskrivelse").fill("Oppdatert av ny prosjektleder.")
+    invited.get_by_role("button", name="Lagre").click()
+    assert "Prosjektet er lagret." in invited.content()
+    tydal_project.refresh_from_db()
+    assert tydal_project.description == "Oppdatert av ny prosjektleder."
     # The link works once.
     invited.goto(link)
     assert "allerede brukt" in invited.content()

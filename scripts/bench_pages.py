@@ -1,0 +1,199 @@
+"""Benchmark of the adviser's dashboard and the lists at 5 000 projects (not a test).
+
+    scripts/with-services.sh .venv/bin/python scripts/bench_pages.py
+
+Against the database in DATABASE_URL (a throwaway one from with-services.sh): creates the
+schema, seeds the demo data and 5 000 synthetic projects (`seed_demo --projects 5000`, the
+programme «syntetisk», 500 municipalities), collects the static files into a temporary
+directory, then measures each page through django.test.Client in this process, so the
+whole middleware stack runs: production settings (DEBUG off, so the cached template
+loader and the manifest static storage are used) with only the HTTPS redirect turned off.
+
+Per page: the median server time of 20 requests (after a warm-up), its ratio to the login
+page measured in the same run, the number of SQL queries of one request, and the size of
+the response. Exits with 1 when the dashboard's median is over 150 ms or over 4 times the
+login page's, when any page uses more than 20 queries, or when a page does not answer 200.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PROJECTS = 5000
+REPEAT = 20
+WARMUP = 3
+LOGIN = "/accounts/login/"
+DASHBOARDS = ["/", "/?program=syntetisk"]
+LISTS = [
+    "/prosjekter/",
+    "/prosjekter/?program=syntetisk",
+    "/avtaler/?program=syntetisk",
+    "/milepeler/",
+    "/prosjekter/statusrapporter/",
+    "/kommuner/",
+]
+MAX_DASHBOARD_MS = 150.0
+MAX_DASHBOARD_RATIO = 4.0
+MAX_QUERIES = 20
+
+
+def setup_django(static_root):
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ilag.settings"
+    # Production settings, except what the in-process test client needs: plain HTTP and
+    # its host name. DEBUG off also turns on the cached template loader.
+    os.environ["DEBUG"] = "0"
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
+    os.environ["STATIC_ROOT"] = str(static_root)
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit(
+            "Set DATABASE_URL to a PostgreSQL database (run through scripts/with-services.sh)."
+        )
+    if not os.environ.get("SECRET_KEY"):
+        sys.exit("Set SECRET_KEY (scripts/with-services.sh sets a random one).")
+    import django
+
+    django.setup()
+
+
+def prepare(projects):
+    from django.core.management import call_command
+
+    devnull = open(os.devnull, "w")  # noqa: SIM115
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", projects=projects, stdout=devnull)
+    call_command("collectstatic", interactive=False, verbosity=0, stdout=devnull)
+
+
+def measure(client, url, repeat) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(WARMUP):
+        response = client.get(url)
+        if response.status_code != 200:
+            return {"url": url, "status": response.status_code}
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    # Counted in a request of its own: recording the SQL costs time too.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return {
+        "url": url,
+        "status": response.status_code,
+        "median_ms": statistics.median(times),
+        "min_ms": min(times),
+        "queries": len(queries),
+        "kb": len(response.content) / 1024,
+        "sql": [q["sql"] for q in queries.captured_queries],
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=PROJECTS)
+    parser.add_argument("--repeat", type=int, default=REPEAT)
+    parser.add_argument(
+        "--show-queries", action="store_true", help="print the SQL of the dashboard"
+    )
+    args = parser.parse_args()
+    static_root = Path(tempfile.mkdtemp(prefix="ilag-bench-static-"))
+    try:
+        setup_django(static_root)
+        return run(args)
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+
+
+def run(args):
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.models import User
+
+    started = time.perf_counter()
+    prepare(args.projects)
+    prepared = time.perf_counter() - started
+    print(f"Prepared the data in {prepared:.1f} s ({args.projects} synthetic projects).")
+    loaders = settings.TEMPLATES[0]["OPTIONS"].get("loaders")
+    print(
+        f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, "
+        f"Python {sys.version.split()[0]}; DEBUG={settings.DEBUG}, "
+        f"template loaders {'default (cached)' if loaders is None else loaders}"
+    )
+
+    anonymous = Client()
+    adviser = Client()
+    adviser.force_login(User.objects.get(username="radgiver"))
+    results = [measure(anonymous, LOGIN, args.repeat)]
+    results += [measure(adviser, url, args.repeat) for url in DASHBOARDS + LISTS]
+    login_ms = results[0].get("median_ms")
+
+    problems = []
+    print()
+    print(f"{'Page':34} {'median ms':>10} {'min ms':>8} {'× login':>8} {'queries':>8} {'KB':>7}")
+    for r in results:
+        if r["status"] != 200:
+            problems.append(f"{r['url']}: answered {r['status']}, not 200")
+            print(f"{r['url']:34} HTTP {r['status']}")
+            continue
+        r["ratio"] = r["median_ms"] / login_ms if login_ms else None
+        print(
+            f"{r['url']:34} {r['median_ms']:10.1f} {r['min_ms']:8.1f} {r['ratio']:8.1f} "
+            f"{r['queries']:8d} {r['kb']:7.0f}"
+        )
+        if r["queries"] > MAX_QUERIES:
+            problems.append(f"{r['url']}: {r['queries']} queries (at most {MAX_QUERIES})")
+        if r["url"] in DASHBOARDS:
+            if r["median_ms"] > MAX_DASHBOARD_MS:
+                problems.append(
+                    f"{r['url']}: median {r['median_ms']:.0f} ms (at most {MAX_DASHBOARD_MS:g} ms)"
+                )
+            if r["ratio"] and r["ratio"] > MAX_DASHBOARD_RATIO:
+                problems.append(
+                    f"{r['url']}: {r['ratio']:.1f} × the login page "
+                    f"(at most {MAX_DASHBOARD_RATIO:g} ×)"
+                )
+    print()
+    print(f"Total time {time.perf_counter() - started:.0f} s.")
+
+    if args.show_queries:
+        for r in results:
+            if r["url"] in DASHBOARDS and "sql" in r:
+                print(f"\n-- {r['url']}: {r['queries']} queries")
+                for sql in r["sql"]:
+                    print(sql, end=";\n\n")
+
+    (BASE_DIR / ".benchmarks").mkdir(exist_ok=True)
+    (BASE_DIR / ".benchmarks" / "pages.json").write_text(
+        json.dumps(
+            [{k: v for k, v in r.items() if k != "sql"} for r in results], indent=2
+        )
+        + "\n"
+    )
+    if problems:
+        print("Targets missed:")
+        for problem in problems:
+            print(f"  {problem}")
+        return 1
+    print(
+        f"Targets met: dashboard under {MAX_DASHBOARD_MS:g} ms and {MAX_DASHBOARD_RATIO:g} × "
+        f"the login page, every page at most {MAX_QUERIES} queries."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Issue 5's walk-through: Meråker's leader submits the mid-term report with indicator
+results; the adviser approves it; the timeline shows the milestone as approved."""
+
+import pytest
+
+from evaluations.models import Milestone, MilestoneReport
+from tests.browser.conftest import axe_violations, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_meraker_submits_midtveisrapport_and_adviser_approves(page, browser):
+    milestone = Milestone.objects.get(
+        agreement__municipalities__number="5034", kind=Milestone.Kind.MIDTERM_REPORT
+    )
+    log_in(page, "leder.meraker")
+    page.get_by_role("link", name="Kommunens midtveisrapport").first.click()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Skriv rapporten").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Oppsummering").fill("Rekrutteringstiltakene har gitt flere søkere.")
+    for indicator in milestone.agreement.projects.get(number=2).indicators.all():
+        page.locator(f"#id_result_{indicator.pk}").fill("3")
+    page.get_by_label("Effekt på sysselsetting").fill("4")
+    page.get_by_label("Hvordan kunnskapen ble delt").fill("Presentert på samlingen i Rennebu.")
+    page.get_by_label("Hvordan arbeidet videreføres").fill("I ordinær drift fra 2026.")
+    page.get_by_role("button", name="Lagre og send inn til fylkeskommunen").click()
+    assert "sendt inn" in page.locator("main").inner_text()
+    report = MilestoneReport.objects.get(milestone=milestone)
+    assert report.status == MilestoneReport.Status.SUBMITTED
+    assert report.indicator_results.count() >= 1
+
+    adviser = browser.new_context(locale="nb-NO").new_page()
+    adviser.base_url = page.base_url
+    log_in(adviser, "radgiver")
+    adviser.goto(f"{page.base_url}{report.get_absolute_url()}")
+    assert axe_violations(adviser) == []
+    adviser.get_by_role("button", name="Godkjenn").click()
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.APPROVED
+
+    adviser.goto(f"{page.base_url}/program/i-lag/")
+    assert axe_violations(adviser) == []
+    titles = adviser.locator("svg g > title").all_text_contents()
+    meraker = [t for t in titles if "Kommunens midtveisrapport" in t and "Meråker" in t]
+    assert meraker and "godkjent" in meraker[0].lower(), titles
+    adviser.context.close()
