@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -54,6 +55,13 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="users",
         verbose_name=_("organisation"),
+    )
+
+    # Who had which role and municipalities, and when a user was deactivated. The
+    # password and the last login are left out (a login would otherwise be a «change»).
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"],
+        m2m_fields=["groups", "municipalities", "programmes"],
     )
 
     class Meta:
