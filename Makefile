@@ -56,6 +56,15 @@ format: venv
 test: system-deps venv assets compilemessages lint
 	scripts/with-services.sh $(BIN)/pytest $(PYTEST_ARGS)
 
+# Page timings and query counts at 5 000 projects; see README «Benchmarks».
+.PHONY: bench loadtest
+bench: venv assets compilemessages
+	scripts/with-services.sh $(BIN)/python scripts/bench_pages.py
+
+# gunicorn and locust (50 users, 60 s) on loopback at 5 000 projects.
+loadtest: venv assets compilemessages
+	scripts/with-services.sh scripts/loadtest.sh
+
 messages: venv
 	$(MANAGE) makemessages -l nb --no-obsolete $(MSG_IGNORE)
 	$(MANAGE) compilemessages $(MSG_IGNORE)

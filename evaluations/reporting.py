@@ -170,7 +170,7 @@ def _latest_approved_report_id():
 
 
 def project_lines(projects, *, detail: bool = False) -> list[ProjectLine]:
-    """The projects with totals and latest approved report: five queries (eight with
+    """The projects with totals and latest approved report: four queries (nine with
     `detail`, which adds budget lines, costs, indicators and funding per project)."""
     projects = projects.with_totals().annotate(latest_report_id=_latest_approved_report_id())
     projects = projects.select_related(

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User, role_group
@@ -844,4 +844,9 @@ class DemoSeeder:
         bulk_create_with_history(budget, BudgetLine, batch_size=1000)
         bulk_create_with_history(funding, FundingLine, batch_size=1000)
         bulk_create_with_history(indicators, Indicator, batch_size=1000)
+        # Fresh statistics, so the planner does not take these tables for empty (it
+        # may, inside the transaction that filled them).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         return len(created)

@@ -99,7 +99,15 @@ class FilteredListView(TemplateView):
         except EmptyPage:
             page = paginator.page(paginator.num_pages)
         start, end = page.start_index() - 1, page.end_index()
-        rows = list(self.decorate(queryset)[start:end]) if paginator.count else []
+        rows = []
+        if paginator.count:
+            # The page's ids first, then the costly annotations for those rows only.
+            ids = list(queryset.values_list("pk", flat=True)[start:end])
+            position = {pk: i for i, pk in enumerate(ids)}
+            rows = sorted(
+                self.decorate(queryset.model.objects.filter(pk__in=ids)),
+                key=lambda row: position[row.pk],
+            )
         query = request.GET.copy()
         for key in ("side", "eksport"):
             query.pop(key, None)

@@ -16,6 +16,7 @@ from agreements.models import Agreement, Programme
 from evaluations.models import Milestone
 from ilag import charts, dashboard
 from ilag.models import WorkerHeartbeat
+from municipalities.models import Municipality
 from projects.models import Project
 
 # Committee readers land on the ordered PDF reports once that page exists.
@@ -49,16 +50,20 @@ class HomeView(TemplateView):
         programme = next((p for p in programmes if p.slug == chosen), programmes[0])
         agreements = Agreement.objects.visible_to(user).filter(programme=programme)
         projects = Project.objects.visible_to(user).filter(agreement__programme=programme)
-        municipalities = dashboard.municipality_rows(
-            programme=programme,
-            municipalities=dashboard.participating_municipalities(programme, agreements),
-            projects=projects,
-            today=today,
-        )
-        # The subqueries run for the rows of the page only.
-        paginator = Paginator(municipalities, self.paginate_by)
+        participating = dashboard.participating_municipalities(programme, agreements)
+        paginator = Paginator(participating, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("side"))
-        rows = list(page.object_list)
+        # The figures are computed for the page's municipalities only.
+        first = (page.number - 1) * self.paginate_by
+        page_ids = participating.values("pk")[first : first + self.paginate_by]
+        rows = list(
+            dashboard.municipality_rows(
+                programme=programme,
+                municipalities=Municipality.objects.filter(pk__in=page_ids).order_by("name"),
+                projects=projects,
+                today=today,
+            )
+        )
         for row in rows:
             row.worst_light = dashboard.RANK_LIGHT.get(row.worst_rank, "")
             row.next_kind_label = Milestone.Kind(row.next_kind).label if row.next_kind else ""
