@@ -82,7 +82,12 @@ class ReportOrderCreateView(FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
-        initial = {"kind": ReportOrder.Kind.PROGRAMME}
+        # Advisers most often order the committee report; leaders order project reports.
+        initial = {
+            "kind": ReportOrder.Kind.PROGRAMME
+            if self.request.user.is_adviser
+            else ReportOrder.Kind.PROJECT
+        }
         if project_id := self.request.GET.get("prosjekt"):
             # From a project's page: only a project the user may order a report on.
             if not project_id.isdigit():

@@ -19,8 +19,8 @@ from ilag.models import WorkerHeartbeat
 from municipalities.models import Municipality
 from projects.models import Project
 
-# Committee readers land on the ordered PDF reports once that page exists.
-COMMITTEE_LANDING = "agreements:programme-list"
+# Committee readers land on the finished PDF reports.
+COMMITTEE_LANDING = "evaluations:report-orders"
 
 
 class HomeView(TemplateView):

@@ -62,6 +62,12 @@ def test_leader_order_form_passes_axe(page):
     assert not any("Rekruttering av helsepersonell" in text for text in options)
     assert axe_violations(page) == []
 
+    page.locator("#id_project").select_option(label=next(o for o in options if "Boliger" in o))
+    page.get_by_role("button", name="Bestill", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("Statusrapport for prosjekt: Boliger")
+    assert axe_violations(page) == []
+
 
 def test_orders_list_and_a_ready_order_pass_axe(page, report_file):
     ready = order(
