@@ -4,13 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Milestone, MilestoneReport
 from projects.fields import KronerField
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from projects.forms import DateInput, ReviewForm  # noqa: F401  (shared with status reports)
 
 
 class CrispyMixin:
@@ -111,12 +105,3 @@ class MilestoneReportForm(CrispyMixin, forms.ModelForm):
             )
             for i in self.indicators
         }
-
-
-class ReviewForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment to the project leader"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when you return the report."),
-    )

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext
 
 from accounts.models import Role, User
 from evaluations.models import Milestone, MilestoneIndicatorResult, MilestoneReport
+from projects.services import EditConflict, _locked  # noqa: F401  (EditConflict: for views)
 
 
 def _leader_of(agreement) -> User | None:
@@ -93,12 +94,6 @@ REPORT_FIELDS = (
 )
 
 
-class EditConflict(Exception):
-    def __init__(self, *, changed_by, changed_at):
-        self.changed_by, self.changed_at = changed_by, changed_at
-        super().__init__(f"changed by {changed_by} at {changed_at}")
-
-
 def _transition_error(report, action):
     return ValidationError(
         _("The report cannot be %(action)s while its status is «%(status)s».")
@@ -123,10 +118,8 @@ def milestone_report_save(
     *, report: MilestoneReport, version: int, data: dict, results: dict[int, tuple]
 ) -> MilestoneReport:
     """Save a draft or returned milestone report and its indicator results."""
-    row = MilestoneReport.objects.select_for_update().get(pk=report.pk)
-    if row.version != version:
-        last = row.history.order_by("-history_date").select_related("history_user").first()
-        raise EditConflict(changed_by=last.history_user, changed_at=last.history_date)
+    # The same lock-and-compare as for projects and status reports (raises EditConflict).
+    row = _locked(MilestoneReport, pk=report.pk, version=version)
     if not row.is_editable_state:
         raise _transition_error(row, pgettext("report action", "changed"))
     for field in REPORT_FIELDS:
