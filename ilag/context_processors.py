@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from accounts.middleware import session_seconds_left
 from accounts.permissions import can_manage_users
 
 
@@ -7,7 +8,7 @@ def portal(request):
     user = getattr(request, "user", None)
     return {
         "PORTAL_NAME": settings.PORTAL_NAME,
-        "SESSION_SECONDS": settings.SESSION_COOKIE_AGE,
+        "SESSION_SECONDS": session_seconds_left(request),
         "SESSION_WARNING_SECONDS": settings.SESSION_WARNING_SECONDS,
         "SESSION_WARNING_MINUTES": settings.SESSION_WARNING_SECONDS // 60,
         "OIDC_ENABLED": settings.OIDC_ENABLED,

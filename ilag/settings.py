@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -140,9 +141,11 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 
 # Sessions: a new key at login (Django's default), ended after 30 idle minutes; the page
-# warns five minutes before and lets the user extend (WCAG 2.2.1).
+# warns five minutes before and lets the user extend (WCAG 2.2.1). A page view slides the
+# timeout by saving the session at most once a minute (accounts.middleware.
+# IdleSessionMiddleware), so reading a page does not write to the database.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_WARNING_SECONDS = 5 * 60
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60  # also the lifetime of an invitation link

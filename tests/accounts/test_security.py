@@ -148,3 +148,62 @@ def test_idle_timeout_is_given_to_the_page_as_a_plain_number(client, settings):
     html = client.get(reverse("accounts:profile")).content.decode()
     assert 'data-session-seconds="1800"' in html
     assert 'data-session-warning-seconds="300"' in html
+
+
+def _session_writes(queries):
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and q["sql"].lstrip().startswith(("UPDATE", "INSERT"))
+    ]
+
+
+def test_reading_pages_does_not_write_the_session_but_slides_the_idle_timeout(
+    client, settings
+):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SESSION_COOKIE_AGE = 1800
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        client.force_login(UserFactory(username="kari"))
+        client.get(reverse("accounts:profile"))  # the first page stamps the session
+        key = client.session.session_key
+        first_expiry = Session.objects.get(pk=key).expire_date
+
+        clock.shift(30)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("accounts:profile")).content.decode()
+        assert _session_writes(queries) == []
+        assert Session.objects.get(pk=key).expire_date == first_expiry
+        # The page's warning counts from the last save, not from this page view.
+        assert 'data-session-seconds="1770"' in html
+
+        clock.shift(31)  # over a minute since the last save: this view slides the timeout
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("accounts:profile"))
+        assert len(_session_writes(queries)) == 1
+        assert Session.objects.get(pk=key).expire_date == first_expiry + datetime.timedelta(
+            seconds=61
+        )
+
+        clock.shift(1800)  # idle for the whole timeout since that save: signed out
+        response = client.get(reverse("accounts:profile"))
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_extending_the_session_saves_it_at_once(client, settings):
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_COOKIE_AGE = 1800
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        client.force_login(UserFactory(username="kari"))
+        client.get(reverse("accounts:profile"))
+        clock.shift(10)
+        response = client.post(reverse("accounts:session-extend"))
+        assert response.json() == {"seconds_left": 1800}
+        expiry = Session.objects.get(pk=client.session.session_key).expire_date
+        assert expiry == start + datetime.timedelta(seconds=1810)
