@@ -18,6 +18,7 @@ from accounts.models import Role, User, role_group
 from agreements.models import Agreement, CostCategory, FocusArea, Programme
 from evaluations.models import Milestone, MilestoneTemplate
 from evaluations.services import agreement_milestones_create
+from ilag.cache import bump_data_version
 from municipalities.models import Municipality, Organisation
 from projects.models import BudgetLine, FundingLine, Indicator, Project
 from projects.services import (
@@ -844,6 +845,8 @@ class DemoSeeder:
         bulk_create_with_history(budget, BudgetLine, batch_size=1000)
         bulk_create_with_history(funding, FundingLine, batch_size=1000)
         bulk_create_with_history(indicators, Indicator, batch_size=1000)
+        # Bulk inserts send no signals: pages cached from the earlier data are stale.
+        bump_data_version()
         # Fresh statistics, so the planner does not take these tables for empty (it
         # may, inside the transaction that filled them).
         if connection.vendor == "postgresql":

@@ -216,6 +216,20 @@ EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="I LAG-portalen <noreply@localhost>")
 
+# Cache: Redis in production (CACHE_URL, e.g. redis://redis:6379/1), shared by every web
+# process; memory in one process otherwise. The adviser's dashboard is kept in it per data
+# version (ilag.cache), which needs a cache every process shares: on by default with
+# CACHE_URL, and with DEBUG (runserver is one process); a system check warns otherwise.
+CACHE_URL = env("CACHE_URL", default="")
+CACHES = {
+    "default": env.cache_url_config(CACHE_URL)
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+DASHBOARD_CACHE_SECONDS = env.int(
+    "DASHBOARD_CACHE_SECONDS", default=10 * 60 if CACHE_URL or DEBUG else 0
+)
+
 # Celery: with no broker configured, tasks run in-process (the zero-setup default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

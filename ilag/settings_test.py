@@ -16,3 +16,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Whitenoise serves from the finders in tests (no collectstatic run), as in development.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The dashboard cache is on in tests (in memory; tests/conftest.py empties it per test).
+DASHBOARD_CACHE_SECONDS = 600

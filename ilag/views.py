@@ -1,10 +1,17 @@
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -15,6 +22,7 @@ from accounts.models import Role
 from agreements.models import Agreement, Programme
 from evaluations.models import Milestone
 from ilag import charts, dashboard
+from ilag.cache import data_version
 from ilag.models import WorkerHeartbeat
 from municipalities.models import Municipality
 from projects.models import Project
@@ -41,11 +49,42 @@ class HomeView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        """The page's content is computed and rendered once per user, choice and version
+        of the data (ilag.cache), then served from the cache until something changes."""
+        key = self.cache_key()
+        body = cache.get(key) if key else None
+        if body is None:
+            body = render_to_string(
+                "includes/dashboard_body.html", self.figures(), request=self.request
+            )
+            if key:
+                cache.set(key, body, settings.DASHBOARD_CACHE_SECONDS)
+        # Our own rendering, from the cache that only this view writes.
+        return super().get_context_data(body=mark_safe(body), **kwargs)
+
+    def cache_key(self) -> str | None:
+        if settings.DASHBOARD_CACHE_SECONDS <= 0:
+            return None
+        # Only the programme and the page choose what the content shows; other
+        # parameters are not in the key.
+        choice = "\n".join(self.request.GET.get(name, "")[:100] for name in ("program", "side"))
+        return ":".join(
+            [
+                "ilag:dashboard",
+                data_version(),
+                timezone.localdate().isoformat(),
+                get_language() or "",
+                str(self.request.user.pk),
+                hashlib.sha256(choice.encode()).hexdigest()[:32],
+            ]
+        )
+
+    def figures(self) -> dict:
         user = self.request.user
         today = timezone.localdate()
         programmes = list(Programme.objects.visible_to(user).order_by("start_date", "name"))
         if not programmes:
-            return super().get_context_data(programmes=[], **kwargs)
+            return {"programmes": []}
         chosen = self.request.GET.get("program")
         programme = next((p for p in programmes if p.slug == chosen), programmes[0])
         agreements = Agreement.objects.visible_to(user).filter(programme=programme)
@@ -75,9 +114,9 @@ class HomeView(TemplateView):
         )
         lights = dashboard.light_distribution(projects)
         progress, milestone_reports = dashboard.waiting_for_approval(user=user, programme=programme)
-        query = self.request.GET.copy()
-        query.pop("side", None)
-        return super().get_context_data(
+        query = QueryDict(mutable=True)
+        query["program"] = programme.slug
+        return dict(
             programmes=programmes,
             programme=programme,
             totals=totals,
@@ -105,7 +144,6 @@ class HomeView(TemplateView):
             .overdue(today)
             .count(),
             today=today,
-            **kwargs,
         )
 
 

@@ -9,12 +9,18 @@ temporary directory, then measures each page through django.test.Client in this 
 whole middleware stack runs: production settings (DEBUG off, so the cached template
 loader and the manifest static storage are used) with only the HTTPS redirect turned off.
 
+The cache is the Redis server of with-services.sh (CACHE_URL, database 1), as in production.
+The dashboard is measured twice: as served (from the cache, computed again after any change
+of the data; ilag.cache) and «after a change», where the data version is renewed before each
+request so every request computes and renders the figures from the database.
+
 Per page: the median (and the fastest) server time of 20 requests, taken in turns with the
 other pages after a warm-up; the ratio of the median to the login page's; the number of SQL
 queries of one request; the size of the response. Exits with 1 when a dashboard page (the
-first and the last page of the municipality table) has a median over 150 ms or over 4 times
-the login page's, when any page uses more than 20 queries, or when a page does not answer
-200. `--show-queries` prints the dashboard's SQL. The figures also go to .benchmarks/pages.json.
+first and the last page of the municipality table) has a median over 150 ms (served or
+after a change) or a served median over 4 times the login page's, when any page uses more
+than 20 queries, or when a page does not answer 200. `--show-queries` prints the
+dashboard's SQL. The figures also go to .benchmarks/pages.json.
 """
 
 import argparse
@@ -35,6 +41,7 @@ LOGIN = "/accounts/login/"
 # The last page of the municipality table (500 municipalities, 25 a page) as well: the
 # per-municipality figures must not be computed for the rows before it.
 DASHBOARDS = ["/", "/?program=syntetisk", "/?program=syntetisk&side=20"]
+AFTER_A_CHANGE = " (after a change)"
 LISTS = [
     "/prosjekter/",
     "/prosjekter/?program=syntetisk",
@@ -59,6 +66,9 @@ def setup_django(static_root):
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
     os.environ["STATIC_ROOT"] = str(static_root)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if broker.startswith("redis://") and not os.environ.get("CACHE_URL"):
+        os.environ["CACHE_URL"] = broker.rsplit("/", 1)[0] + "/1"
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit(
             "Set DATABASE_URL to a PostgreSQL database (run through scripts/with-services.sh)."
@@ -86,26 +96,37 @@ def prepare(projects):
 
 def measure(pages, repeat) -> list[dict]:
     """`pages` is a list of (client, url). The requests go round the pages in turn, so a
-    change in the machine's load touches every page alike and the ratios stay fair."""
+    change in the machine's load touches every page alike and the ratios stay fair. A url
+    ending in AFTER_A_CHANGE is requested with a new data version each time."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from ilag.cache import bump_data_version
+
+    def get(client, label):
+        url = label.removesuffix(AFTER_A_CHANGE)
+        if url != label:
+            bump_data_version()
+        started = time.perf_counter()
+        response = client.get(url)
+        return response, (time.perf_counter() - started) * 1000
 
     results = []
     for client, url in pages:
         for _ in range(WARMUP):
-            response = client.get(url)
+            response, _ms = get(client, url)
         results.append({"url": url, "status": response.status_code, "times": []})
     live = [(client, r) for (client, _url), r in zip(pages, results, strict=True)]
     live = [(client, r) for client, r in live if r["status"] == 200]
     for _ in range(repeat):
         for client, r in live:
-            started = time.perf_counter()
-            client.get(r["url"])
-            r["times"].append((time.perf_counter() - started) * 1000)
+            r["times"].append(get(client, r["url"])[1])
     for client, r in live:
         # Counted in a request of its own: recording the SQL costs time too.
+        if r["url"].endswith(AFTER_A_CHANGE):
+            bump_data_version()
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(r["url"])
+            response = client.get(r["url"].removesuffix(AFTER_A_CHANGE))
         times = r.pop("times")
         r.update(
             median_ms=statistics.median(times),
@@ -153,32 +174,37 @@ def run(args):
     anonymous = Client()
     adviser = Client()
     adviser.force_login(User.objects.get(username="radgiver"))
+    adviser.get("/konto/")  # the first view after signing in saves the session
     pages = [(anonymous, LOGIN)] + [(adviser, url) for url in DASHBOARDS + LISTS]
-    results = measure(pages, args.repeat)
+    # After the others: renewing the data version would empty their cache as well.
+    changed = [(adviser, url + AFTER_A_CHANGE) for url in DASHBOARDS]
+    results = measure(pages, args.repeat) + measure(changed, args.repeat)
     login_ms = results[0].get("median_ms")
 
     problems = []
     print()
-    print(f"{'Page':42} {'median ms':>10} {'min ms':>8} {'× login':>8} {'queries':>8} {'KB':>7}")
+    print(f"Cache: {settings.CACHES['default']['BACKEND']}")
+    print()
+    print(f"{'Page':60} {'median ms':>10} {'min ms':>8} {'× login':>8} {'queries':>8} {'KB':>7}")
     for r in results:
         r.pop("times", None)
         if r["status"] != 200:
             problems.append(f"{r['url']}: answered {r['status']}, not 200")
-            print(f"{r['url']:42} HTTP {r['status']}")
+            print(f"{r['url']:60} HTTP {r['status']}")
             continue
         r["ratio"] = r["median_ms"] / login_ms if login_ms else None
         print(
-            f"{r['url']:42} {r['median_ms']:10.1f} {r['min_ms']:8.1f} {r['ratio']:8.1f} "
+            f"{r['url']:60} {r['median_ms']:10.1f} {r['min_ms']:8.1f} {r['ratio']:8.1f} "
             f"{r['queries']:8d} {r['kb']:7.0f}"
         )
         if r["queries"] > MAX_QUERIES:
             problems.append(f"{r['url']}: {r['queries']} queries (at most {MAX_QUERIES})")
-        if r["url"] in DASHBOARDS:
+        if r["url"].removesuffix(AFTER_A_CHANGE) in DASHBOARDS:
             if r["median_ms"] > MAX_DASHBOARD_MS:
                 problems.append(
                     f"{r['url']}: median {r['median_ms']:.0f} ms (at most {MAX_DASHBOARD_MS:g} ms)"
                 )
-            if r["ratio"] and r["ratio"] > MAX_DASHBOARD_RATIO:
+            if r["url"] in DASHBOARDS and r["ratio"] and r["ratio"] > MAX_DASHBOARD_RATIO:
                 problems.append(
                     f"{r['url']}: {r['ratio']:.1f} × the login page "
                     f"(at most {MAX_DASHBOARD_RATIO:g} ×)"
@@ -188,7 +214,7 @@ def run(args):
 
     if args.show_queries:
         for r in results:
-            if r["url"] in DASHBOARDS and "sql" in r:
+            if r["url"].removesuffix(AFTER_A_CHANGE) in DASHBOARDS and "sql" in r:
                 print(f"\n-- {r['url']}: {r['queries']} queries")
                 for sql in r["sql"]:
                     print(sql, end=";\n\n")
@@ -203,8 +229,9 @@ def run(args):
             print(f"  {problem}")
         return 1
     print(
-        f"Targets met: dashboard under {MAX_DASHBOARD_MS:g} ms and {MAX_DASHBOARD_RATIO:g} × "
-        f"the login page, every page at most {MAX_QUERIES} queries."
+        f"Targets met: dashboard under {MAX_DASHBOARD_MS:g} ms (served and after a change) and "
+        f"served within {MAX_DASHBOARD_RATIO:g} × the login page, every page at most "
+        f"{MAX_QUERIES} queries."
     )
     return 0
 

@@ -119,3 +119,12 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
 # ---------------------------------------------------------------------------------------
 # End of test infrastructure.
 # ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (pages cached by one test are not another's)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

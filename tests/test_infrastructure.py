@@ -111,6 +111,7 @@ def test_compose_file_describes_deployment():
         assert _host(env["DATABASE_URL"]) == "postgres", name
         assert env["CELERY_BROKER_URL"].startswith("redis://"), name
         assert _host(env["CELERY_BROKER_URL"]) == "redis", name
+        assert _host(env["CACHE_URL"]) == "redis", name
         # Interpolated from the deployer's environment and required, never a literal.
         assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]*\}", env["SECRET_KEY"]), name
         assert env.get("DEBUG", "0") in {"0", "false", "False"}, name
@@ -125,6 +126,38 @@ def test_deploy_check_is_clean_with_debug_off():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
 
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+
+
+def test_deploy_check_warns_of_a_dashboard_cache_in_one_process():
+    env = _production_environment(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="portal.example.no",
+        DASHBOARD_CACHE_SECONDS="600",
+    )
+    env.pop("CACHE_URL", None)
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode != 0
+    assert "ilag.W001" in result.stderr
+
+
+def test_production_settings_share_the_cache_through_redis():
+    env = _production_environment(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="portal.example.no",
+        CACHE_URL="redis://redis:6379/1",
+    )
+    code = (
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.DASHBOARD_CACHE_SECONDS)"
+    )
+
+    result = _manage("shell", "--no-imports", "-c", code, env=env)
+
+    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "600"]
 
 
 def test_missing_secret_key_stops_startup():

@@ -1,0 +1,72 @@
+"""A version stamp of the domain data, for caches of pages computed from it.
+
+Every saved, deleted or re-linked row of the domain apps (and every historical record,
+which is how every domain change is kept) gives the data a new version: right away, and
+once more when the transaction commits, so a page computed by another request while the
+change was still uncommitted is not kept under the new version. A cached page is keyed by
+the version it was computed at, so a change is visible on the next request; keys also
+expire after DASHBOARD_CACHE_SECONDS as a safety net.
+
+Writes that send no signals (bulk_create, QuerySet.update) call `bump_data_version()`
+themselves; tests/test_history_not_bypassed.py keeps them out of the application code.
+The cache must be shared by every process serving pages (CACHE_URL, Redis in
+production), or another process would not see the new version.
+"""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "ilag:data-version"
+DOMAIN_APPS = frozenset({"accounts", "municipalities", "agreements", "projects", "evaluations"})
+# Written by the worker and the reminder runs without changing what pages show.
+IGNORED_MODELS = frozenset({"ilag.workerheartbeat", "evaluations.reminder"})
+
+
+def data_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY) or "unknown"
+    return version
+
+
+def _new_version():
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def bump_data_version():
+    _new_version()
+    connection = transaction.get_connection()
+    # Once per transaction is enough: an import of a thousand rows makes one callback.
+    if not connection.in_atomic_block or not any(
+        entry[1] is _new_version for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(_new_version)
+
+
+def _is_domain(sender) -> bool:
+    meta = getattr(sender, "_meta", None)
+    return (
+        meta is not None
+        and meta.app_label in DOMAIN_APPS
+        and meta.label_lower not in IGNORED_MODELS
+    )
+
+
+def _changed(sender, **kwargs):
+    if _is_domain(sender):
+        bump_data_version()
+
+
+def _m2m_changed(sender, action, **kwargs):
+    if action.startswith("post_") and _is_domain(sender):
+        bump_data_version()
+
+
+def connect():
+    post_save.connect(_changed, dispatch_uid="ilag-data-version-save")
+    post_delete.connect(_changed, dispatch_uid="ilag-data-version-delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="ilag-data-version-m2m")
