@@ -6,8 +6,10 @@ from django.core.checks import Warning, register
 def dashboard_cache_is_shared(app_configs, **kwargs):
     """The dashboard cache's version stamp must reach every process serving pages."""
     backend = settings.CACHES["default"]["BACKEND"]
-    if settings.DASHBOARD_CACHE_SECONDS > 0 and not settings.DEBUG and backend.endswith(
-        ("LocMemCache", "DummyCache")
+    if (
+        settings.DASHBOARD_CACHE_SECONDS > 0
+        and not settings.DEBUG
+        and backend.endswith(("LocMemCache", "DummyCache"))
     ):
         return [
             Warning(

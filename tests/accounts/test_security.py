@@ -158,9 +158,7 @@ def _session_writes(queries):
     ]
 
 
-def test_reading_pages_does_not_write_the_session_but_slides_the_idle_timeout(
-    client, settings
-):
+def test_reading_pages_does_not_write_the_session_but_slides_the_idle_timeout(client, settings):
     from django.contrib.sessions.models import Session
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
