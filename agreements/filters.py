@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, FocusArea, Programme
+from municipalities.widgets import MunicipalitySearchInput
 
 
 class AgreementFilter(django_filters.FilterSet):
@@ -14,7 +15,9 @@ class AgreementFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     kommune = django_filters.CharFilter(
-        label=_("Municipality (name or number)"), method="municipality"
+        label=_("Municipality (name or number)"),
+        method="municipality",
+        widget=MunicipalitySearchInput,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Agreement.Status.choices, empty_label=_("All")

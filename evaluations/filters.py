@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Programme
 from evaluations.models import DISPLAY_STATE_LABELS, DUE_SOON_DAYS, Milestone
+from municipalities.widgets import MunicipalitySearchInput
 
 
 class MilestoneFilter(django_filters.FilterSet):
@@ -18,7 +19,9 @@ class MilestoneFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     kommune = django_filters.CharFilter(
-        label=_("Municipality (name or number)"), method="municipality"
+        label=_("Municipality (name or number)"),
+        method="municipality",
+        widget=MunicipalitySearchInput,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import FocusArea, Programme
+from municipalities.widgets import MunicipalitySearchInput
 from projects.models import ProgressReport, Project
 
 SEARCH_CONFIG = "norwegian"
@@ -60,7 +61,9 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     kommune = django_filters.CharFilter(
-        label=_("Municipality (name or number)"), method="municipality"
+        label=_("Municipality (name or number)"),
+        method="municipality",
+        widget=MunicipalitySearchInput,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Project.Status.choices, empty_label=_("All")
@@ -126,7 +129,9 @@ class ProgressReportFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     kommune = django_filters.CharFilter(
-        label=_("Municipality (name or number)"), method="municipality"
+        label=_("Municipality (name or number)"),
+        method="municipality",
+        widget=MunicipalitySearchInput,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ProgressReport.Status.choices, empty_label=_("All")

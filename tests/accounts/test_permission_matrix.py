@@ -177,6 +177,7 @@ MATRIX = {
     ],
     "municipalities:list": [(lambda w: {}, every(200, 405))],
     "municipalities:detail": [(lambda w: {"number": "5041"}, every(200, 405))],
+    "municipalities:suggest": [(lambda w: {}, every(200, 405))],
     "projects:list": [(lambda w: {}, every(200, 405))],
     "projects:detail": [
         (lambda w: {"pk": w.project.pk}, every(200, 405)),

@@ -71,3 +71,22 @@ def test_keyboard_alone_reaches_a_project_from_the_menu(page):
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text().startswith("2. Boliger i Snåsa sentrum")
+
+
+def test_municipality_filter_suggests_as_you_type_and_filters_by_keyboard(page):
+    log_in(page, "radgiver")
+    page.goto(f"{page.base_url}/prosjekter/")
+    field = page.get_by_label("Kommune (navn eller nummer)")
+    field.focus()
+    page.keyboard.type("sn")
+    options = page.locator("#id_kommune-forslag option")
+    options.first.wait_for(state="attached")
+    assert options.evaluate_all("os => os.map(o => [o.value, o.textContent])") == [
+        ["Snåsa", "Snåsa (5041)"]
+    ]
+    page.keyboard.type("åsa")
+    page.keyboard.press("Enter")  # submits the filter form
+    page.wait_for_url("**kommune=sn%C3%A5sa**")
+    assert page.get_by_role("link", name="Boliger i Snåsa sentrum").is_visible()
+    assert page.get_by_role("link", name="Utviklingsplan for Leka").count() == 0
+    assert axe_violations(page) == []
