@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +13,11 @@ from simple_history.models import HistoricalRecords
 from ilag.files import milestone_document_upload_to
 
 DUE_SOON_DAYS = 30
+
+
+def reports_storage():
+    """Where the report files go (settings.STORAGES["reports"]): local disk or S3."""
+    return storages["reports"]
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -530,7 +536,9 @@ class ReportOrder(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to=report_file_upload_to, blank=True)
+    file = models.FileField(
+        _("file"), upload_to=report_file_upload_to, storage=reports_storage, blank=True
+    )
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
     meeting_date = models.DateField(_("meeting date"), null=True, blank=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
-from evaluations.models import ReportOrder, report_file_upload_to
+from evaluations.models import ReportOrder, report_file_upload_to, reports_storage
 from evaluations.permissions import can_mark_report_final, can_order_report
 from ilag.validators import case_number_validator
 
@@ -28,11 +28,6 @@ QUEUE_ERRORS = (KombuOperationalError, RedisError, ConnectionError, OSError, Tim
 
 class FinalReportError(ValidationError):
     """A final report is never changed or deleted."""
-
-
-def reports_storage():
-    """Where the report files go (settings.STORAGES["reports"])."""
-    return storages["reports"]
 
 
 def report_order_queue(*, order: ReportOrder) -> bool:

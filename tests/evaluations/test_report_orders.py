@@ -515,3 +515,10 @@ def test_missing_file_gives_404_not_500(client, db):
     client.force_login(adviser)
     response = client.get(reverse("evaluations:report-order-download", args=[order.pk]))
     assert response.status_code == 404
+
+
+def test_the_file_field_names_the_reports_storage():
+    # So the admin and order.file.open() read where the task wrote (local disk or S3).
+    from evaluations.models import ReportOrder
+
+    assert ReportOrder._meta.get_field("file").storage is reports_storage()
