@@ -34,6 +34,10 @@ export DEBUG=0
 export ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=0
 export LOG_LEVEL="${LOG_LEVEL:-WARNING}"
+# The web processes share the cache in Redis, as in production (docker-compose.yml).
+if [[ -z "${CACHE_URL:-}" && "${CELERY_BROKER_URL:-}" == redis://* ]]; then
+    export CACHE_URL="${CELERY_BROKER_URL%/*}/1"
+fi
 : "${SECRET_KEY:?SECRET_KEY must be set (scripts/with-services.sh sets a random one)}"
 
 work="$(mktemp -d /tmp/ilag-loadtest.XXXXXXXX)"
@@ -91,7 +95,7 @@ if [[ -z "$healthy" ]]; then
     cat "$work/gunicorn.log" >&2 || true
     exit 1
 fi
-echo "loadtest: gunicorn (4 workers × 2 threads) on 127.0.0.1:$port; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "loadtest: gunicorn (4 workers × 2 threads) on 127.0.0.1:$port, cache ${CACHE_URL:-per process}; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 export LOCUST_PAGES_JSON="${CSV}_pages.json"
 rm -f "$LOCUST_PAGES_JSON" "${CSV}"_stats.csv "${CSV}"_failures.csv "${CSV}"_exceptions.csv "${CSV}"_stats_history.csv
