@@ -90,7 +90,7 @@ class FilteredListView(TemplateView):
         queryset, sort = self.sorted(filterset.qs)
         export = request.GET.get("eksport")
         if export in ("csv", "xlsx"):
-            return self.export(self.decorate(queryset), export)
+            return self.export(self.decorate(queryset), export, filterset=filterset)
         paginator = Paginator(queryset, self.paginate_by)
         try:
             page = paginator.page(request.GET.get("side") or 1)
@@ -138,7 +138,7 @@ class FilteredListView(TemplateView):
         for row in queryset.iterator(chunk_size=EXPORT_CHUNK):
             yield [column.value(row) for column in self.export_columns]
 
-    def export(self, queryset, kind):
+    def export(self, queryset, kind, filterset=None):
         headers = [str(column.header) for column in self.export_columns]
         if kind == "csv":
             writer = csv.writer(Echo(), delimiter=";")
@@ -161,8 +161,14 @@ class FilteredListView(TemplateView):
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=str(self.export_title())[:31])
         sheet.append(headers)
+        count = 0
         for values in self.export_rows(queryset):
-            sheet.append(values)
+            sheet.append([xlsx_cell(sheet, value) for value in values])
+            count += 1
+        # A second sheet says what the rows are: the filters as they were on screen.
+        selection = workbook.create_sheet(title=_("Selection"))
+        for label, value in self.export_selection(filterset, count):
+            selection.append([label, xlsx_cell(selection, value)])
         handle = tempfile.TemporaryFile(suffix=".xlsx")
         workbook.save(handle)
         handle.seek(0)
@@ -175,6 +181,60 @@ class FilteredListView(TemplateView):
 
     def export_title(self):
         return self.export_name
+
+    def export_selection(self, filterset, count):
+        """(label, value) rows describing the export: when, by whom, how many rows, and
+        each filter in use with its value as the filter form shows it."""
+        user = self.request.user
+        rows = [
+            (_("List"), str(self.export_title())),
+            (_("Exported"), timezone.localtime().strftime("%d.%m.%Y %H:%M")),
+            (_("Exported by"), user.get_full_name() or user.get_username()),
+            (_("Rows"), count),
+        ]
+        filters = active_filters(filterset) if filterset is not None else []
+        rows += filters or [(_("Filters"), _("None: every row you may see"))]
+        return rows
+
+
+def active_filters(filterset) -> list[tuple[str, object]]:
+    """The filters in use, as (label, value shown in the form)."""
+    from django import forms
+
+    form = filterset.form
+    used = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        if value in (None, "", [], ()):
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            shown = field.label_from_instance(value)
+        elif isinstance(field, forms.ChoiceField):
+            shown = str(dict(field.choices).get(value, value))
+        else:
+            shown = value
+        used.append((str(field.label), shown))
+    return used
+
+
+def xlsx_cell(sheet, value):
+    """A cell with a Norwegian number format: dates dd.mm.yyyy, whole numbers with
+    thousands separators (shown as spaces by a Norwegian spreadsheet)."""
+    import datetime
+
+    from django.utils.functional import Promise
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, Promise):  # a lazy translation, e.g. a status label
+        value = str(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, datetime.datetime):
+        cell.number_format = "dd.mm.yyyy hh:mm"
+    elif isinstance(value, datetime.date):
+        cell.number_format = "dd.mm.yyyy"
+    elif isinstance(value, int) and not isinstance(value, bool):
+        cell.number_format = "#,##0"
+    return cell
 
 
 def style_form(form):

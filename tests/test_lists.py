@@ -87,6 +87,31 @@ def test_xlsx_export_opens_with_the_rows_shown(adviser):
     )
     budget_column = values[0].index("Budsjett (kr)")
     assert all(isinstance(row[budget_column], int) for row in values[1:])
+    # Norwegian formats: dates as 15.11.2023, amounts with thousands separators.
+    row = list(sheet.iter_rows(min_row=2, max_row=2))[0]
+    assert row[budget_column].number_format == "#,##0"
+    assert row[values[0].index("Startdato")].number_format == "dd.mm.yyyy"
+
+
+def test_xlsx_export_says_which_filters_made_the_rows(adviser):
+    response = adviser.get(
+        "/prosjekter/",
+        {"kommune": "5034", "status": "completed", "program": "i-lag", "eksport": "xlsx"},
+    )
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["Prosjekter", "Utvalg"]
+    shown = dict(workbook["Utvalg"].values)
+    assert shown["Liste"] == "Prosjekter"
+    assert shown["Eksportert av"] == User.objects.get(username="radgiver").get_full_name()
+    assert shown["Rader"] == workbook["Prosjekter"].max_row - 1
+    assert shown["Program"] == "I LAG"  # as in the drop-down
+    assert shown["Status"] == "Avsluttet"
+    assert shown["Kommune (navn eller nummer)"] == "5034"
+    assert "Søk" not in shown  # filters not in use are not listed
+
+    response = adviser.get("/avtaler/", {"eksport": "xlsx"})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert dict(workbook["Utvalg"].values)["Filtre"] == "Ingen: alle rader du har tilgang til"
 
 
 @pytest.mark.parametrize("url", ["/avtaler/", "/milepeler/", "/prosjekter/statusrapporter/"])
@@ -94,6 +119,9 @@ def test_every_list_exports(adviser, url):
     response = adviser.get(url, {"eksport": "csv"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert len(body.splitlines()) > 1
+    response = adviser.get(url, {"eksport": "xlsx"})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.worksheets[0].max_row == len(body.splitlines())
 
 
 def test_dashboard_figures_add_up(adviser):
