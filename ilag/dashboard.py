@@ -234,15 +234,21 @@ def municipality_rows(*, programme, municipalities, projects, today):
     )
 
 
-def waiting_for_approval(*, user, programme, limit=10):
-    """Submitted status and milestone reports in the programme, oldest first."""
-    progress = list(
+# How many waiting reports of each kind the dashboard lists.
+WAITING_SHOWN = 10
+
+
+def waiting_for_approval(*, user, programme, limit=None):
+    """Submitted status and milestone reports in the programme, oldest first (at most
+    `limit` of each), and how many there are in all."""
+    limit = WAITING_SHOWN if limit is None else limit
+    progress = (
         ProgressReport.objects.visible_to(user)
         .filter(project__agreement__programme=programme, status="submitted")
         .select_related("project")
-        .order_by("submitted_at")[:limit]
+        .order_by("submitted_at")
     )
-    milestone_reports = list(
+    milestone_reports = (
         MilestoneReport.objects.visible_to(user)
         .filter(
             Q(milestone__agreement__programme=programme)
@@ -250,9 +256,13 @@ def waiting_for_approval(*, user, programme, limit=10):
             status="submitted",
         )
         .select_related("milestone__agreement", "milestone__project")
-        .order_by("submitted_at")[:limit]
+        .order_by("submitted_at")
     )
-    return progress, milestone_reports
+    return (
+        list(progress[:limit]),
+        list(milestone_reports[:limit]),
+        progress.count() + milestone_reports.count(),
+    )
 
 
 def participating_municipalities(programme, agreements):

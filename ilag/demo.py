@@ -17,7 +17,13 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Role, User, role_group
 from agreements.models import Agreement, CostCategory, FocusArea, Programme
 from evaluations.models import Milestone, MilestoneTemplate
-from evaluations.services import agreement_milestones_create
+from evaluations.services import (
+    agreement_milestones_create,
+    milestone_report_review,
+    milestone_report_save,
+    milestone_report_start,
+    milestone_report_submit,
+)
 from ilag.cache import bump_data_version
 from municipalities.models import Municipality, Organisation
 from projects.models import BudgetLine, FundingLine, Indicator, Project
@@ -351,6 +357,9 @@ INDICATOR_DEFAULTS = {
     "external_funding": ("kroner", 0, 1500000),
 }
 
+# The demo scenario's exceptions (seed_milestone_reports).
+LEKA, TYDAL = "5052", "5033"
+
 DEMO_USERS = [
     # username, first, last, role, municipality numbers
     ("radgiver", "Randi", "Rådgiver", Role.ADVISER, ()),
@@ -464,14 +473,17 @@ class DemoSeeder:
             for name in I_LAG_FOCUS_AREAS
         }
         categories = self.seed_categories(programme, I_LAG_COST_CATEGORIES)
-        for kind, due, delivered in [
-            (Milestone.Kind.STARTUP_NOTE, D(2023, 12, 15), True),
-            (Milestone.Kind.CONTINUOUS_EVALUATION, D(2025, 11, 30), False),
-            (Milestone.Kind.MIDTERM_EVALUATION, D(2024, 12, 15), True),
-            (Milestone.Kind.MIDTERM_REPORT, D(2024, 12, 15), True),
-            (Milestone.Kind.FINAL_EVALUATION, D(2025, 11, 15), False),
-            (Milestone.Kind.FINAL_REPORT, D(2025, 12, 15), False),
+        # The programme's own milestones (the evaluator's and the county's reports) count
+        # as delivered on their due date once it has passed.
+        for kind, due in [
+            (Milestone.Kind.STARTUP_NOTE, D(2023, 12, 15)),
+            (Milestone.Kind.CONTINUOUS_EVALUATION, D(2025, 11, 30)),
+            (Milestone.Kind.MIDTERM_EVALUATION, D(2024, 12, 15)),
+            (Milestone.Kind.MIDTERM_REPORT, D(2024, 12, 15)),
+            (Milestone.Kind.FINAL_EVALUATION, D(2025, 11, 15)),
+            (Milestone.Kind.FINAL_REPORT, D(2025, 12, 15)),
         ]:
+            delivered = due < self.today
             upsert(
                 Milestone,
                 {"programme": programme, "kind": kind},
@@ -516,6 +528,7 @@ class DemoSeeder:
             )
             set_m2m(agreement.municipalities, [municipality])
             agreement_milestones_create(agreement=agreement)
+            self.seed_milestone_reports(agreement, number, leaders.get(number))
             specs = I_LAG_PROJECTS[number]
             set_m2m(agreement.focus_areas, {areas[s.focus_area] for s in specs if s.focus_area})
             for spec in specs:
@@ -642,6 +655,44 @@ class DemoSeeder:
         )
         report = report_submit(report=report, version=report.version, user=leader)
         report_review(report=report, user=self.users["radgiver"], approve=True, comment="")
+
+    def seed_milestone_reports(self, agreement, number, leader):
+        """The milestones already due are delivered and approved, as most are in the
+        programme, except for two that show what the dashboard is for: Leka's latest
+        report is submitted and waits for the adviser, Tydal's latest is overdue. Reports
+        from municipalities without a demo project leader were registered by the adviser."""
+        adviser = self.users["radgiver"]
+        due = [
+            m
+            for m in agreement.milestones.order_by("due_date")
+            if m.is_report and m.due_date < self.today
+        ]
+        for index, milestone in enumerate(due):
+            latest = index == len(due) - 1
+            if latest and number == TYDAL:
+                continue
+            report = milestone_report_start(milestone=milestone, user=leader or adviser)
+            if report.status != report.Status.DRAFT:
+                continue  # seeded before
+            report = milestone_report_save(
+                report=report,
+                version=report.version,
+                data={
+                    "summary": (
+                        f"{milestone.get_kind_display()} for {agreement.title}: arbeidet går "
+                        "etter planen, og kommunen har etablert arbeidsgruppe og styringsgruppe."
+                    ),
+                    "knowledge_sharing": "Delt på samlingen for I LAG-kommunene og med "
+                    "fylkeskommunen.",
+                },
+                results={},
+            )
+            report = milestone_report_submit(report=report, user=leader or adviser)
+            milestone.refresh_from_db()
+            milestone.delivered_on = milestone.due_date - datetime.timedelta(days=3)
+            milestone.save(update_fields=["delivered_on"])
+            if not (latest and number == LEKA):
+                milestone_report_review(report=report, user=adviser, approve=True, comment="")
 
     def follow(self, programme):
         for adviser in self.advisers:

@@ -113,7 +113,9 @@ class HomeView(TemplateView):
             programme=programme, agreements=agreements, projects=projects
         )
         lights = dashboard.light_distribution(projects)
-        progress, milestone_reports = dashboard.waiting_for_approval(user=user, programme=programme)
+        progress, milestone_reports, waiting_count = dashboard.waiting_for_approval(
+            user=user, programme=programme
+        )
         query = QueryDict(mutable=True)
         query["program"] = programme.slug
         return dict(
@@ -135,6 +137,8 @@ class HomeView(TemplateView):
             ),
             waiting_progress=progress,
             waiting_milestones=milestone_reports,
+            waiting_count=waiting_count,
+            waiting_not_listed=waiting_count - len(progress) - len(milestone_reports),
             overdue_count=Milestone.objects.visible_to(user)
             .filter(
                 Q(programme=programme)

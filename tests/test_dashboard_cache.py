@@ -87,12 +87,12 @@ def test_a_submitted_report_appears_and_goes_when_approved(
     report.save()
     report = report_submit(report=report, version=report.version, user=leader)
     html, _ = get(adviser)
-    assert "Venter på godkjenning fra deg" in html and project.title in html
+    assert "Venter på godkjenning fra deg" in html and project.title + ":" in html
     report_review(
         report=report, user=User.objects.get(username="radgiver"), approve=True, comment=""
     )
     html, _ = get(adviser)
-    assert "Venter på godkjenning fra deg" not in html
+    assert project.title + ":" not in html
 
 
 def test_each_adviser_sees_his_own_programmes(adviser, client):

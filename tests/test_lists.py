@@ -149,3 +149,20 @@ def test_leader_and_reader_land_elsewhere(client):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     client.force_login(User.objects.get(username="leder.snasa"))
     assert client.get("/")["Location"] == "/prosjekter/mine/"
+
+
+def test_dashboard_counts_every_report_waiting_and_links_to_the_rest(adviser, monkeypatch):
+    from evaluations.models import MilestoneReport
+
+    assert MilestoneReport.objects.filter(status="submitted").count() == 1  # Leka's, in the demo
+    html = text(adviser.get("/"))
+    assert '<p class="h2 mb-0">1</p>' in html
+    assert "Kommunens sluttrapport: Samarbeidsavtale I LAG – Leka" in html
+    assert "venter i alt" not in html  # every waiting report is listed
+
+    monkeypatch.setattr("ilag.dashboard.WAITING_SHOWN", 0)
+    html = text(adviser.get("/?program=i-lag"))
+    assert '<p class="h2 mb-0">1</p>' in html  # counted, though none is listed
+    assert "Kommunens sluttrapport: Samarbeidsavtale I LAG – Leka" not in html
+    assert "De eldste vises; 1 venter i alt." in html
+    assert "/prosjekter/statusrapporter/?program=i-lag&amp;status=submitted" in html
