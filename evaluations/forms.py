@@ -23,6 +23,28 @@ class MilestoneMoveForm(CrispyMixin, forms.Form):
     )
 
 
+class MilestoneDeliverForm(CrispyMixin, forms.Form):
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the change history, e.g. «Final evaluation received from NIBR»."),
+    )
+
+
+class MilestoneUndeliverForm(CrispyMixin, forms.Form):
+    # Shown on the milestone's page next to the move form, which has a «reason» too.
+    prefix = "angre"
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the change history."),
+    )
+
+
 class MilestoneAddForm(CrispyMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"))
     title = forms.CharField(label=_("Title"), max_length=200, required=False)

@@ -64,6 +64,45 @@ def milestone_move(*, milestone: Milestone, due_date, reason: str) -> Milestone:
 
 
 @transaction.atomic
+def milestone_deliver(*, milestone: Milestone, delivered_on, note: str = "") -> Milestone:
+    """Register a milestone that is not delivered as a report from the municipality (the
+    evaluator's reports, the county's own, one-off milestones) as delivered on a date."""
+    if milestone.is_report:
+        raise ValidationError(
+            _("This milestone is delivered with its report: the municipality submits it.")
+        )
+    row = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if row.status != Milestone.Status.PLANNED:
+        raise ValidationError(_("The milestone is already registered as delivered."))
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": _("The delivery date cannot be in the future.")})
+    row.status, row.delivered_on = Milestone.Status.DELIVERED, delivered_on
+    row.full_clean()
+    row._change_reason = note.strip() or _("Registered as delivered")
+    row.save()
+    return row
+
+
+@transaction.atomic
+def milestone_undeliver(*, milestone: Milestone, reason: str) -> Milestone:
+    """Undo a registered delivery (not of a report milestone, whose report decides)."""
+    if milestone.is_report:
+        raise ValidationError(
+            _("This milestone is delivered with its report: the municipality submits it.")
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason, for the change history.")})
+    row = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if row.status == Milestone.Status.PLANNED:
+        raise ValidationError(_("The milestone is not registered as delivered."))
+    row.status, row.delivered_on = Milestone.Status.PLANNED, None
+    row.full_clean()
+    row._change_reason = reason.strip()
+    row.save()
+    return row
+
+
+@transaction.atomic
 def milestone_add(*, agreement=None, project=None, kind, title, due_date, responsible) -> Milestone:
     """A one-off milestone on an agreement or a project."""
     milestone = Milestone(

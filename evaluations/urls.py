@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.MilestoneListView.as_view(), name="milestone-list"),
     path("<int:pk>/", views.MilestoneDetailView.as_view(), name="milestone-detail"),
     path("<int:pk>/flytt/", views.MilestoneMoveView.as_view(), name="milestone-move"),
+    path("<int:pk>/levert/", views.MilestoneDeliverView.as_view(), name="milestone-deliver"),
+    path(
+        "<int:pk>/ikke-levert/", views.MilestoneUndeliverView.as_view(), name="milestone-undeliver"
+    ),
     path(
         "avtale/<int:pk>/ny/",
         views.MilestoneAddView.as_view(),

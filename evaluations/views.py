@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -11,7 +12,14 @@ from accounts.models import Role, User
 from agreements.models import Agreement
 from evaluations import services
 from evaluations.filters import MilestoneFilter
-from evaluations.forms import MilestoneAddForm, MilestoneMoveForm, MilestoneReportForm, ReviewForm
+from evaluations.forms import (
+    MilestoneAddForm,
+    MilestoneDeliverForm,
+    MilestoneMoveForm,
+    MilestoneReportForm,
+    MilestoneUndeliverForm,
+    ReviewForm,
+)
 from evaluations.models import Milestone, MilestoneReport
 from evaluations.permissions import (
     can_edit_milestone_report,
@@ -75,6 +83,8 @@ class MilestoneDetailView(VisibleMilestoneMixin, DetailView):
             can_write=can_write_milestone_report(user, milestone)
             and (report is None or report.is_editable_state),
             move_form=MilestoneMoveForm(initial={"due_date": milestone.due_date}),
+            deliver_form=MilestoneDeliverForm(initial={"delivered_on": timezone.localdate()}),
+            undeliver_form=MilestoneUndeliverForm(),
             reminders=milestone.reminders.select_related("recipient")[:50],
             history=changes_for_milestone(milestone),
             **kwargs,
@@ -105,6 +115,66 @@ class MilestoneMoveView(VisibleMilestoneMixin, FormView):
             add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The due date is moved."))
+        return redirect(self.milestone.get_absolute_url())
+
+
+class MilestoneDeliverView(VisibleMilestoneMixin, FormView):
+    """An adviser registers a milestone without a municipal report (the evaluator's, the
+    county's own, a one-off) as delivered."""
+
+    permission = staticmethod(can_manage_milestone)
+    template_name = "evaluations/milestone_form.html"
+    form_class = MilestoneDeliverForm
+
+    def get_initial(self):
+        return {"delivered_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            milestone=self.milestone,
+            heading=_("Register as delivered"),
+            button=_("Register as delivered"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            services.milestone_deliver(
+                milestone=self.milestone,
+                delivered_on=form.cleaned_data["delivered_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The milestone is registered as delivered."))
+        return redirect(self.milestone.get_absolute_url())
+
+
+class MilestoneUndeliverView(VisibleMilestoneMixin, FormView):
+    """An adviser undoes a registered delivery, giving the reason for the history."""
+
+    permission = staticmethod(can_manage_milestone)
+    template_name = "evaluations/milestone_form.html"
+    form_class = MilestoneUndeliverForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            milestone=self.milestone,
+            heading=_("Undo the delivery"),
+            button=_("Mark as not delivered"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            services.milestone_undeliver(
+                milestone=self.milestone, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The milestone is marked as not delivered."))
         return redirect(self.milestone.get_absolute_url())
 
 

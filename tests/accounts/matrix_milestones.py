@@ -16,6 +16,19 @@ def report_milestone(w, agreement=None):
     )
 
 
+def one_off_milestone(w, agreement=None, delivered=False):
+    """A milestone without a municipal report: the adviser registers its delivery."""
+    agreement = agreement or w.agreement
+    return Milestone.objects.create(
+        agreement=agreement,
+        kind=Milestone.Kind.OTHER,
+        title="Workshop",
+        due_date=agreement.start_date,
+        status=Milestone.Status.DELIVERED if delivered else Milestone.Status.PLANNED,
+        delivered_on=agreement.start_date if delivered else None,
+    )
+
+
 def report(w, status, agreement=None):
     return MilestoneReport.objects.create(
         milestone=report_milestone(w, agreement), status=status, created_by=w.users["owner"]
@@ -32,6 +45,19 @@ ROWS = {
     ],
     "evaluations:milestone-move": [
         (lambda w: {"pk": report_milestone(w).pk}, {**every(403, 403), "adviser": (200, 200)}),
+    ],
+    "evaluations:milestone-deliver": [
+        (lambda w: {"pk": one_off_milestone(w).pk}, {**every(403, 403), "adviser": (200, 200)}),
+        (
+            lambda w: {"pk": one_off_milestone(w, w.draft_agreement).pk},
+            {**HIDDEN, "adviser": (200, 200), "owner": (403, 403)},
+        ),
+    ],
+    "evaluations:milestone-undeliver": [
+        (
+            lambda w: {"pk": one_off_milestone(w, delivered=True).pk},
+            {**every(403, 403), "adviser": (200, 200)},
+        ),
     ],
     "evaluations:milestone-add": [
         (lambda w: {"pk": w.agreement.pk}, {**every(403, 403), "adviser": (200, 200)}),

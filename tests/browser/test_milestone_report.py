@@ -13,6 +13,10 @@ def test_meraker_submits_midtveisrapport_and_adviser_approves(page, browser):
     milestone = Milestone.objects.get(
         agreement__municipalities__number="5034", kind=Milestone.Kind.MIDTERM_REPORT
     )
+    # The demo has every past report approved; this walk-through writes this one afresh.
+    MilestoneReport.objects.filter(milestone=milestone).delete()
+    milestone.status, milestone.delivered_on = Milestone.Status.PLANNED, None
+    milestone.save()
     log_in(page, "leder.meraker")
     page.get_by_role("link", name="Kommunens midtveisrapport").first.click()
     assert axe_violations(page) == []
@@ -45,3 +49,28 @@ def test_meraker_submits_midtveisrapport_and_adviser_approves(page, browser):
     meraker = [t for t in titles if "Kommunens midtveisrapport" in t and "Meråker" in t]
     assert meraker and "godkjent" in meraker[0].lower(), titles
     adviser.context.close()
+
+
+def test_adviser_undoes_and_registers_the_delivery_of_a_programme_milestone(page):
+    milestone = Milestone.objects.get(programme__slug="i-lag", kind=Milestone.Kind.FINAL_EVALUATION)
+    assert milestone.status == Milestone.Status.DELIVERED  # the demo: due in 2025
+    log_in(page, "radgiver")
+    page.goto(f"{page.base_url}{milestone.get_absolute_url()}")
+    assert "Registrert som levert 15.11.2025." in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    summary = page.locator("summary", has_text="Angre leveringen")
+    summary.focus()
+    page.keyboard.press("Enter")  # opens the details by keyboard
+    page.locator("#id_angre-reason").fill("Rapporten var et utkast")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Marker som ikke levert").click()
+    assert "Milepælen er markert som ikke levert." in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_label("Levert").fill("2025-11-20")
+    page.get_by_label("Merknad").fill("Endelig rapport mottatt fra NIBR.")
+    page.get_by_role("button", name="Registrer som levert").click()
+    assert "Milepælen er registrert som levert." in page.locator("main").inner_text()
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.DELIVERED
+    assert str(milestone.delivered_on) == "2025-11-20"
+    assert milestone.history.first().history_change_reason == "Endelig rapport mottatt fra NIBR."

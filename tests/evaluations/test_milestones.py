@@ -1,4 +1,5 @@
-"""Milestone templates, moved due dates, one-off milestones and milestone reports."""
+"""Milestone templates, moved due dates, one-off milestones, registered deliveries and
+milestone reports."""
 
 import datetime
 
@@ -6,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from evaluations.models import Milestone, MilestoneReport, MilestoneTemplate, add_months
@@ -247,3 +248,95 @@ def test_report_cannot_be_submitted_without_summary(world):
     assert "Presentert på samlingen i Rennebu." in html
     report.refresh_from_db()
     assert report.status == MilestoneReport.Status.DRAFT
+
+
+# Milestones without a municipal report are registered as delivered by the adviser.
+
+
+@pytest.fixture
+def workshop(world):
+    return Milestone.objects.create(
+        agreement=world["agreement"],
+        kind=Milestone.Kind.OTHER,
+        title="Samling i Meråker",
+        due_date=D(2024, 5, 3),
+        responsible=world["leader"],
+    )
+
+
+def test_adviser_registers_a_delivery_which_the_history_and_the_lists_show(world, workshop):
+    client = client_for(world["adviser"])
+    overdue = client.get(reverse("evaluations:overdue")).content.decode()
+    assert "Samling i Meråker" in overdue
+    page = client.get(workshop.get_absolute_url()).content.decode()
+    assert "Registrer som levert" in page
+    response = client.post(
+        reverse("evaluations:milestone-deliver", args=[workshop.pk]),
+        {"delivered_on": "2024-05-03", "note": "Samlingen ble holdt med 40 deltakere."},
+    )
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert (workshop.status, workshop.delivered_on) == (Milestone.Status.DELIVERED, D(2024, 5, 3))
+    assert workshop.history.first().history_change_reason == "Samlingen ble holdt med 40 deltakere."
+    page = client.get(workshop.get_absolute_url()).content.decode()
+    assert "Milepælen er registrert som levert." in page
+    assert "Registrert som levert 03.05.2024." in page
+    overdue = client.get(reverse("evaluations:overdue")).content.decode()
+    assert "Samling i Meråker" not in overdue
+
+
+def test_a_delivery_date_in_the_future_is_refused_at_the_field(world, workshop):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client_for(world["adviser"]).post(
+        reverse("evaluations:milestone-deliver", args=[workshop.pk]),
+        {"delivered_on": tomorrow.isoformat(), "note": "For tidlig"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Leveringsdatoen kan ikke være fram i tid." in html
+    assert f'value="{tomorrow.isoformat()}"' in html and "For tidlig" in html
+    workshop.refresh_from_db()
+    assert workshop.status == Milestone.Status.PLANNED and workshop.delivered_on is None
+
+
+def test_a_report_milestone_is_delivered_by_its_report_not_by_the_adviser(world):
+    agreement_milestones_create(agreement=world["agreement"])
+    milestone = world["agreement"].milestones.get(kind="midtveisrapport")
+    client = client_for(world["adviser"])
+    assert "Registrer som levert" not in client.get(milestone.get_absolute_url()).content.decode()
+    response = client.post(
+        reverse("evaluations:milestone-deliver", args=[milestone.pk]),
+        {"delivered_on": "2024-10-01"},
+    )
+    assert "Denne milepælen leveres med rapporten sin: kommunen sender den inn." in (
+        response.content.decode()
+    )
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.PLANNED
+
+
+def test_registering_twice_says_so(world, workshop):
+    client = client_for(world["adviser"])
+    url = reverse("evaluations:milestone-deliver", args=[workshop.pk])
+    client.post(url, {"delivered_on": "2024-05-03"})
+    response = client.post(url, {"delivered_on": "2024-05-04"})
+    assert "Milepælen er allerede registrert som levert." in response.content.decode()
+    workshop.refresh_from_db()
+    assert workshop.delivered_on == D(2024, 5, 3)
+
+
+def test_a_delivery_is_undone_with_a_reason(world, workshop):
+    client = client_for(world["adviser"])
+    client.post(
+        reverse("evaluations:milestone-deliver", args=[workshop.pk]), {"delivered_on": "2024-05-03"}
+    )
+    url = reverse("evaluations:milestone-undeliver", args=[workshop.pk])
+    response = client.post(url, {"angre-reason": ""})
+    assert "Feltet er påkrevet." in response.content.decode()
+    workshop.refresh_from_db()
+    assert workshop.status == Milestone.Status.DELIVERED
+    response = client.post(url, {"angre-reason": "Registrert på feil milepæl"})
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert (workshop.status, workshop.delivered_on) == (Milestone.Status.PLANNED, None)
+    assert workshop.history.first().history_change_reason == "Registrert på feil milepæl"
