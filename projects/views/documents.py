@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from agreements.models import Agreement
@@ -125,18 +125,32 @@ class DocumentDownloadView(SingleObjectMixin, View):
         return response
 
 
-class DocumentDeleteView(SingleObjectMixin, View):
-    http_method_names = ["post"]
+class DocumentDeleteView(SingleObjectMixin, TemplateView):
+    """Asks first (GET), then deletes (POST): the file cannot be restored, though the
+    history keeps who deleted which document when."""
+
+    template_name = "projects/document_confirm_delete.html"
 
     def get_queryset(self):
         return Document.objects.visible_to(self.request.user).select_related(
-            "project", "agreement", "progress_report"
+            "project", "agreement", "progress_report", "uploaded_by"
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        # Signed in: LoginRequiredMiddleware sends everyone else to the login page.
+        self.object = self.get_object()
+        if not can_delete_document(request.user, self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        parent = self.object.parent
+        return super().get_context_data(
+            document=self.object, parent=parent, breadcrumbs=breadcrumbs(parent), **kwargs
         )
 
     def post(self, request, *args, **kwargs):
-        document = self.get_object()
-        if not can_delete_document(request.user, document):
-            raise PermissionDenied
+        document = self.object
         parent, title = document.parent, document.title
         document_delete(document=document, user=request.user)
         messages.success(request, _("The document «%(title)s» is deleted.") % {"title": title})

@@ -75,18 +75,18 @@ ROWS = {
         (lambda w: {"pk": w.agreement_document.pk}, outcomes((200, 405))),
     ],
     "files:document-delete": [
-        (lambda w: {"pk": w.project_document.pk}, editors(405, 302, others=(405, 403))),
-        (lambda w: {"pk": w.draft_project_document.pk}, editors(405, 302, others=(405, 404))),
+        (lambda w: {"pk": w.project_document.pk}, editors(200, 302, others=(403, 403))),
+        (lambda w: {"pk": w.draft_project_document.pk}, editors(200, 302, others=(404, 404))),
         (
             lambda w: {"pk": w.draft_report_document.pk},
             {
-                **editors(405, 302, others=(405, 404), allowed=("owner",)),
-                "adviser": (405, 403),
+                **editors(200, 302, others=(404, 404), allowed=("owner",)),
+                "adviser": (403, 403),
             },
         ),
         (
             lambda w: {"pk": w.agreement_document.pk},
-            editors(405, 302, others=(405, 403), allowed=("adviser",)),
+            editors(200, 302, others=(403, 403), allowed=("adviser",)),
         ),
     ],
     "files:budget-export": [

@@ -59,6 +59,19 @@ def test_leader_uploads_a_pdf_and_the_form_passes_axe(page):
         "leder.snasa",
     )
 
+    # Deleting asks first; cancelling keeps the document, confirming removes it.
+    page.get_by_role("link", name="Slett «Prosjektplan 2024»").click()
+    assert page.locator("h1").inner_text() == "Slett dokument"
+    assert "Prosjektplan.pdf" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Avbryt").click()
+    assert page.url.endswith(project.get_absolute_url())
+    assert Document.objects.exists()
+    page.get_by_role("link", name="Slett «Prosjektplan 2024»").click()
+    page.get_by_role("button", name="Slett dokumentet").click()
+    assert "Dokumentet «Prosjektplan 2024» er slettet." in page.content()
+    assert not Document.objects.exists()
+
 
 def test_budget_import_with_row_errors_passes_axe(page):
     project = snasa_project()

@@ -296,6 +296,18 @@ def test_delete_records_history_and_removes_the_file_after_commit(
     assert not path.exists()
 
 
+def test_deleting_asks_first_and_changes_nothing_until_confirmed(client, project, owner):
+    document = DocumentFactory(project=project, title="Prosjektplan", original_name="plan.pdf")
+    client.force_login(owner)
+    response = client.get(reverse("files:document-delete", kwargs={"pk": document.pk}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Slett dokument</h1>" in html and "plan.pdf" in html
+    assert "Filen slettes for godt og kan ikke gjenopprettes." in html
+    assert project.get_absolute_url() in html  # «Avbryt» and the parent
+    assert Document.objects.filter(pk=document.pk).exists()
+
+
 def test_reader_cannot_delete(client, project):
     document = DocumentFactory(project=project)
     client.force_login(UserFactory(role=Role.COMMITTEE_READER))
