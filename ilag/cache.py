@@ -1,7 +1,6 @@
 """A version stamp of the domain data, for caches of pages computed from it.
 
-Every saved, deleted or re-linked row of the domain apps (and every historical record,
-which is how every domain change is kept) gives the data a new version: right away, and
+Every saved, deleted or re-linked row of the domain apps gives the data a new version: right away, and
 once more when the transaction commits, so a page computed by another request while the
 change was still uncommitted is not kept under the new version. A cached page is keyed by
 the version it was computed at, so a change is visible on the next request; keys also
@@ -21,8 +20,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "ilag:data-version"
 DOMAIN_APPS = frozenset({"accounts", "municipalities", "agreements", "projects", "evaluations"})
-# Written by the worker and the reminder runs without changing what pages show.
-IGNORED_MODELS = frozenset({"ilag.workerheartbeat", "evaluations.reminder"})
+# Written by the reminder runs without changing what the cached pages show.
+IGNORED_MODELS = frozenset({"evaluations.reminder"})
 
 
 def data_version() -> str:
@@ -53,6 +52,8 @@ def _is_domain(sender) -> bool:
         meta is not None
         and meta.app_label in DOMAIN_APPS
         and meta.label_lower not in IGNORED_MODELS
+        # A historical record is saved with the row it records, which bumps already.
+        and not hasattr(sender, "instance_type")
     )
 
 

@@ -153,3 +153,20 @@ def test_bulk_writes_in_the_code_invalidate_the_cache_themselves():
             if bulk and "bump_data_version" not in calls:
                 missing.append(str(path.relative_to(BASE_DIR)))
     assert not missing, missing
+
+
+def test_which_writes_renew_the_version(adviser):
+    from ilag.cache import data_version
+    from ilag.models import WorkerHeartbeat
+    from municipalities.models import Municipality
+
+    version = data_version()
+    WorkerHeartbeat.objects.create(hostname="w1", last_seen=timezone.now())  # operations
+    assert data_version() == version
+    leka = Municipality.objects.get(name="Leka")
+    leka.population += 1
+    leka.save()
+    assert data_version() != version
+    version = data_version()
+    User.objects.get(username="radgiver").programmes.clear()  # a many-to-many link
+    assert data_version() != version
