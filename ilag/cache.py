@@ -12,11 +12,18 @@ The cache must be shared by every process serving pages (CACHE_URL, Redis in
 production), or another process would not see the new version.
 """
 
+import logging
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+# What a cache server that cannot be reached raises: the page is then computed, and a
+# save goes through; a version not renewed meanwhile is bounded by the keys' lifetime.
+CACHE_ERRORS = (RedisError, ConnectionError, OSError, TimeoutError)
 
 VERSION_KEY = "ilag:data-version"
 DOMAIN_APPS = frozenset({"accounts", "municipalities", "agreements", "projects", "evaluations"})
@@ -24,16 +31,39 @@ DOMAIN_APPS = frozenset({"accounts", "municipalities", "agreements", "projects",
 IGNORED_MODELS = frozenset({"evaluations.reminder"})
 
 
-def data_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or "unknown"
+def data_version() -> str | None:
+    """The current version, or None when the cache cannot be reached (cache nothing)."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
+    except CACHE_ERRORS as error:
+        logger.warning("Cache unavailable, pages computed without it: %s", error)
+        return None
     return version
 
 
+def cache_get(key):
+    try:
+        return cache.get(key)
+    except CACHE_ERRORS as error:
+        logger.warning("Cache unavailable: %s", error)
+        return None
+
+
+def cache_set(key, value, timeout) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except CACHE_ERRORS as error:
+        logger.warning("Cache unavailable: %s", error)
+
+
 def _new_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except CACHE_ERRORS as error:
+        logger.warning("Cache unavailable, data version not renewed: %s", error)
 
 
 def bump_data_version():

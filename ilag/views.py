@@ -2,7 +2,6 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
@@ -22,7 +21,7 @@ from accounts.models import Role
 from agreements.models import Agreement, Programme
 from evaluations.models import Milestone
 from ilag import charts, dashboard
-from ilag.cache import data_version
+from ilag.cache import cache_get, cache_set, data_version
 from ilag.models import WorkerHeartbeat
 from municipalities.models import Municipality
 from projects.models import Project
@@ -52,18 +51,19 @@ class HomeView(TemplateView):
         """The page's content is computed and rendered once per user, choice and version
         of the data (ilag.cache), then served from the cache until something changes."""
         key = self.cache_key()
-        body = cache.get(key) if key else None
+        body = cache_get(key) if key else None
         if body is None:
             body = render_to_string(
                 "includes/dashboard_body.html", self.figures(), request=self.request
             )
             if key:
-                cache.set(key, body, settings.DASHBOARD_CACHE_SECONDS)
+                cache_set(key, body, settings.DASHBOARD_CACHE_SECONDS)
         # Our own rendering, from the cache that only this view writes.
         return super().get_context_data(body=mark_safe(body), **kwargs)
 
     def cache_key(self) -> str | None:
-        if settings.DASHBOARD_CACHE_SECONDS <= 0:
+        version = data_version() if settings.DASHBOARD_CACHE_SECONDS > 0 else None
+        if version is None:
             return None
         # Only the programme and the page choose what the content shows; other
         # parameters are not in the key.
@@ -71,7 +71,7 @@ class HomeView(TemplateView):
         return ":".join(
             [
                 "ilag:dashboard",
-                data_version(),
+                version,
                 timezone.localdate().isoformat(),
                 get_language() or "",
                 str(self.request.user.pk),

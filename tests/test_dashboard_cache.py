@@ -170,3 +170,24 @@ def test_which_writes_renew_the_version(adviser):
     version = data_version()
     User.objects.get(username="radgiver").programmes.clear()  # a many-to-many link
     assert data_version() != version
+
+
+def test_without_the_cache_server_pages_are_computed_and_saves_go_through(adviser, settings):
+    import socket
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/1",
+        }
+    }
+    html, queries = get(adviser)
+    assert "Oversikt: Distriktssatsinga I LAG" in html and queries > 5
+    line = BudgetLine.objects.filter(project__agreement__programme__slug="i-lag").first()
+    line.amount += 1000
+    line.save()  # the version cannot be renewed; the save is not refused for that
+    html, _ = get(adviser)
+    assert kr(i_lag_budget()) in html
