@@ -475,3 +475,28 @@ def test_drf_does_not_change_djangos_bokmal_wording():
     assert "This field is required." in changed
     with translation.override("nb"):
         assert {msgid: translation.gettext(msgid) for msgid in changed} == changed
+
+
+def test_the_api_answers_without_the_cache_server(client, world, settings):
+    import socket
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/1",
+        }
+    }
+    response = api_get(client, world.users["snasa_leader"], "project-list")
+    assert response.status_code == 200
+
+
+def test_the_api_refuses_too_many_requests_with_429(client, world, monkeypatch):
+    from ilag.throttling import UserRateThrottleOrAllow
+
+    monkeypatch.setattr(UserRateThrottleOrAllow, "THROTTLE_RATES", {"user": "2/min"})
+    user = world.users["snasa_leader"]
+    statuses = [api_get(client, user, "project-list").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
