@@ -64,9 +64,12 @@ def milestone_move(*, milestone: Milestone, due_date, reason: str) -> Milestone:
 
 
 @transaction.atomic
-def milestone_deliver(*, milestone: Milestone, delivered_on, note: str = "") -> Milestone:
+def milestone_deliver(
+    *, milestone: Milestone, delivered_on, note: str = "", document=None
+) -> Milestone:
     """Register a milestone that is not delivered as a report from the municipality (the
-    evaluator's reports, the county's own, one-off milestones) as delivered on a date."""
+    evaluator's reports, the county's own, one-off milestones) as delivered on a date,
+    with the delivered document if there is one (checked by the form: validate_upload)."""
     if milestone.is_report:
         raise ValidationError(
             _("This milestone is delivered with its report: the municipality submits it.")
@@ -78,6 +81,9 @@ def milestone_deliver(*, milestone: Milestone, delivered_on, note: str = "") -> 
         raise ValidationError({"delivered_on": _("The delivery date cannot be in the future.")})
     row.status, row.delivered_on = Milestone.Status.DELIVERED, delivered_on
     row.full_clean()
+    if document is not None:
+        # Stored under a generated name; a rollback leaves the file, never loses one.
+        row.delivered_document.save(document.name, document, save=False)
     row._change_reason = note.strip() or _("Registered as delivered")
     row.save()
     return row
@@ -95,7 +101,8 @@ def milestone_undeliver(*, milestone: Milestone, reason: str) -> Milestone:
     row = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if row.status == Milestone.Status.PLANNED:
         raise ValidationError(_("The milestone is not registered as delivered."))
-    row.status, row.delivered_on = Milestone.Status.PLANNED, None
+    # The document stays stored: the history still names it.
+    row.status, row.delivered_on, row.delivered_document = Milestone.Status.PLANNED, None, ""
     row.full_clean()
     row._change_reason = reason.strip()
     row.save()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.MilestoneDetailView.as_view(), name="milestone-detail"),
     path("<int:pk>/flytt/", views.MilestoneMoveView.as_view(), name="milestone-move"),
     path("<int:pk>/levert/", views.MilestoneDeliverView.as_view(), name="milestone-deliver"),
+    path("<int:pk>/dokument/", views.MilestoneDocumentView.as_view(), name="milestone-document"),
     path(
         "<int:pk>/ikke-levert/", views.MilestoneUndeliverView.as_view(), name="milestone-undeliver"
     ),

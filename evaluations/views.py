@@ -1,8 +1,12 @@
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -30,6 +34,7 @@ from evaluations.permissions import (
 )
 from ilag.history import changes_for_milestone
 from ilag.lists import Column, FilteredListView
+from projects.documents import DOCUMENT_TYPES
 from projects.models import Indicator
 from projects.views.mixins import add_service_errors, conflict_message
 
@@ -143,12 +148,40 @@ class MilestoneDeliverView(VisibleMilestoneMixin, FormView):
                 milestone=self.milestone,
                 delivered_on=form.cleaned_data["delivered_on"],
                 note=form.cleaned_data["note"],
+                document=form.cleaned_data["document"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The milestone is registered as delivered."))
         return redirect(self.milestone.get_absolute_url())
+
+
+class MilestoneDocumentView(VisibleMilestoneMixin, View):
+    """The document delivered for a milestone, for everyone who may see the milestone."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        milestone = self.milestone
+        name = milestone.delivered_document.name
+        if not name:
+            raise Http404
+        try:
+            handle = milestone.delivered_document.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        suffix = PurePath(name).suffix.lower()
+        file_type = next((t for t in DOCUMENT_TYPES if suffix in t.extensions), None)
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"{slugify(milestone.label) or 'milepel'}{suffix}",
+            content_type=file_type.mime if file_type else "application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class MilestoneUndeliverView(VisibleMilestoneMixin, FormView):

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement
 from evaluations.models import Milestone, MilestoneIndicatorResult, MilestoneReport
 from ilag.templatetags.norsk import dato, kr, number
+from projects.documents import DOCUMENT_TYPES
 from projects.models import (
     BudgetLine,
     Document,
@@ -384,7 +385,10 @@ def _display(f, value, names: _Names) -> str:
     if isinstance(f, models.DecimalField):
         return number(value)
     if isinstance(f, models.FileField):
-        return PurePath(str(value)).name
+        # Stored under a generated name, which says nothing: name the kind of file.
+        suffix = PurePath(str(value)).suffix.lower()
+        kind = next((t for t in DOCUMENT_TYPES if suffix in t.extensions), None)
+        return str(kind.name) if kind else _("a file (%(suffix)s)") % {"suffix": suffix}
     if isinstance(f, models.SmallIntegerField):  # years, numbers, percentages
         return str(value)
     if isinstance(f, models.IntegerField):

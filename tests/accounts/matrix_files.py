@@ -4,8 +4,8 @@ test_permission_matrix.py. Same format: url name -> [(kwargs from World, outcome
 How the outcomes follow from projects/permissions.py: the object is looked up among those
 the user may see (404 otherwise), then the permission is checked (403). Upload views take
 GET and POST (an empty POST by someone allowed shows the form with errors: 200); the
-download and the export take GET only, deletion POST only (405 otherwise, before any
-lookup). Agreements are changed by advisers only; reports by the project's own leaders,
+download and the export take GET only (405 otherwise, before any lookup); deletion asks
+on GET and deletes on POST. Agreements are changed by advisers only; reports by the project's own leaders,
 and only while the report is a draft or returned.
 """
 

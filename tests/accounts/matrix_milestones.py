@@ -1,8 +1,11 @@
 """Permission-matrix rows for milestones, one-off milestones and milestone reports."""
 
+from django.core.files.base import ContentFile
+
 from evaluations.models import Milestone, MilestoneReport
 from tests.accounts.test_permission_matrix import LOGIN, every
 
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 HIDDEN = {"anonymous": (LOGIN, LOGIN), "other": (404, 404), "committee": (404, 404),
           "partner": (404, 404)}  # fmt: skip
 
@@ -16,17 +19,22 @@ def report_milestone(w, agreement=None):
     )
 
 
-def one_off_milestone(w, agreement=None, delivered=False):
+def one_off_milestone(w, agreement=None, delivered=False, document=False):
     """A milestone without a municipal report: the adviser registers its delivery."""
     agreement = agreement or w.agreement
-    return Milestone.objects.create(
+    milestone = Milestone(
         agreement=agreement,
         kind=Milestone.Kind.OTHER,
         title="Workshop",
         due_date=agreement.start_date,
         status=Milestone.Status.DELIVERED if delivered else Milestone.Status.PLANNED,
-        delivered_on=agreement.start_date if delivered else None,
+        delivered_on=agreement.start_date if delivered or document else None,
     )
+    if document:
+        milestone.status = Milestone.Status.DELIVERED
+        milestone.delivered_document.save("evaluering.pdf", ContentFile(PDF), save=False)
+    milestone.save()
+    return milestone
 
 
 def report(w, status, agreement=None):
@@ -52,6 +60,14 @@ ROWS = {
             lambda w: {"pk": one_off_milestone(w, w.draft_agreement).pk},
             {**HIDDEN, "adviser": (200, 200), "owner": (403, 403)},
         ),
+    ],
+    "evaluations:milestone-document": [
+        (lambda w: {"pk": one_off_milestone(w, document=True).pk}, every(200, 405)),
+        (
+            lambda w: {"pk": one_off_milestone(w, w.draft_agreement, document=True).pk},
+            {**HIDDEN, "adviser": (200, 405), "owner": (200, 405)},
+        ),
+        (lambda w: {"pk": one_off_milestone(w).pk}, every(404, 405)),  # nothing delivered
     ],
     "evaluations:milestone-undeliver": [
         (

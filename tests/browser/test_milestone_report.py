@@ -7,6 +7,12 @@ from evaluations.models import Milestone, MilestoneReport
 from tests.browser.conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 def test_meraker_submits_midtveisrapport_and_adviser_approves(page, browser):
@@ -66,10 +72,15 @@ def test_adviser_undoes_and_registers_the_delivery_of_a_programme_milestone(page
     page.get_by_role("button", name="Marker som ikke levert").click()
     assert "Milepælen er markert som ikke levert." in page.locator("main").inner_text()
     assert axe_violations(page) == []
-    page.get_by_label("Levert").fill("2025-11-20")
+    page.locator("#id_delivered_on").fill("2025-11-20")
+    page.get_by_label("Levert dokument").set_input_files(
+        files=[{"name": "Sluttevaluering.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     page.get_by_label("Merknad").fill("Endelig rapport mottatt fra NIBR.")
     page.get_by_role("button", name="Registrer som levert").click()
     assert "Milepælen er registrert som levert." in page.locator("main").inner_text()
+    assert page.get_by_role("link", name="Last ned Sluttevaluering").is_visible()
+    assert axe_violations(page) == []
     milestone.refresh_from_db()
     assert milestone.status == Milestone.Status.DELIVERED
     assert str(milestone.delivered_on) == "2025-11-20"

@@ -340,3 +340,43 @@ def test_a_delivery_is_undone_with_a_reason(world, workshop):
     workshop.refresh_from_db()
     assert (workshop.status, workshop.delivered_on) == (Milestone.Status.PLANNED, None)
     assert workshop.history.first().history_change_reason == "Registrert på feil milepæl"
+
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_a_delivery_keeps_its_document_for_everyone_who_sees_the_milestone(
+    world, workshop, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(world["adviser"])
+    url = reverse("evaluations:milestone-deliver", args=[workshop.pk])
+    disguised = SimpleUploadedFile(
+        "rapport.pdf", b"<!DOCTYPE html><html></html>", "application/pdf"
+    )
+    response = client.post(url, {"delivered_on": "2024-05-03", "document": disguised})
+    html = response.content.decode()
+    assert "er ikke en PDF-fil: innholdet ser ut som en nettside (HTML)" in html
+    print(html[html.find("id_document") - 300 : html.find("id_document") + 900])
+    assert "Velg filen på nytt" in html
+    workshop.refresh_from_db()
+    assert workshop.status == Milestone.Status.PLANNED and not workshop.delivered_document
+
+    pdf = SimpleUploadedFile("Referat fra samlingen.pdf", PDF, "application/pdf")
+    response = client.post(url, {"delivered_on": "2024-05-03", "document": pdf})
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.delivered_document.name.startswith("milestones/")
+
+    leader = client_for(world["leader"])  # may see the milestone, not manage it
+    page = leader.get(workshop.get_absolute_url()).content.decode()
+    download = reverse("evaluations:milestone-document", args=[workshop.pk])
+    assert download in page
+    response = leader.get(download)
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="samling-i-meraker.pdf"' in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == PDF
+    history = client.get(workshop.get_absolute_url()).content.decode()
+    assert "Levert dokument" in history and "PDF-dokument" in history
