@@ -12,8 +12,11 @@ The cache must be shared by every process serving pages (CACHE_URL, Redis in
 production), or another process would not see the new version.
 """
 
+import functools
+import hashlib
 import logging
 import uuid
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import transaction
@@ -29,6 +32,24 @@ VERSION_KEY = "ilag:data-version"
 DOMAIN_APPS = frozenset({"accounts", "municipalities", "agreements", "projects", "evaluations"})
 # Written by the reminder runs without changing what the cached pages show.
 IGNORED_MODELS = frozenset({"evaluations.reminder"})
+
+
+# What a cached page is made from besides the data: after a deployment that changes any
+# of these, pages cached by the previous release are not served.
+CODE_GLOBS = ("templates/**/*.html", "locale/**/*.mo", "ilag/*.py", "*/templatetags/*.py")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the templates, translations and page code of this release."""
+    from django.conf import settings
+
+    base = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for path in sorted({p for pattern in CODE_GLOBS for p in base.glob(pattern)}):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def data_version() -> str | None:

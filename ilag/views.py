@@ -21,7 +21,7 @@ from accounts.models import Role
 from agreements.models import Agreement, Programme
 from evaluations.models import Milestone
 from ilag import charts, dashboard
-from ilag.cache import cache_get, cache_set, data_version
+from ilag.cache import cache_get, cache_set, code_fingerprint, data_version
 from ilag.models import WorkerHeartbeat
 from municipalities.models import Municipality
 from projects.models import Project
@@ -71,6 +71,7 @@ class HomeView(TemplateView):
         return ":".join(
             [
                 "ilag:dashboard",
+                code_fingerprint(),
                 version,
                 timezone.localdate().isoformat(),
                 get_language() or "",

@@ -191,3 +191,19 @@ def test_without_the_cache_server_pages_are_computed_and_saves_go_through(advise
     line.save()  # the version cannot be renewed; the save is not refused for that
     html, _ = get(adviser)
     assert kr(i_lag_budget()) in html
+
+
+def test_a_new_release_does_not_serve_pages_cached_by_the_previous_one(adviser, monkeypatch):
+    get(adviser)
+    _, warm = get(adviser)
+    assert warm <= 5
+    monkeypatch.setattr("ilag.views.code_fingerprint", lambda: "another-release")
+    _, after = get(adviser)
+    assert after > 5  # computed afresh
+
+
+def test_the_code_fingerprint_covers_the_templates_and_translations():
+    from ilag.cache import CODE_GLOBS, code_fingerprint
+
+    assert len(code_fingerprint()) == 16
+    assert "templates/**/*.html" in CODE_GLOBS and "locale/**/*.mo" in CODE_GLOBS
