@@ -218,17 +218,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="I LAG-portalen <noreply@
 
 # Cache: Redis in production (CACHE_URL, e.g. redis://redis:6379/1), shared by every web
 # process; memory in one process otherwise. The adviser's dashboard is kept in it per data
-# version (ilag.cache), which needs a cache every process shares: on by default with
-# CACHE_URL, and with DEBUG (runserver is one process); a system check warns otherwise.
+# version (ilag.cache), which needs a cache every process shares (a change made by another
+# process, a worker or `manage.py shell`, must reach it): on by default with CACHE_URL
+# only; a system check warns when it is turned on without one.
 CACHE_URL = env("CACHE_URL", default="")
 CACHES = {
     "default": env.cache_url_config(CACHE_URL)
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
-DASHBOARD_CACHE_SECONDS = env.int(
-    "DASHBOARD_CACHE_SECONDS", default=10 * 60 if CACHE_URL or DEBUG else 0
-)
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=10 * 60 if CACHE_URL else 0)
 
 # Celery: with no broker configured, tasks run in-process (the zero-setup default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
