@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, FocusArea, Programme
-from municipalities.widgets import MunicipalitySearchInput
+from municipalities.filters import MunicipalityFilter, municipality_lookup
 
 
 class AgreementFilter(django_filters.FilterSet):
@@ -14,11 +14,7 @@ class AgreementFilter(django_filters.FilterSet):
         queryset=Programme.objects.none(),
         empty_label=_("All"),
     )
-    kommune = django_filters.CharFilter(
-        label=_("Municipality (name or number)"),
-        method="municipality",
-        widget=MunicipalitySearchInput,
-    )
+    kommune = MunicipalityFilter(method="municipality")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Agreement.Status.choices, empty_label=_("All")
     )
@@ -57,11 +53,9 @@ class AgreementFilter(django_filters.FilterSet):
         return queryset.filter(title__icontains=value) | queryset.filter(theme__icontains=value)
 
     def municipality(self, queryset, name, value):
-        value = value.strip()
-        lookup = {"number": value} if value.isdigit() else {"name__icontains": value}
         return queryset.filter(
             pk__in=Agreement.municipalities.through.objects.filter(
-                **{f"municipality__{k}": v for k, v in lookup.items()}
+                **municipality_lookup(value, "municipality__")
             ).values("agreement")
         )
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Programme
 from evaluations.models import DISPLAY_STATE_LABELS, DUE_SOON_DAYS, Milestone
-from municipalities.widgets import MunicipalitySearchInput
+from municipalities.filters import MunicipalityFilter, municipality_lookup
 
 
 class MilestoneFilter(django_filters.FilterSet):
@@ -18,11 +18,7 @@ class MilestoneFilter(django_filters.FilterSet):
         method="programme",
         empty_label=_("All"),
     )
-    kommune = django_filters.CharFilter(
-        label=_("Municipality (name or number)"),
-        method="municipality",
-        widget=MunicipalitySearchInput,
-    )
+    kommune = MunicipalityFilter(method="municipality")
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=list(DISPLAY_STATE_LABELS.items()),
@@ -53,11 +49,9 @@ class MilestoneFilter(django_filters.FilterSet):
         )
 
     def municipality(self, queryset, name, value):
-        value = value.strip()
-        field = "number" if value.isdigit() else "name__icontains"
         return queryset.filter(
-            Q(**{f"agreement__municipalities__{field}": value})
-            | Q(**{f"project__municipalities__{field}": value})
+            Q(**municipality_lookup(value, "agreement__municipalities__"))
+            | Q(**municipality_lookup(value, "project__municipalities__"))
         ).distinct()
 
     def state(self, queryset, name, value):

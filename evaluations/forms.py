@@ -1,13 +1,12 @@
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Milestone, MilestoneReport
-from projects.documents import DOCUMENT_TYPES, megabytes, validate_upload
+from projects.documents import validate_upload
 from projects.fields import KronerField
 from projects.forms import DateInput, ReviewForm  # noqa: F401  (shared with status reports)
-from projects.forms_documents import CHOOSE_AGAIN
+from projects.forms_documents import UploadFormMixin, document_file_input, document_help_text
 
 
 class CrispyMixin:
@@ -26,15 +25,15 @@ class MilestoneMoveForm(CrispyMixin, forms.Form):
     )
 
 
-class MilestoneDeliverForm(CrispyMixin, forms.Form):
+class MilestoneDeliverForm(UploadFormMixin, CrispyMixin, forms.Form):
+    upload_field = "document"
+
     delivered_on = forms.DateField(label=_("Delivered on"), widget=DateInput())
     document = forms.FileField(
         label=_("Delivered document"),
         required=False,
         allow_empty_file=True,  # validate_upload's message names the empty file
-        widget=forms.FileInput(
-            attrs={"accept": ",".join(ext for t in DOCUMENT_TYPES for ext in t.extensions)}
-        ),
+        widget=document_file_input(),
     )
     note = forms.CharField(
         label=_("Note"),
@@ -46,18 +45,7 @@ class MilestoneDeliverForm(CrispyMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["document"].help_text = _(
-            "Optional. PDF, Word, Excel, OpenDocument text or spreadsheet, PNG or JPEG; "
-            "at most %(limit)s MB."
-        ) % {"limit": megabytes(settings.DOCUMENT_MAX_BYTES)}
-
-    def full_clean(self):
-        """A file chosen before an error is gone from the page: the field says so."""
-        super().full_clean()
-        if self.is_bound and self._errors and self.files.get(self.add_prefix("document")):
-            field = self.fields["document"]
-            field.help_text = f"{CHOOSE_AGAIN} {field.help_text}"
-            self["document"].help_text = field.help_text  # copied when cleaning made it
+        self.fields["document"].help_text = f"{_('Optional.')} {document_help_text()}"
 
     def clean_document(self):
         uploaded = self.cleaned_data.get("document")

@@ -3,7 +3,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.text import slugify
@@ -32,6 +32,7 @@ from evaluations.permissions import (
     can_review_milestone_report,
     can_write_milestone_report,
 )
+from ilag.files import private_download
 from ilag.history import changes_for_milestone
 from ilag.lists import Column, FilteredListView
 from projects.documents import DOCUMENT_TYPES
@@ -173,15 +174,11 @@ class MilestoneDocumentView(VisibleMilestoneMixin, View):
             raise Http404 from None
         suffix = PurePath(name).suffix.lower()
         file_type = next((t for t in DOCUMENT_TYPES if suffix in t.extensions), None)
-        response = FileResponse(
+        return private_download(
             handle,
-            as_attachment=True,
             filename=f"{slugify(milestone.label) or 'milepel'}{suffix}",
             content_type=file_type.mime if file_type else "application/octet-stream",
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class MilestoneUndeliverView(VisibleMilestoneMixin, FormView):

@@ -3,6 +3,7 @@
 import uuid
 from pathlib import PurePath
 
+from django.http import FileResponse
 from django.utils import timezone
 
 
@@ -21,3 +22,14 @@ def signed_agreement_upload_to(instance, filename):
 
 def milestone_document_upload_to(instance, filename):
     return generated_upload_to("milestones")(instance, filename)
+
+
+def private_download(handle, *, filename: str, content_type: str) -> FileResponse:
+    """A stored file as an attachment: never rendered by the browser as something else,
+    never kept in a shared cache."""
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

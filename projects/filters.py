@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import FocusArea, Programme
-from municipalities.widgets import MunicipalitySearchInput
+from municipalities.filters import MunicipalityFilter, municipality_lookup
 from projects.models import ProgressReport, Project
 
 SEARCH_CONFIG = "norwegian"
@@ -60,11 +60,7 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=Programme.objects.none(),
         empty_label=_("All"),
     )
-    kommune = django_filters.CharFilter(
-        label=_("Municipality (name or number)"),
-        method="municipality",
-        widget=MunicipalitySearchInput,
-    )
+    kommune = MunicipalityFilter(method="municipality")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Project.Status.choices, empty_label=_("All")
     )
@@ -106,12 +102,10 @@ class ProjectFilter(django_filters.FilterSet):
         return search_projects(queryset, value)
 
     def municipality(self, queryset, name, value):
-        value = value.strip()
-        lookup = {"number": value} if value.isdigit() else {"name__icontains": value}
         # Through a subquery, so a joint project matching twice is listed once.
         return queryset.filter(
             pk__in=Project.municipalities.through.objects.filter(
-                **{f"municipality__{k}": v for k, v in lookup.items()}
+                **municipality_lookup(value, "municipality__")
             ).values("project")
         )
 
@@ -128,11 +122,7 @@ class ProgressReportFilter(django_filters.FilterSet):
         queryset=Programme.objects.none(),
         empty_label=_("All"),
     )
-    kommune = django_filters.CharFilter(
-        label=_("Municipality (name or number)"),
-        method="municipality",
-        widget=MunicipalitySearchInput,
-    )
+    kommune = MunicipalityFilter(method="municipality")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ProgressReport.Status.choices, empty_label=_("All")
     )
@@ -171,10 +161,8 @@ class ProgressReportFilter(django_filters.FilterSet):
         return queryset.filter(Q(achieved__icontains=value) | Q(lesson_learned__icontains=value))
 
     def municipality(self, queryset, name, value):
-        value = value.strip()
-        lookup = {"number": value} if value.isdigit() else {"name__icontains": value}
         return queryset.filter(
             project__in=Project.municipalities.through.objects.filter(
-                **{f"municipality__{k}": v for k, v in lookup.items()}
+                **municipality_lookup(value, "municipality__")
             ).values("project")
         )

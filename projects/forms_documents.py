@@ -13,17 +13,35 @@ CHOOSE_AGAIN = _(
 )
 
 
+def document_help_text():
+    """The accepted kinds of document and the size limit, for a file field's help."""
+    return _(
+        "PDF, Word, Excel, OpenDocument text or spreadsheet, PNG or JPEG; at most %(limit)s MB."
+    ) % {"limit": megabytes(settings.DOCUMENT_MAX_BYTES)}
+
+
+def document_file_input():
+    return forms.FileInput(
+        attrs={"accept": ",".join(ext for t in DOCUMENT_TYPES for ext in t.extensions)}
+    )
+
+
 class UploadFormMixin:
     """A file chosen before an error is gone from the page (browsers do not keep it), so
-    the field says so; everything else the user typed stays."""
+    the field says so; everything else the user typed stays. `upload_field` names the
+    field; an optional one says so only when a file was chosen."""
+
+    upload_field = "file"
 
     def full_clean(self):
         super().full_clean()
-        if self.is_bound and self._errors:
-            field = self.fields["file"]
+        name = self.upload_field
+        field = self.fields[name]
+        chosen = field.required or self.files.get(self.add_prefix(name))
+        if self.is_bound and self._errors and chosen:
             field.help_text = f"{CHOOSE_AGAIN} {field.help_text}".strip()
             # The bound field copied the help text when cleaning made it.
-            self["file"].help_text = field.help_text
+            self[name].help_text = field.help_text
 
 
 class DocumentForm(UploadFormMixin, forms.ModelForm):
@@ -35,12 +53,8 @@ class DocumentForm(UploadFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].help_text = _("What the document is, as others will see it.")
-        self.fields["file"].help_text = _(
-            "PDF, Word, Excel, OpenDocument text or spreadsheet, PNG or JPEG; at most %(limit)s MB."
-        ) % {"limit": megabytes(settings.DOCUMENT_MAX_BYTES)}
-        self.fields["file"].widget = forms.FileInput(
-            attrs={"accept": ",".join(ext for t in DOCUMENT_TYPES for ext in t.extensions)}
-        )
+        self.fields["file"].help_text = document_help_text()
+        self.fields["file"].widget = document_file_input()
         # The stored name is generated; the name the user gave is kept in original_name.
         self.fields["file"].max_length = Document._meta.get_field("original_name").max_length
         # An empty file gets validate_upload's message, which names the file.

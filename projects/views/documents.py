@@ -6,7 +6,7 @@ scoped to what the user may see (404 otherwise); a change then needs its permiss
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -15,6 +15,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from agreements.models import Agreement
 from evaluations.models import MilestoneReport
+from ilag.files import private_download
 from projects.documents import document_attach, document_delete
 from projects.forms_documents import DocumentForm
 from projects.models import Document, ProgressReport, Project
@@ -113,16 +114,9 @@ class DocumentDownloadView(SingleObjectMixin, View):
             handle = document.file.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
+        return private_download(
+            handle, filename=document.original_name, content_type=document.content_type
         )
-        # Never rendered by the browser as something else, never kept in a shared cache.
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class DocumentDeleteView(SingleObjectMixin, TemplateView):
