@@ -37,7 +37,7 @@ from ilag.history import changes_for_milestone
 from ilag.lists import Column, FilteredListView
 from projects.documents import DOCUMENT_TYPES
 from projects.models import Indicator
-from projects.views.mixins import add_service_errors, conflict_message
+from projects.views.mixins import ReviewPostMixin, add_service_errors, conflict_message
 
 
 class VisibleMilestoneMixin:
@@ -359,31 +359,14 @@ class MilestoneReportUpdateView(VisibleReportMixin, FormView):
         return redirect(report.get_absolute_url())
 
 
-class MilestoneReportReviewView(VisibleReportMixin, View):
+class MilestoneReportReviewView(VisibleReportMixin, ReviewPostMixin, View):
+    review = staticmethod(services.milestone_report_review)
+    approved_message = gettext_lazy("The report is approved.")
+    returned_message = gettext_lazy("The report is returned.")
+
     def dispatch(self, request, *args, **kwargs):
         self.permission = lambda user, report: can_manage_milestone(user, report.milestone)
         return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, pk):
-        form = ReviewForm(request.POST)
-        form.is_valid()
-        approve = request.POST.get("action") == "approve"
-        try:
-            services.milestone_report_review(
-                report=self.report,
-                user=request.user,
-                approve=approve,
-                comment=form.cleaned_data.get("comment", ""),
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request,
-                _("The report is approved.") if approve else _("The report is returned."),
-            )
-        return redirect(self.report.get_absolute_url())
 
 
 def _milestone_owner(milestone) -> str:

@@ -1,9 +1,11 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from projects.forms import ReviewForm
 from projects.models import Project
 
 
@@ -58,3 +60,31 @@ def add_service_errors(form, error: ValidationError, *, sections=None) -> dict:
         for message in error.messages:
             form.add_error(None, message)
     return sections
+
+
+class ReviewPostMixin:
+    """POST of an adviser's review of `self.report`: approve, or return with a comment.
+    The view names `review` (the service, as a staticmethod: report=, user=, approve=,
+    comment=) and the two success messages (lazy translations); a refusal from the
+    service is shown as it is."""
+
+    review = None
+    approved_message = returned_message = ""
+
+    def post(self, request, pk):
+        form = ReviewForm(request.POST)
+        form.is_valid()
+        approve = request.POST.get("action") == "approve"
+        try:
+            self.review(
+                report=self.report,
+                user=request.user,
+                approve=approve,
+                comment=form.cleaned_data.get("comment", ""),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, self.approved_message if approve else self.returned_message)
+        return redirect(self.report.get_absolute_url())

@@ -25,7 +25,12 @@ from projects.permissions import (
     follows_programme,
 )
 from projects.services import EditConflict
-from projects.views.mixins import VisibleProjectMixin, add_service_errors, conflict_message
+from projects.views.mixins import (
+    ReviewPostMixin,
+    VisibleProjectMixin,
+    add_service_errors,
+    conflict_message,
+)
 
 
 class VisibleReportMixin:
@@ -183,35 +188,16 @@ class ReportSubmitView(VisibleReportMixin, View):
         return redirect(self.report.get_absolute_url())
 
 
-class ReportReviewView(VisibleReportMixin, View):
+class ReportReviewView(VisibleReportMixin, ReviewPostMixin, View):
     """An adviser approves a submitted report or returns it with a comment."""
+
+    review = staticmethod(services.report_review)
+    approved_message = gettext_lazy("The status report is approved.")
+    returned_message = gettext_lazy("The status report is returned to the project leader.")
 
     def dispatch(self, request, *args, **kwargs):
         self.permission = lambda user, report: follows_programme(user, report.project)
         return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, pk):
-        form = ReviewForm(request.POST)
-        form.is_valid()
-        approve = request.POST.get("action") == "approve"
-        try:
-            services.report_review(
-                report=self.report,
-                user=request.user,
-                approve=approve,
-                comment=form.cleaned_data.get("comment", ""),
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request,
-                _("The status report is approved.")
-                if approve
-                else _("The status report is returned to the project leader."),
-            )
-        return redirect(self.report.get_absolute_url())
 
 
 class ReportListView(FilteredListView):
