@@ -35,7 +35,7 @@ from evaluations.permissions import (
 from ilag.files import private_download
 from ilag.history import changes_for_milestone
 from ilag.lists import Column, FilteredListView
-from projects.documents import DOCUMENT_TYPES
+from projects.documents import file_type_for
 from projects.models import Indicator
 from projects.views.mixins import ReviewPostMixin, add_service_errors, conflict_message
 
@@ -173,7 +173,7 @@ class MilestoneDocumentView(VisibleMilestoneMixin, View):
         except FileNotFoundError:
             raise Http404 from None
         suffix = PurePath(name).suffix.lower()
-        file_type = next((t for t in DOCUMENT_TYPES if suffix in t.extensions), None)
+        file_type = file_type_for(name)
         return private_download(
             handle,
             filename=f"{slugify(milestone.label) or 'milepel'}{suffix}",

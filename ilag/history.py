@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement
 from evaluations.models import Milestone, MilestoneIndicatorResult, MilestoneReport
 from ilag.templatetags.norsk import dato, kr, number
-from projects.documents import DOCUMENT_TYPES
+from projects.documents import file_type_for
 from projects.models import (
     BudgetLine,
     Document,
@@ -386,9 +386,10 @@ def _display(f, value, names: _Names) -> str:
         return number(value)
     if isinstance(f, models.FileField):
         # Stored under a generated name, which says nothing: name the kind of file.
-        suffix = PurePath(str(value)).suffix.lower()
-        kind = next((t for t in DOCUMENT_TYPES if suffix in t.extensions), None)
-        return str(kind.name) if kind else _("a file (%(suffix)s)") % {"suffix": suffix}
+        kind = file_type_for(str(value))
+        if kind:
+            return str(kind.name)
+        return _("a file (%(suffix)s)") % {"suffix": PurePath(str(value)).suffix.lower()}
     if isinstance(f, models.SmallIntegerField):  # years, numbers, percentages
         return str(value)
     if isinstance(f, models.IntegerField):

@@ -7,6 +7,7 @@ range shows the last page; an export streams every matching row, not just the pa
 """
 
 import csv
+import datetime
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,8 +16,10 @@ from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
+from openpyxl.cell import WriteOnlyCell
 
 EXPORT_CHUNK = 2000
 
@@ -218,22 +221,21 @@ def active_filters(filterset) -> list[tuple[str, object]]:
 
 
 def xlsx_cell(sheet, value):
-    """A cell with a Norwegian number format: dates dd.mm.yyyy, whole numbers with
-    thousands separators (shown as spaces by a Norwegian spreadsheet)."""
-    import datetime
-
-    from django.utils.functional import Promise
-    from openpyxl.cell import WriteOnlyCell
-
+    """A value for a write-only sheet, as a cell with a Norwegian number format where it
+    needs one: dates dd.mm.yyyy, whole numbers with thousands separators (shown as spaces
+    by a Norwegian spreadsheet). Called for every cell of an export: imports at the top."""
     if isinstance(value, Promise):  # a lazy translation, e.g. a status label
-        value = str(value)
-    cell = WriteOnlyCell(sheet, value=value)
+        return str(value)
     if isinstance(value, datetime.datetime):
-        cell.number_format = "dd.mm.yyyy hh:mm"
+        number_format = "dd.mm.yyyy hh:mm"
     elif isinstance(value, datetime.date):
-        cell.number_format = "dd.mm.yyyy"
+        number_format = "dd.mm.yyyy"
     elif isinstance(value, int) and not isinstance(value, bool):
-        cell.number_format = "#,##0"
+        number_format = "#,##0"
+    else:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
     return cell
 
 

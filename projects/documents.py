@@ -213,6 +213,12 @@ def detect_content_type(file) -> str:
     return mime
 
 
+def file_type_for(name: str, types: tuple[FileType, ...] = DOCUMENT_TYPES) -> FileType | None:
+    """The accepted file type a file name's extension stands for, if any."""
+    suffix = PurePath(name).suffix.lower()
+    return next((t for t in types if suffix in t.extensions), None)
+
+
 def validate_upload(uploaded_file, *, types: tuple[FileType, ...] = DOCUMENT_TYPES) -> FileType:
     """The type of an upload that may be stored; ValidationError (bokmål, naming the
     file) when it is empty, too large, of a type not accepted, or not what its name says."""
@@ -235,8 +241,7 @@ def validate_upload(uploaded_file, *, types: tuple[FileType, ...] = DOCUMENT_TYP
             % {"name": name, "size": megabytes(size, round_up=True), "limit": megabytes(limit)},
             code="too_large",
         )
-    suffix = PurePath(name).suffix.lower()
-    expected = next((t for t in types if suffix in t.extensions), None)
+    expected = file_type_for(name, types)
     if expected is None:
         raise ValidationError(
             _("The file «%(name)s» cannot be uploaded here. Accepted file types: %(types)s.")
