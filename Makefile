@@ -44,9 +44,12 @@ run: venv assets compilemessages
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:$${PORT:-8000}
 
+# ruff, and the import contracts (pyproject.toml [tool.importlinter]): every app imports
+# only the layers below it.
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff check --fix .

@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and roles")
 
     def ready(self):
-        from accounts import security  # noqa: F401  (connects the failed-login log)
+        # Imported once the apps are loaded (it uses the models): connects the
+        # failed-login log.
+        from accounts import security  # noqa: F401

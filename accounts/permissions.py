@@ -3,6 +3,11 @@
 from accounts.models import Role
 
 
+def user_is_active(user) -> bool:
+    """Signed in with an account that is not deactivated."""
+    return user.is_authenticated and user.is_active
+
+
 def is_reader_role(user) -> bool:
     """Committee readers and partners read what is no longer a draft."""
     return user.has_role(Role.COMMITTEE_READER) or user.has_role(Role.PARTNER)
@@ -25,6 +30,15 @@ def adviser_programme_ids(user) -> list[int] | None:
     if not hasattr(user, "_adviser_programme_ids"):
         user._adviser_programme_ids = list(user.programmes.values_list("pk", flat=True))
     return user._adviser_programme_ids
+
+
+def follows_programme(user, programme_id: int) -> bool:
+    """An active county adviser who follows the programme (superusers follow every one):
+    the one who sets it up, changes it and approves what is reported in it."""
+    if not user_is_active(user) or not user.is_adviser:
+        return False
+    ids = adviser_programme_ids(user)
+    return ids is None or programme_id in ids
 
 
 def can_manage_users(user) -> bool:

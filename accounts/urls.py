@@ -3,19 +3,11 @@ from django.urls import path, reverse_lazy
 
 from accounts import views
 
+# The user-management pages are the portal's (portal/views/users.py); the namespace
+# «accounts» is put together in portal/urls.py.
 app_name = "accounts"
 
 urlpatterns = [
-    path("brukere/", views.UserListView.as_view(), name="user-list"),
-    path("brukere/inviter/", views.UserInviteView.as_view(), name="user-invite"),
-    path("brukere/<int:pk>/", views.UserUpdateView.as_view(), name="user-update"),
-    path("brukere/<int:pk>/deaktiver/", views.UserDeactivateView.as_view(), name="user-deactivate"),
-    path("brukere/<int:pk>/aktiver/", views.UserActivateView.as_view(), name="user-activate"),
-    path(
-        "brukere/<int:pk>/send-invitasjon/",
-        views.InvitationResendView.as_view(),
-        name="invitation-resend",
-    ),
     path("invitasjon/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
     path("konto/", views.ProfileView.as_view(), name="profile"),
     path(

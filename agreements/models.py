@@ -1,14 +1,20 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models import Role
+from accounts.permissions import (
+    adviser_programme_ids,
+    is_reader_role,
+    leader_municipality_ids,
+    user_is_active,
+)
 from ilag.files import signed_agreement_upload_to
-from ilag.templatetags.norsk import dato, kr
+from ilag.formats import dato, kr
 from ilag.validators import case_number_validator
 
 
@@ -24,9 +30,23 @@ def validate_reminder_days(value: str) -> None:
 
 class ProgrammeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from agreements import permissions
-
-        return permissions.scope_programmes(self, user)
+        """Advisers see the programmes they follow; leaders those their municipalities
+        take part in; committee readers all; partners those shared with partners."""
+        if not user_is_active(user):
+            return self.none()
+        if user.is_adviser:
+            ids = adviser_programme_ids(user)
+            return self if ids is None else self.filter(pk__in=ids)
+        own_ids = leader_municipality_ids(user)
+        if own_ids:
+            return self.filter(
+                pk__in=Agreement.objects.filter(municipalities__in=own_ids).values("programme")
+            )
+        if user.has_role(Role.COMMITTEE_READER):
+            return self
+        if user.has_role(Role.PARTNER):
+            return self.filter(shared_with_partners=True)
+        return self.none()
 
 
 class Programme(models.Model):
@@ -125,15 +145,6 @@ class Programme(models.Model):
         days = {int(p) for p in self.reminder_days.split(",") if p.strip().isdigit()}
         return sorted(days, reverse=True)
 
-    def milestone_kinds(self) -> set[str]:
-        """The milestone kinds this programme uses: its templates' and its own
-        milestones' kinds, and «other»."""
-        from evaluations.models import Milestone
-
-        kinds = set(self.milestone_templates.values_list("kind", flat=True))
-        kinds.update(self.milestones.values_list("kind", flat=True))
-        return kinds | {Milestone.Kind.OTHER}
-
 
 class FocusArea(models.Model):
     programme = models.ForeignKey(
@@ -198,46 +209,23 @@ class CostCategory(models.Model):
 
 class AgreementQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from agreements import permissions
-
-        return permissions.scope_agreements(self, user)
-
-    def with_totals(self, user=None):
-        """Budget and county funding of the agreement's projects (those the user may see)."""
-        from projects.models import BudgetLine, FundingLine, Project
-
-        projects = Project.objects.all() if user is None else Project.objects.visible_to(user)
-        project_ids = projects.filter(agreement=OuterRef(OuterRef("pk"))).values("pk")
-
-        def total(model, **filters):
-            return Coalesce(
-                Subquery(
-                    model.objects.filter(
-                        project__agreement=OuterRef("pk"), project__in=project_ids, **filters
-                    )
-                    .order_by()
-                    .values("project__agreement")
-                    .annotate(t=Sum("amount"))
-                    .values("t")
-                ),
-                Value(0),
-                output_field=models.BigIntegerField(),
-            )
-
-        return self.annotate(
-            budget_sum=total(BudgetLine),
-            county_sum=total(FundingLine, source=OuterRef("programme__owner")),
-            project_count=Coalesce(
-                Subquery(
-                    projects.filter(agreement=OuterRef("pk"))
-                    .order_by()
-                    .values("agreement")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                Value(0),
-            ),
-        )
+        """Advisers see all agreements of their programmes; leaders their own and the
+        others' non-drafts in their programmes; readers and partners the non-drafts of
+        the programmes they may see."""
+        if not user_is_active(user):
+            return self.none()
+        if user.is_adviser:
+            ids = adviser_programme_ids(user)
+            return self if ids is None else self.filter(programme__in=ids)
+        programmes = Programme.objects.visible_to(user).values("pk")
+        published = ~Q(status=Agreement.Status.DRAFT)
+        own_ids = leader_municipality_ids(user)
+        if own_ids:
+            own = Agreement.objects.filter(municipalities__in=own_ids).values("pk")
+            return self.filter(Q(pk__in=own) | (published & Q(programme__in=programmes)))
+        if is_reader_role(user):
+            return self.filter(published & Q(programme__in=programmes))
+        return self.none()
 
 
 class Agreement(models.Model):
@@ -303,6 +291,14 @@ class Agreement(models.Model):
 
     def get_absolute_url(self):
         return reverse("agreements:detail", kwargs={"pk": self.pk})
+
+    def breadcrumbs(self) -> list[dict]:
+        """The trail from the programme down to this agreement, for the pages under it."""
+        programme = self.programme
+        return [
+            {"label": str(programme), "url": programme.get_absolute_url()},
+            {"label": self.title, "url": self.get_absolute_url()},
+        ]
 
     def clean(self):
         errors = {}

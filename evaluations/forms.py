@@ -2,11 +2,15 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Milestone, MilestoneReport
-from projects.documents import validate_upload
+from evaluations.models import Milestone, MilestoneReport, programme_milestone_kinds
+from ilag.forms import DateInput
+from ilag.uploads import (
+    UploadFormMixin,
+    document_file_input,
+    document_help_text,
+    validate_upload,
+)
 from projects.fields import KronerField
-from projects.forms import DateInput, ReviewForm  # noqa: F401  (shared with status reports)
-from projects.forms_documents import UploadFormMixin, document_file_input, document_help_text
 
 
 class CrispyMixin:
@@ -73,7 +77,7 @@ class MilestoneAddForm(CrispyMixin, forms.Form):
 
     def __init__(self, *args, agreement, responsible_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        kinds = agreement.programme.milestone_kinds()
+        kinds = programme_milestone_kinds(agreement.programme)
         self.fields["kind"].choices = [c for c in Milestone.Kind.choices if c[0] in kinds]
         self.fields["responsible"].queryset = responsible_choices
 

@@ -1,8 +1,8 @@
+import calendar
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,21 +10,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.permissions import leader_municipality_ids, user_is_active
+from agreements.models import Agreement, Programme
 from ilag.files import milestone_document_upload_to
+from ilag.formats import dato
+from ilag.review import ReviewedReport
+from projects.models import Project
 
 DUE_SOON_DAYS = 30
 
 
-def reports_storage():
-    """Where the report files go (settings.STORAGES["reports"]): local disk or S3."""
-    return storages["reports"]
-
-
 class MilestoneQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from evaluations import permissions
-
-        return permissions.scope_milestones(self, user)
+        """A milestone is as visible as the programme, agreement or project it belongs to."""
+        if not user_is_active(user):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            Q(programme__in=Programme.objects.visible_to(user).values("pk"))
+            | Q(agreement__in=Agreement.objects.visible_to(user).values("pk"))
+            | Q(project__in=Project.objects.visible_to(user).values("pk"))
+        )
 
     def open(self):
         return self.filter(status=Milestone.Status.PLANNED)
@@ -134,8 +141,6 @@ class Milestone(models.Model):
         return reverse("evaluations:milestone-detail", kwargs={"pk": self.pk})
 
     def clean(self):
-        from ilag.templatetags.norsk import dato
-
         owners = [x for x in (self.programme_id, self.agreement_id, self.project_id) if x]
         if len(owners) != 1:
             raise ValidationError(
@@ -159,7 +164,11 @@ class Milestone(models.Model):
                 }
             )
         programme = self.programme_of()
-        if programme is not None and self.kind and self.kind not in programme.milestone_kinds():
+        if (
+            programme is not None
+            and self.kind
+            and self.kind not in programme_milestone_kinds(programme)
+        ):
             raise ValidationError(
                 {
                     "kind": _("%(programme)s has no milestones of the kind «%(kind)s».")
@@ -276,11 +285,17 @@ class MilestoneTemplate(models.Model):
         return add_months(agreement.start_date, self.months_after_start)
 
 
+def programme_milestone_kinds(programme) -> set[str]:
+    """The milestone kinds a programme uses: its templates' and its own milestones'
+    kinds, and «other»."""
+    kinds = set(programme.milestone_templates.values_list("kind", flat=True))
+    kinds.update(programme.milestones.values_list("kind", flat=True))
+    return kinds | {Milestone.Kind.OTHER}
+
+
 def add_months(date: datetime.date, months: int) -> datetime.date:
     """The same day `months` later, or the month's last day when it is shorter
     (31 January + 1 month = 28/29 February)."""
-    import calendar
-
     month_index = date.month - 1 + months
     year, month = date.year + month_index // 12, month_index % 12 + 1
     return date.replace(
@@ -290,25 +305,29 @@ def add_months(date: datetime.date, months: int) -> datetime.date:
 
 class MilestoneReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from evaluations import permissions
+        """Advisers see every report of their programmes; leaders every report of their
+        own municipalities; everyone else approved reports of milestones they may see."""
+        if not user_is_active(user):
+            return self.none()
+        visible = Milestone.objects.visible_to(user).values("pk")
+        if user.is_adviser:
+            return self.filter(milestone__in=visible)
+        approved = Q(status=MilestoneReport.Status.APPROVED, milestone__in=visible)
+        own_ids = leader_municipality_ids(user)
+        if own_ids:
+            own = Q(milestone__agreement__municipalities__in=own_ids) | Q(
+                milestone__project__municipalities__in=own_ids
+            )
+            return self.filter(own | approved | Q(milestone__responsible=user)).distinct()
+        return self.filter(approved)
 
-        return permissions.scope_milestone_reports(self, user)
 
-
-class MilestoneReport(models.Model):
-    """The municipality's written report for a report milestone (e.g. midtveisrapport)."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned for changes")
-        APPROVED = "approved", _("Approved")
+class MilestoneReport(ReviewedReport):
+    """The municipality's written report for a report milestone (e.g. midtveisrapport);
+    the review workflow comes from `ReviewedReport`."""
 
     milestone = models.OneToOneField(
         Milestone, on_delete=models.CASCADE, related_name="report", verbose_name=_("milestone")
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     summary = models.TextField(_("summary"), blank=True)
     knowledge_sharing = models.TextField(
@@ -337,35 +356,6 @@ class MilestoneReport(models.Model):
         _("external funding triggered (NOK)"), null=True, blank=True
     )
     effect_comment = models.TextField(_("comment on the effects"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    review_comment = models.TextField(_("comment from the county"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-
     history = HistoricalRecords()
     objects = MilestoneReportQuerySet.as_manager()
 
@@ -380,9 +370,10 @@ class MilestoneReport(models.Model):
     def get_absolute_url(self):
         return reverse("evaluations:report-detail", kwargs={"pk": self.pk})
 
-    @property
-    def is_editable_state(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+    def breadcrumbs(self) -> list[dict]:
+        milestone = self.milestone
+        owner = milestone.agreement or milestone.project
+        return [*owner.breadcrumbs(), {"label": milestone.label, "url": self.get_absolute_url()}]
 
 
 class MilestoneIndicatorResult(models.Model):
@@ -460,130 +451,3 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.milestone} → {self.recipient} ({self.kind} {self.step})"
-
-
-def report_file_upload_to(instance, filename):
-    from ilag.files import generated_upload_to
-
-    return generated_upload_to("reports")(instance, filename)
-
-
-class ReportOrderQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from evaluations import permissions
-
-        return permissions.scope_report_orders(self, user)
-
-
-class ReportOrder(models.Model):
-    """An ordered PDF status report: what it covers, who ordered it, when the data were
-    taken, and the file once rendered. A final committee report never changes."""
-
-    class Kind(models.TextChoices):
-        PROJECT = "project", _("Project status report")
-        MUNICIPALITY = "municipality", _("Municipality report")
-        PROGRAMME = "programme", _("Programme report for a committee")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RENDERING = "rendering", _("Rendering")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    programme = models.ForeignKey(
-        "agreements.Programme",
-        on_delete=models.PROTECT,
-        related_name="report_orders",
-        verbose_name=_("programme"),
-    )
-    municipality = models.ForeignKey(
-        "municipalities.Municipality",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="report_orders",
-        verbose_name=_("municipality"),
-    )
-    project = models.ForeignKey(
-        "projects.Project",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="report_orders",
-        verbose_name=_("project"),
-    )
-    ordered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="report_orders",
-        verbose_name=_("ordered by"),
-    )
-    ordered_at = models.DateTimeField(_("ordered"), auto_now_add=True)
-    data_cutoff = models.DateTimeField(
-        _("data taken at"), null=True, blank=True, help_text=_("When the figures were read.")
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
-    )
-    failure_reason = models.TextField(_("reason for the failure"), blank=True)
-    queue_delayed = models.BooleanField(
-        _("waiting for the queue"),
-        default=False,
-        help_text=_("The queue could not be reached when ordered; it is picked up later."),
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    file = models.FileField(
-        _("file"), upload_to=report_file_upload_to, storage=reports_storage, blank=True
-    )
-    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
-    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
-    meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
-    meeting_organ = models.CharField(_("committee"), max_length=200, blank=True)
-    case_number = models.CharField(_("case number"), max_length=20, blank=True)
-    is_final = models.BooleanField(
-        _("final"),
-        default=False,
-        help_text=_("A final report is what the committee was shown; it is never changed."),
-    )
-
-    history = HistoricalRecords()
-    objects = ReportOrderQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("report order")
-        verbose_name_plural = _("report orders")
-        ordering = ["-ordered_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(kind="project", project__isnull=False, municipality__isnull=True)
-                    | Q(kind="municipality", project__isnull=True, municipality__isnull=False)
-                    | Q(kind="programme", project__isnull=True, municipality__isnull=True)
-                ),
-                name="report_order_target_matches_kind",
-                violation_error_message=_("The report's subject does not match its kind."),
-            ),
-            models.CheckConstraint(
-                condition=Q(is_final=False) | Q(status="ready"),
-                name="report_order_final_only_when_ready",
-                violation_error_message=_("Only a finished report can be marked final."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.subject_name}"
-
-    def get_absolute_url(self):
-        return reverse("evaluations:report-order-detail", kwargs={"pk": self.pk})
-
-    @property
-    def subject_name(self) -> str:
-        if self.project_id:
-            return str(self.project)
-        if self.municipality_id:
-            return f"{self.municipality} ({self.programme})"
-        return str(self.programme)

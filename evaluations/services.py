@@ -4,11 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from accounts.models import Role, User
 from evaluations.models import Milestone, MilestoneIndicatorResult, MilestoneReport
-from projects.services import EditConflict, _locked  # noqa: F401  (EditConflict: for views)
+from ilag import review
 
 
 def _leader_of(agreement) -> User | None:
@@ -140,14 +139,6 @@ REPORT_FIELDS = (
 )
 
 
-def _transition_error(report, action):
-    return ValidationError(
-        _("The report cannot be %(action)s while its status is «%(status)s».")
-        % {"action": action, "status": report.get_status_display()},
-        code="invalid_transition",
-    )
-
-
 @transaction.atomic
 def milestone_report_start(*, milestone: Milestone, user) -> MilestoneReport:
     """The report of a report milestone; made on first use, the same one afterwards."""
@@ -164,10 +155,7 @@ def milestone_report_save(
     *, report: MilestoneReport, version: int, data: dict, results: dict[int, tuple]
 ) -> MilestoneReport:
     """Save a draft or returned milestone report and its indicator results."""
-    # The same lock-and-compare as for projects and status reports (raises EditConflict).
-    row = _locked(MilestoneReport, pk=report.pk, version=version)
-    if not row.is_editable_state:
-        raise _transition_error(row, pgettext("report action", "changed"))
+    row = review.editable(MilestoneReport, pk=report.pk, version=version)
     for field in REPORT_FIELDS:
         if field in data:
             setattr(row, field, data[field])
@@ -202,19 +190,9 @@ def milestone_report_submission_errors(report: MilestoneReport) -> dict[str, str
 @transaction.atomic
 def milestone_report_submit(*, report: MilestoneReport, user) -> MilestoneReport:
     """Draft or returned → submitted; the milestone counts as delivered."""
-    row = MilestoneReport.objects.select_for_update().get(pk=report.pk)
-    if row.status == MilestoneReport.Status.SUBMITTED:
-        raise ValidationError(_("The report has already been submitted."), code="already")
-    if not row.is_editable_state:
-        raise _transition_error(row, pgettext("report action", "submitted"))
-    errors = milestone_report_submission_errors(row)
-    if errors:
-        raise ValidationError(errors)
-    now = timezone.now()
-    row.status = MilestoneReport.Status.SUBMITTED
-    row.submitted_at, row.submitted_by = now, user
-    row.version += 1
-    row.save()
+    row = review.submit(
+        MilestoneReport, pk=report.pk, user=user, errors=milestone_report_submission_errors
+    )
     milestone = row.milestone
     milestone.status = Milestone.Status.DELIVERED
     milestone.delivered_on = timezone.localdate()
@@ -228,21 +206,7 @@ def milestone_report_review(
 ) -> MilestoneReport:
     """Submitted → approved (the milestone too), or returned with a comment (the
     milestone is open again)."""
-    row = MilestoneReport.objects.select_for_update().get(pk=report.pk)
-    if row.status != MilestoneReport.Status.SUBMITTED:
-        raise _transition_error(
-            row,
-            pgettext("report action", "approved")
-            if approve
-            else pgettext("report action", "returned"),
-        )
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Write what the project leader must change.")})
-    row.status = MilestoneReport.Status.APPROVED if approve else MilestoneReport.Status.RETURNED
-    row.review_comment = comment.strip()
-    row.reviewed_at, row.reviewed_by = timezone.now(), user
-    row.version += 1
-    row.save()
+    row = review.review(MilestoneReport, pk=report.pk, user=user, approve=approve, comment=comment)
     milestone = row.milestone
     if approve:
         milestone.status = Milestone.Status.APPROVED

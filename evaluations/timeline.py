@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from agreements.models import Agreement
 from evaluations.models import DISPLAY_STATE_LABELS, DUE_SOON_DAYS, Milestone
-from ilag.templatetags.norsk import dato
+from ilag.formats import dato
 from municipalities.models import Municipality
 
 FONT = "DejaVu Sans, Noto Sans, sans-serif"

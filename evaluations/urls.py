@@ -1,12 +1,12 @@
 from django.urls import path
 
-from evaluations import urls_overview, urls_reminders, urls_report_orders, views
+from evaluations import urls_overview, urls_reminders, views
 
+# The milestone and milestone report pages are the portal's (portal/urls.py).
 app_name = "evaluations"
 
 urlpatterns = [
     path("", views.MilestoneListView.as_view(), name="milestone-list"),
-    path("<int:pk>/", views.MilestoneDetailView.as_view(), name="milestone-detail"),
     path("<int:pk>/flytt/", views.MilestoneMoveView.as_view(), name="milestone-move"),
     path("<int:pk>/levert/", views.MilestoneDeliverView.as_view(), name="milestone-deliver"),
     path("<int:pk>/dokument/", views.MilestoneDocumentView.as_view(), name="milestone-document"),
@@ -19,7 +19,6 @@ urlpatterns = [
         name="milestone-add",
     ),
     path("<int:pk>/rapport/", views.MilestoneReportStartView.as_view(), name="report-start"),
-    path("rapporter/<int:pk>/", views.MilestoneReportDetailView.as_view(), name="report-detail"),
     path(
         "rapporter/<int:pk>/rediger/",
         views.MilestoneReportUpdateView.as_view(),
@@ -32,5 +31,4 @@ urlpatterns = [
     ),
     *urls_reminders.urlpatterns,
     *urls_overview.urlpatterns,
-    *urls_report_orders.urlpatterns,
 ]

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, FormView
+from django.views.generic import FormView
 
 from accounts.models import Role, User
 from agreements.models import Agreement
@@ -22,7 +22,6 @@ from evaluations.forms import (
     MilestoneMoveForm,
     MilestoneReportForm,
     MilestoneUndeliverForm,
-    ReviewForm,
 )
 from evaluations.models import Milestone, MilestoneReport
 from evaluations.permissions import (
@@ -33,11 +32,11 @@ from evaluations.permissions import (
     can_write_milestone_report,
 )
 from ilag.files import private_download
-from ilag.history import changes_for_milestone
 from ilag.lists import Column, FilteredListView
-from projects.documents import file_type_for
+from ilag.review import EditConflict
+from ilag.uploads import file_type_for
+from ilag.views import ReviewPostMixin, add_service_errors, conflict_message
 from projects.models import Indicator
-from projects.views.mixins import ReviewPostMixin, add_service_errors, conflict_message
 
 
 class VisibleMilestoneMixin:
@@ -66,35 +65,6 @@ def milestone_indicators(milestone):
             "project"
         )
     return Indicator.objects.none()
-
-
-class MilestoneDetailView(VisibleMilestoneMixin, DetailView):
-    template_name = "evaluations/milestone_detail.html"
-    context_object_name = "milestone"
-
-    def get_object(self, queryset=None):
-        return self.milestone
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        milestone = self.milestone
-        report = (
-            MilestoneReport.objects.visible_to(user).filter(milestone=milestone).first()
-            if milestone.is_report
-            else None
-        )
-        return super().get_context_data(
-            report=report,
-            can_manage=can_manage_milestone(user, milestone),
-            can_write=can_write_milestone_report(user, milestone)
-            and (report is None or report.is_editable_state),
-            move_form=MilestoneMoveForm(initial={"due_date": milestone.due_date}),
-            deliver_form=MilestoneDeliverForm(initial={"delivered_on": timezone.localdate()}),
-            undeliver_form=MilestoneUndeliverForm(),
-            reminders=milestone.reminders.select_related("recipient")[:50],
-            history=changes_for_milestone(milestone),
-            **kwargs,
-        )
 
 
 class MilestoneMoveView(VisibleMilestoneMixin, FormView):
@@ -278,41 +248,6 @@ class VisibleReportMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class MilestoneReportDetailView(VisibleReportMixin, DetailView):
-    template_name = "evaluations/report_detail.html"
-    context_object_name = "report"
-
-    def get_object(self, queryset=None):
-        return self.report
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        from projects.models import Document
-        from projects.permissions import can_attach_document
-
-        return super().get_context_data(
-            milestone=self.milestone,
-            results=self.report.indicator_results.select_related("indicator__project"),
-            can_edit=can_edit_milestone_report(user, self.report),
-            can_review=can_review_milestone_report(user, self.report),
-            review_form=ReviewForm(),
-            documents=Document.objects.filter(milestone_report=self.report).select_related(
-                "uploaded_by"
-            ),
-            upload_url=_upload_url(self.report),
-            can_attach=can_attach_document(user, self.report),
-            can_delete=can_attach_document(user, self.report),
-            history=changes_for_milestone(self.milestone),
-            **kwargs,
-        )
-
-
-def _upload_url(report):
-    from django.urls import reverse
-
-    return reverse("files:document-upload-milestone-report", args=[report.pk])
-
-
 class MilestoneReportUpdateView(VisibleReportMixin, FormView):
     permission = staticmethod(can_edit_milestone_report)
     template_name = "evaluations/report_form.html"
@@ -340,7 +275,7 @@ class MilestoneReportUpdateView(VisibleReportMixin, FormView):
             )
             if submit:
                 services.milestone_report_submit(report=report, user=self.request.user)
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             form.add_error(None, conflict_message(conflict, _("The report")))
             form.data = form.data.copy()
             form.data["version"] = MilestoneReport.objects.get(pk=self.report.pk).version
@@ -364,9 +299,7 @@ class MilestoneReportReviewView(VisibleReportMixin, ReviewPostMixin, View):
     approved_message = gettext_lazy("The report is approved.")
     returned_message = gettext_lazy("The report is returned.")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.permission = lambda user, report: can_manage_milestone(user, report.milestone)
-        return super().dispatch(request, *args, **kwargs)
+    permission = staticmethod(can_review_milestone_report)
 
 
 def _milestone_owner(milestone) -> str:

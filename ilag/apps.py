@@ -7,6 +7,8 @@ class IlagConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self):
-        from ilag import cache, checks  # noqa: F401 (checks registers itself)
+        # Imported once the apps are loaded: checks and the cache signals read settings
+        # and models. `checks` registers itself.
+        from ilag import cache, checks  # noqa: F401
 
         cache.connect()

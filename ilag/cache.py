@@ -18,6 +18,7 @@ import logging
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -29,21 +30,29 @@ logger = logging.getLogger(__name__)
 CACHE_ERRORS = (RedisError, ConnectionError, OSError, TimeoutError)
 
 VERSION_KEY = "ilag:data-version"
-DOMAIN_APPS = frozenset({"accounts", "municipalities", "agreements", "projects", "evaluations"})
+DOMAIN_APPS = frozenset(
+    {"accounts", "municipalities", "agreements", "projects", "evaluations", "documents", "reports"}
+)
 # Written by the reminder runs without changing what the cached pages show.
 IGNORED_MODELS = frozenset({"evaluations.reminder"})
 
 
 # What a cached page is made from besides the data: after a deployment that changes any
 # of these, pages cached by the previous release are not served.
-CODE_GLOBS = ("templates/**/*.html", "locale/**/*.mo", "ilag/*.py", "*/templatetags/*.py")
+CODE_GLOBS = (
+    "templates/**/*.html",
+    "locale/**/*.mo",
+    "ilag/*.py",
+    "ilag/formats/*.py",
+    "portal/*.py",
+    "portal/views/*.py",
+    "*/templatetags/*.py",
+)
 
 
 @functools.cache
 def code_fingerprint() -> str:
     """A hash of the templates, translations and page code of this release."""
-    from django.conf import settings
-
     base = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
     for path in sorted({p for pattern in CODE_GLOBS for p in base.glob(pattern)}):

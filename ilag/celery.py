@@ -9,6 +9,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ilag.settings")
 app = Celery("ilag")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# autodiscover_tasks imports only each app's `tasks` module; the PDF report tasks live in
-# evaluations/tasks_reports.py.
-app.autodiscover_tasks(lambda: ["evaluations"], related_name="tasks_reports")

@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import FileResponse, StreamingHttpResponse
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 EXPORT_CHUNK = 2000
@@ -157,8 +159,6 @@ class FilteredListView(TemplateView):
                 f'attachment; filename="{self.export_filename("csv")}"'
             )
             return response
-        from openpyxl import Workbook
-
         # Write-only mode keeps memory flat; the workbook goes to a temporary file
         # that is streamed to the client and removed when closed.
         workbook = Workbook(write_only=True)
@@ -202,8 +202,6 @@ class FilteredListView(TemplateView):
 
 def active_filters(filterset) -> list[tuple[str, object]]:
     """The filters in use, as (label, value shown in the form)."""
-    from django import forms
-
     form = filterset.form
     used = []
     for name, field in form.fields.items():
@@ -241,8 +239,6 @@ def xlsx_cell(sheet, value):
 
 def style_form(form):
     """Bootstrap classes on a filter form's widgets."""
-    from django import forms
-
     for field in form.fields.values():
         widget = field.widget
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"

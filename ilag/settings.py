@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "agreements",
     "projects",
     "evaluations",
+    "documents",
+    "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +79,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "ilag.urls"
+# The URLs are where every app's pages meet, so they sit on top (portal/urls.py).
+ROOT_URLCONF = "portal.urls"
 
 TEMPLATES = [
     {
@@ -89,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ilag.context_processors.portal",
+                "accounts.context_processors.portal",
             ],
             "builtins": ["ilag.templatetags.norsk"],
         },
@@ -254,7 +258,7 @@ CELERY_BEAT_SCHEDULE = {
     # Report orders still queued after two minutes (the queue was down, or the message
     # was lost) are queued again.
     "report-orders-requeue": {
-        "task": "evaluations.tasks_reports.report_orders_requeue",
+        "task": "reports.tasks.report_orders_requeue",
         "schedule": 5 * 60.0,
     },
 }
@@ -339,7 +343,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "ilag.api_pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "portal.api_pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -1,156 +1,23 @@
-import hashlib
+"""Views and view helpers that know no domain app: health, language, and the pieces
+the apps' form pages share (service errors on the form, edit conflicts, object lookup
+scoped to what the user may see, the adviser's review POST)."""
 
-from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import Q
-from django.http import JsonResponse, QueryDict
-from django.shortcuts import redirect
-from django.template.loader import render_to_string
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
-from accounts.models import Role
-from agreements.models import Agreement, Programme
-from evaluations.models import Milestone
-from ilag import charts, dashboard
-from ilag.cache import cache_get, cache_set, code_fingerprint, data_version
+from ilag.forms import ReviewForm
 from ilag.models import WorkerHeartbeat
-from municipalities.models import Municipality
-from projects.models import Project
-
-# Committee readers land on the finished PDF reports.
-COMMITTEE_LANDING = "evaluations:report-orders"
-
-
-class HomeView(TemplateView):
-    """Advisers land on their dashboard; project leaders on «Mine prosjekter»;
-    committee readers on the reports; everyone else on the programmes."""
-
-    template_name = "dashboard.html"
-    paginate_by = 25
-
-    def get(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_project_leader:
-            return redirect("projects:mine")
-        if user.has_role(Role.COMMITTEE_READER) and not user.is_adviser:
-            return redirect(COMMITTEE_LANDING)
-        if not user.is_adviser:
-            return redirect("agreements:programme-list")
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        """The page's content is computed and rendered once per user, choice and version
-        of the data (ilag.cache), then served from the cache until something changes."""
-        key = self.cache_key()
-        body = cache_get(key) if key else None
-        if body is None:
-            body = render_to_string(
-                "includes/dashboard_body.html", self.figures(), request=self.request
-            )
-            if key:
-                cache_set(key, body, settings.DASHBOARD_CACHE_SECONDS)
-        # Our own rendering, from the cache that only this view writes.
-        return super().get_context_data(body=mark_safe(body), **kwargs)
-
-    def cache_key(self) -> str | None:
-        version = data_version() if settings.DASHBOARD_CACHE_SECONDS > 0 else None
-        if version is None:
-            return None
-        # Only the programme and the page choose what the content shows; other
-        # parameters are not in the key.
-        choice = "\n".join(self.request.GET.get(name, "")[:100] for name in ("program", "side"))
-        return ":".join(
-            [
-                "ilag:dashboard",
-                code_fingerprint(),
-                version,
-                timezone.localdate().isoformat(),
-                get_language() or "",
-                str(self.request.user.pk),
-                hashlib.sha256(choice.encode()).hexdigest()[:32],
-            ]
-        )
-
-    def figures(self) -> dict:
-        user = self.request.user
-        today = timezone.localdate()
-        programmes = list(Programme.objects.visible_to(user).order_by("start_date", "name"))
-        if not programmes:
-            return {"programmes": []}
-        chosen = self.request.GET.get("program")
-        programme = next((p for p in programmes if p.slug == chosen), programmes[0])
-        agreements = Agreement.objects.visible_to(user).filter(programme=programme)
-        projects = Project.objects.visible_to(user).filter(agreement__programme=programme)
-        participating = dashboard.participating_municipalities(programme, agreements)
-        paginator = Paginator(participating, self.paginate_by)
-        page = paginator.get_page(self.request.GET.get("side"))
-        # The figures are computed for the page's municipalities only.
-        first = (page.number - 1) * self.paginate_by
-        page_ids = participating.values("pk")[first : first + self.paginate_by]
-        rows = list(
-            dashboard.municipality_rows(
-                programme=programme,
-                municipalities=Municipality.objects.filter(pk__in=page_ids).order_by("name"),
-                projects=projects,
-                today=today,
-            )
-        )
-        for row in rows:
-            row.worst_light = dashboard.RANK_LIGHT.get(row.worst_rank, "")
-            row.next_kind_label = Milestone.Kind(row.next_kind).label if row.next_kind else ""
-            row.agreement_status_label = (
-                Agreement.Status(row.agreement_status).label if row.agreement_status else ""
-            )
-        totals = dashboard.programme_totals(
-            programme=programme, agreements=agreements, projects=projects
-        )
-        lights = dashboard.light_distribution(projects)
-        progress, milestone_reports, waiting_count = dashboard.waiting_for_approval(
-            user=user, programme=programme
-        )
-        query = QueryDict(mutable=True)
-        query["program"] = programme.slug
-        return dict(
-            programmes=programmes,
-            programme=programme,
-            totals=totals,
-            rows=rows,
-            page_obj=page,
-            paginator=paginator,
-            querystring=query.urlencode(),
-            lights=lights,
-            budget_chart=charts.budget_use_chart(
-                [(r.name, r.budget, r.incurred) for r in rows],
-                title=_("Budget and costs incurred per municipality"),
-                chart_id="budget-chart",
-            ),
-            light_chart=charts.light_chart(
-                lights, title=_("Projects by latest status light"), chart_id="light-chart"
-            ),
-            waiting_progress=progress,
-            waiting_milestones=milestone_reports,
-            waiting_count=waiting_count,
-            waiting_not_listed=waiting_count - len(progress) - len(milestone_reports),
-            overdue_count=Milestone.objects.visible_to(user)
-            .filter(
-                Q(programme=programme)
-                | Q(agreement__programme=programme)
-                | Q(project__agreement__programme=programme)
-            )
-            .overdue(today)
-            .count(),
-            today=today,
-        )
-
 
 # The language can be switched on the login page too.
 set_language = login_not_required(django_set_language)
@@ -171,3 +38,90 @@ def health(request):
             "time": timezone.now().isoformat(),
         }
     )
+
+
+# Helpers for the apps' form pages -------------------------------------------------
+
+
+class VisibleObjectMixin:
+    """The object from the URL among those of `model` the user may see (404 otherwise),
+    then checked with `permission(user, obj)` (403 when seen but not allowed). The object
+    is `self.parent`; the context gets it and its breadcrumbs."""
+
+    model = None
+    permission = None
+
+    def get_parent_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.parent = get_object_or_404(self.get_parent_queryset(), pk=kwargs["pk"])
+        if self.permission is not None and not self.permission(request.user, self.parent):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            parent=self.parent, breadcrumbs=self.parent.breadcrumbs(), **kwargs
+        )
+
+
+def conflict_message(conflict, what) -> str:
+    """«Someone changed this while you edited», naming who and when."""
+    who = str(conflict.changed_by) if conflict.changed_by else _("someone else")
+    when = (
+        date_format(localtime(conflict.changed_at), "SHORT_DATETIME_FORMAT")
+        if conflict.changed_at
+        else "?"
+    )
+    return _(
+        "%(what)s was changed by %(who)s at %(when)s after you opened this form. Your changes "
+        "are NOT saved, but they are still in the form below. Check what was changed (open "
+        "the page in a new tab), then save again."
+    ) % {"what": what, "who": who, "when": when}
+
+
+def add_service_errors(form, error: ValidationError, *, sections=None) -> dict:
+    """Put a service's ValidationError on the form's fields; keys that are not fields go
+    to `sections` (returned) or, failing that, to the form's non-field errors."""
+    sections = {} if sections is None else sections
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            messages = [m for e in errors for m in e.messages]
+            if field in form.fields:
+                for message in messages:
+                    form.add_error(field, message)
+            else:
+                sections.setdefault(field, []).extend(messages)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+    return sections
+
+
+class ReviewPostMixin:
+    """POST of an adviser's review of `self.report`: approve, or return with a comment.
+    The view names `review` (the service, as a staticmethod: report=, user=, approve=,
+    comment=) and the two success messages (lazy translations); a refusal from the
+    service is shown as it is."""
+
+    review = None
+    approved_message = returned_message = ""
+
+    def post(self, request, pk):
+        form = ReviewForm(request.POST)
+        form.is_valid()
+        approve = request.POST.get("action") == "approve"
+        try:
+            self.review(
+                report=self.report,
+                user=request.user,
+                approve=approve,
+                comment=form.cleaned_data.get("comment", ""),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, self.approved_message if approve else self.returned_message)
+        return redirect(self.report.get_absolute_url())

@@ -1,83 +1,11 @@
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+"""Search-as-you-type for the municipality filters. The municipality pages, which show
+agreements, projects and milestones, are the portal's (portal/views/municipalities.py)."""
+
+from django.db.models import Case, IntegerField, Value, When
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, ListView
 
-from agreements.models import Agreement
-from evaluations.models import Milestone
 from municipalities.models import Municipality
-from projects.models import Project
-
-
-class MunicipalityListView(ListView):
-    model = Municipality
-    template_name = "municipalities/municipality_list.html"
-    context_object_name = "municipalities"
-    paginate_by = 50
-    page_kwarg = "side"
-
-    def get_queryset(self):
-        user = self.request.user
-        visible_projects = Project.objects.visible_to(user).values("pk")
-        return (
-            Municipality.objects.visible_to(user)
-            .annotate(
-                project_count=Count(
-                    "projects", filter=Q(projects__in=visible_projects), distinct=True
-                )
-            )
-            .prefetch_related(
-                Prefetch(
-                    "agreements",
-                    queryset=Agreement.objects.visible_to(user).select_related("programme"),
-                    to_attr="visible_agreements",
-                )
-            )
-            .order_by("name")
-        )
-
-
-class MunicipalityDetailView(DetailView):
-    model = Municipality
-    template_name = "municipalities/municipality_detail.html"
-    context_object_name = "municipality"
-    slug_field = "number"
-    slug_url_kwarg = "number"
-
-    def get_queryset(self):
-        return Municipality.objects.visible_to(self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        municipality = self.object
-        agreements = list(
-            Agreement.objects.visible_to(user)
-            .filter(municipalities=municipality)
-            .with_totals(user)
-            .select_related("programme")
-        )
-        projects = list(
-            Project.objects.visible_to(user)
-            .filter(municipalities=municipality)
-            .with_totals()
-            .select_related("agreement__programme", "focus_area", "leader")
-            .prefetch_related("municipalities")
-        )
-        context.update(
-            agreements=agreements,
-            projects=projects,
-            total_budget=sum(p.budget_sum for p in projects),
-            total_county=sum(p.county_sum for p in projects),
-            milestones=Milestone.objects.visible_to(user)
-            .filter(
-                Q(agreement__municipalities=municipality) | Q(project__municipalities=municipality)
-            )
-            .select_related("agreement", "project")
-            .distinct(),
-        )
-        return context
-
 
 SUGGESTIONS = 15
 

@@ -1,26 +1,16 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from agreements.models import FocusArea
+from ilag.forms import DateInput, VersionedForm
+from ilag.uploads import XLSX, UploadFormMixin, megabytes, validate_upload
 from municipalities.models import Organisation
 from projects.fields import KronerField
 from projects.models import FundingLine, ProgressReport, Project
 from projects.services import PROJECT_STATUS_TRANSITIONS, BudgetEntry, FundingEntry
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class VersionedForm(forms.Form):
-    """Carries the version of the row the form was made from (optimistic locking)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ProjectForm(forms.ModelForm):
@@ -303,10 +293,23 @@ class ProgressReportForm(forms.ModelForm):
         }
 
 
-class ReviewForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment to the project leader"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when you return the report."),
+class BudgetImportForm(UploadFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Budget sheet (.xlsx)"),
+        allow_empty_file=True,
+        widget=forms.FileInput(attrs={"accept": ".xlsx"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "An Excel workbook with the sheet «%(sheet)s», such as the one you download "
+            "from the project; at most %(limit)s MB."
+        ) % {"sheet": _("Budget"), "limit": megabytes(settings.DOCUMENT_MAX_BYTES)}
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        validate_upload(uploaded, types=(XLSX,))
+        return uploaded

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import pgettext
+from django.utils.translation import gettext as _
 
+from ilag import review
+from ilag.review import locked
 from projects.models import (
     BudgetLine,
     FundingLine,
@@ -132,27 +134,6 @@ def _replace_lines(existing, wanted, *, key, fields):
 # No lost updates --------------------------------------------------------------------
 
 
-class EditConflict(Exception):
-    """Someone saved the row after the form was opened; nothing was stored."""
-
-    def __init__(self, *, changed_by, changed_at):
-        self.changed_by = changed_by
-        self.changed_at = changed_at
-        super().__init__(f"changed by {changed_by} at {changed_at}")
-
-
-def _locked(model, *, pk: int, version: int):
-    """The row, locked for this transaction, if it is still at `version`."""
-    row = model.objects.select_for_update().get(pk=pk)
-    if row.version != version:
-        last = row.history.order_by("-history_date").select_related("history_user").first()
-        raise EditConflict(
-            changed_by=last.history_user if last else None,
-            changed_at=last.history_date if last else None,
-        )
-    return row
-
-
 PROJECT_STATUS_TRANSITIONS = {
     Project.Status.DRAFT: {Project.Status.ACTIVE, Project.Status.CANCELLED},
     Project.Status.ACTIVE: {Project.Status.COMPLETED, Project.Status.CANCELLED},
@@ -175,9 +156,7 @@ PROJECT_EDITABLE_FIELDS = (
 @transaction.atomic
 def project_update(*, project: Project, version: int, data: dict) -> Project:
     """Change a project's facts if nobody saved it since `version` was read."""
-    from django.utils.translation import gettext as _
-
-    row = _locked(Project, pk=project.pk, version=version)
+    row = locked(Project, pk=project.pk, version=version)
     new_status = data.get("status", row.status)
     if new_status != row.status and new_status not in PROJECT_STATUS_TRANSITIONS[row.status]:
         raise ValidationError(
@@ -203,7 +182,7 @@ def project_financing_save(
     *, project: Project, version: int, budget: list[BudgetEntry], funding: list[FundingEntry]
 ) -> Project:
     """Replace budget and funding plan under the programme's rules, refusing a stale form."""
-    row = _locked(Project, pk=project.pk, version=version)
+    row = locked(Project, pk=project.pk, version=version)
     project_financing_set(project=row, budget=budget, funding=funding)
     row.version += 1
     row.save(update_fields=["version"])
@@ -211,16 +190,6 @@ def project_financing_save(
 
 
 # Status reports ---------------------------------------------------------------------
-
-
-def _report_transition_error(report, action_label):
-    from django.utils.translation import gettext as _
-
-    return ValidationError(
-        _("The report cannot be %(action)s while its status is «%(status)s».")
-        % {"action": action_label, "status": report.get_status_display()},
-        code="invalid_transition",
-    )
 
 
 @transaction.atomic
@@ -263,9 +232,7 @@ def report_save(
     """Save a draft or returned report: its fields, costs per category and indicator
     values. Only rows that changed are written, so the history shows what changed."""
 
-    row = _locked(ProgressReport, pk=report.pk, version=version)
-    if not row.is_editable_state:
-        raise _report_transition_error(row, pgettext("report action", "changed"))
+    row = review.editable(ProgressReport, pk=report.pk, version=version)
     for field in REPORT_FIELDS:
         if field in data:
             setattr(row, field, data[field])
@@ -301,8 +268,6 @@ def report_save(
 
 def report_submission_errors(report: ProgressReport) -> dict[str, str]:
     """What a report needs before it can be submitted, as {field: bokmål message}."""
-    from django.utils.translation import gettext as _
-
     errors = {}
     if not report.traffic_light:
         errors["traffic_light"] = _("Choose a status light before you submit.")
@@ -320,49 +285,12 @@ def report_submission_errors(report: ProgressReport) -> dict[str, str]:
 @transaction.atomic
 def report_submit(*, report: ProgressReport, version: int, user) -> ProgressReport:
     """Draft or returned → submitted; locked for the leader from now on."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    row = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    if row.status == ProgressReport.Status.SUBMITTED:
-        raise ValidationError(_("The report has already been submitted."), code="already")
-    if not row.is_editable_state:
-        raise _report_transition_error(row, pgettext("report action", "submitted"))
-    if row.version != version:
-        _locked(ProgressReport, pk=row.pk, version=version)
-    errors = report_submission_errors(row)
-    if errors:
-        raise ValidationError(errors)
-    row.status = ProgressReport.Status.SUBMITTED
-    row.submitted_at = timezone.now()
-    row.submitted_by = user
-    row.version += 1
-    row.save()
-    return row
+    return review.submit(
+        ProgressReport, pk=report.pk, user=user, version=version, errors=report_submission_errors
+    )
 
 
 @transaction.atomic
 def report_review(*, report: ProgressReport, user, approve: bool, comment: str) -> ProgressReport:
     """Submitted → approved, or → returned with a comment the leader sees."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    row = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    if row.status != ProgressReport.Status.SUBMITTED:
-        raise _report_transition_error(
-            row,
-            pgettext("report action", "approved")
-            if approve
-            else pgettext("report action", "returned"),
-        )
-    if not approve and not comment.strip():
-        raise ValidationError(
-            {"comment": _("Write what the project leader must change.")}, code="comment"
-        )
-    row.status = ProgressReport.Status.APPROVED if approve else ProgressReport.Status.RETURNED
-    row.review_comment = comment.strip()
-    row.reviewed_at = timezone.now()
-    row.reviewed_by = user
-    row.version += 1
-    row.save()
-    return row
+    return review.review(ProgressReport, pk=report.pk, user=user, approve=approve, comment=comment)

@@ -3,12 +3,11 @@ from django.urls import path
 from projects.views import projects as views
 from projects.views import reports
 
+# The project and status report pages are the portal's (portal/urls.py).
 app_name = "projects"
 
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
-    path("mine/", views.MyProjectsView.as_view(), name="mine"),
-    path("<int:pk>/", views.ProjectDetailView.as_view(), name="detail"),
     path("<int:pk>/rediger/", views.ProjectUpdateView.as_view(), name="update"),
     path("<int:pk>/budsjett/", views.ProjectFinancingView.as_view(), name="financing"),
     path(
@@ -17,7 +16,6 @@ urlpatterns = [
         name="report-create",
     ),
     path("statusrapporter/", reports.ReportListView.as_view(), name="report-list"),
-    path("statusrapporter/<int:pk>/", reports.ReportDetailView.as_view(), name="report-detail"),
     path(
         "statusrapporter/<int:pk>/rediger/",
         reports.ReportUpdateView.as_view(),

@@ -99,8 +99,8 @@ def approve_all(slug):
 def measure(slug) -> dict:
     """Render the programme report twice in this process: timed, then traced."""
     from agreements.models import Programme
-    from evaluations.models import ReportOrder
-    from evaluations.reporting import ReportSubject, render_report
+    from reports.models import ReportOrder
+    from reports.reporting import ReportSubject, render_report
 
     subject = ReportSubject(ReportOrder.Kind.PROGRAMME, Programme.objects.get(slug=slug))
     started = time.perf_counter()

@@ -4,10 +4,11 @@ import factory
 
 from accounts.models import Role, User, role_group
 from agreements.models import Agreement, CostCategory, FocusArea, Programme
+from documents.models import Document
 from evaluations.models import Milestone
 from ilag.validators import organisation_number_check_digit
 from municipalities.models import Municipality, Organisation
-from projects.models import BudgetLine, Document, FundingLine, Indicator, Project
+from projects.models import BudgetLine, FundingLine, Indicator, Project
 
 D = datetime.date
 

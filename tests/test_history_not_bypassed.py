@@ -20,8 +20,9 @@ from django.test import RequestFactory
 from django.utils import timezone, translation
 from simple_history.models import HistoricalRecords
 
-from ilag.history import changes_for_project
-from projects.models import Document, FundingLine, Project
+from documents.models import Document
+from projects.models import FundingLine, Project
+from reports.history import changes_for_project
 from tests.factories import (
     AgreementFactory,
     BudgetLineFactory,
@@ -42,11 +43,11 @@ APPS = ["accounts", "municipalities", "agreements", "projects", "evaluations", "
 # so that edits elsewhere in the file do not break the list.
 ALLOWED = {
     ("ilag/views.py", "cursor.execute"): "The health check runs `SELECT 1`: a read.",
-    ("ilag/demo.py", "cursor.execute"): (
+    ("portal/demo.py", "cursor.execute"): (
         "`ANALYZE` after seeding synthetic data refreshes the planner's statistics; it "
         "writes no rows."
     ),
-    ("ilag/demo.py", "manager.set"): (
+    ("portal/demo.py", "manager.set"): (
         "set_m2m() is called with forward managers only: Agreement's and Project's, which "
         "have m2m history, and User's, which has m2m history too."
     ),

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import projects.models.documents
+import ilag.files
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -183,7 +183,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(upload_to=projects.models.documents.document_upload_to, verbose_name='file')),
+                ('file', models.FileField(upload_to=ilag.files.document_upload_to, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=120, verbose_name='file type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size (bytes)')),

@@ -4,20 +4,20 @@ from projects.models.core import (
     Indicator,
     Project,
     ProjectQuerySet,
+    agreements_with_totals,
     financing_errors,
 )
-from projects.models.documents import Document
 from projects.models.reports import IndicatorValue, ProgressReport, ReportCost
 
 __all__ = [
     "BudgetLine",
-    "Document",
     "FundingLine",
     "Indicator",
     "IndicatorValue",
     "ProgressReport",
     "Project",
     "ProjectQuerySet",
+    "agreements_with_totals",
     "ReportCost",
     "financing_errors",
 ]

@@ -3,13 +3,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ilag.templatetags.norsk import dato, kr, percent
+from accounts.permissions import (
+    adviser_programme_ids,
+    is_reader_role,
+    leader_municipality_ids,
+    user_is_active,
+)
+from agreements.models import Agreement, Programme
+from ilag.formats import dato, kr, percent
 
 
 def financing_errors(
@@ -60,9 +67,24 @@ def _sum_of(model, field="amount", **filters):
 
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from projects import permissions
-
-        return permissions.scope_projects(self, user)
+        """Advisers see every project of their programmes; a leader his municipalities'
+        projects (drafts too) and the other municipalities' published projects in the
+        same programmes; readers and partners the published projects of programmes they
+        may see."""
+        if not user_is_active(user):
+            return self.none()
+        if user.is_adviser:
+            ids = adviser_programme_ids(user)
+            return self if ids is None else self.filter(agreement__programme__in=ids)
+        published = ~Q(status=Project.Status.DRAFT) & ~Q(agreement__status=Agreement.Status.DRAFT)
+        programmes = Programme.objects.visible_to(user).values("pk")
+        own_ids = leader_municipality_ids(user)
+        if own_ids:
+            own = Project.objects.filter(municipalities__in=own_ids).values("pk")
+            return self.filter(Q(pk__in=own) | (published & Q(agreement__programme__in=programmes)))
+        if is_reader_role(user):
+            return self.filter(published & Q(agreement__programme__in=programmes))
+        return self.none()
 
     def active(self):
         return self.filter(status=Project.Status.ACTIVE)
@@ -151,6 +173,12 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"pk": self.pk})
+
+    def breadcrumbs(self) -> list[dict]:
+        return [
+            *self.agreement.breadcrumbs(),
+            {"label": self.title, "url": self.get_absolute_url()},
+        ]
 
     def clean(self):
         errors = {}
@@ -406,3 +434,41 @@ class Indicator(models.Model):
     @property
     def label(self) -> str:
         return self.name or self.get_kind_display()
+
+
+def agreements_with_totals(agreements, user=None):
+    """The agreements annotated with the budget (`budget_sum`) and county funding
+    (`county_sum`) of their projects and how many there are (`project_count`), counting
+    the projects the user may see (all without a user)."""
+    projects = Project.objects.all() if user is None else Project.objects.visible_to(user)
+    project_ids = projects.filter(agreement=OuterRef(OuterRef("pk"))).values("pk")
+
+    def total(model, **filters):
+        return Coalesce(
+            Subquery(
+                model.objects.filter(
+                    project__agreement=OuterRef("pk"), project__in=project_ids, **filters
+                )
+                .order_by()
+                .values("project__agreement")
+                .annotate(t=Sum("amount"))
+                .values("t")
+            ),
+            Value(0),
+            output_field=models.BigIntegerField(),
+        )
+
+    return agreements.annotate(
+        budget_sum=total(BudgetLine),
+        county_sum=total(FundingLine, source=OuterRef("programme__owner")),
+        project_count=Coalesce(
+            Subquery(
+                projects.filter(agreement=OuterRef("pk"))
+                .order_by()
+                .values("agreement")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            Value(0),
+        ),
+    )

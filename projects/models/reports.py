@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -7,25 +6,36 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.permissions import leader_municipality_ids, user_is_active
+from ilag.formats import dato
+from ilag.review import ReviewedReport
+from projects.models.core import Project
+
 
 class ProgressReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from projects import permissions
-
-        return permissions.scope_reports(self, user)
+        """Advisers see every report of their programmes; a leader every report of his
+        municipalities' projects; everyone else only approved reports of projects they
+        may see (never a draft, a submitted or a returned one)."""
+        if not user_is_active(user):
+            return self.none()
+        visible_projects = Project.objects.visible_to(user).values("pk")
+        if user.is_adviser:
+            return self.filter(project__in=visible_projects)
+        approved = Q(status=ProgressReport.Status.APPROVED, project__in=visible_projects)
+        own_ids = leader_municipality_ids(user)
+        if own_ids:
+            own = Project.objects.filter(municipalities__in=own_ids).values("pk")
+            return self.filter(Q(project__in=own) | approved)
+        return self.filter(approved)
 
     def approved(self):
         return self.filter(status=ProgressReport.Status.APPROVED)
 
 
-class ProgressReport(models.Model):
-    """A status report (statusrapport) on a project for a period."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned for changes")
-        APPROVED = "approved", _("Approved")
+class ProgressReport(ReviewedReport):
+    """A status report (statusrapport) on a project for a period; the review workflow
+    (status, who submitted and reviewed when, version) comes from `ReviewedReport`."""
 
     class TrafficLight(models.TextChoices):
         GREEN = "green", _("Green – on track")
@@ -40,9 +50,6 @@ class ProgressReport(models.Model):
     )
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
     traffic_light = models.CharField(
         _("status light"), max_length=10, choices=TrafficLight.choices, blank=True
     )
@@ -58,35 +65,6 @@ class ProgressReport(models.Model):
         blank=True,
         help_text=_("Something the other municipalities in the network can learn from."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    review_comment = models.TextField(_("comment from the county"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-
     history = HistoricalRecords()
     objects = ProgressReportQuerySet.as_manager()
 
@@ -108,8 +86,6 @@ class ProgressReport(models.Model):
         ]
 
     def __str__(self):
-        from ilag.templatetags.norsk import dato
-
         return _("Status report %(start)s–%(end)s") % {
             "start": dato(self.period_start),
             "end": dato(self.period_end),
@@ -118,9 +94,10 @@ class ProgressReport(models.Model):
     def get_absolute_url(self):
         return reverse("projects:report-detail", kwargs={"pk": self.pk})
 
-    def clean(self):
-        from ilag.templatetags.norsk import dato
+    def breadcrumbs(self) -> list[dict]:
+        return [*self.project.breadcrumbs(), {"label": str(self), "url": self.get_absolute_url()}]
 
+    def clean(self):
         errors = {}
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("The end of the period cannot be before its start.")
@@ -134,10 +111,6 @@ class ProgressReport(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def is_editable_state(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
     def costs_total(self) -> int:
         return sum(cost.amount for cost in self.costs.all())

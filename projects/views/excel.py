@@ -10,11 +10,11 @@ from django.views import View
 from django.views.generic import FormView
 from django.views.generic.detail import SingleObjectMixin
 
+from ilag.views import VisibleObjectMixin
 from projects.excel import XLSX_MIME, budget_import, budget_workbook
-from projects.forms_documents import BudgetImportForm
+from projects.forms import BudgetImportForm
 from projects.models import Project
 from projects.permissions import can_edit_project
-from projects.views.documents import VisibleParentMixin
 
 
 class BudgetExportView(SingleObjectMixin, View):
@@ -38,7 +38,7 @@ class BudgetExportView(SingleObjectMixin, View):
         return response
 
 
-class BudgetImportView(VisibleParentMixin, FormView):
+class BudgetImportView(VisibleObjectMixin, FormView):
     """Replace the budget with an edited sheet; on any error nothing is stored and every
     error is listed with its row and column."""
 

@@ -1,26 +1,20 @@
-from collections import defaultdict
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import FormView, TemplateView
 
-from accounts.permissions import leader_municipality_ids
-from evaluations.models import Milestone
-from ilag.history import changes_for_project
 from ilag.lists import Column, FilteredListView
+from ilag.review import EditConflict
+from ilag.views import add_service_errors, conflict_message
+from projects.figures import traffic_light_label
 from projects.filters import ProjectFilter, latest_approved_light
 from projects.forms import BudgetGridForm, FundingFormSet, ProjectForm, source_choices
-from projects.models import Document, ProgressReport, Project
-from projects.permissions import can_attach_document, can_create_report, can_edit_project
-from projects.services import EditConflict, project_financing_save, project_update
-from projects.views.mixins import VisibleProjectMixin, add_service_errors, conflict_message
+from projects.models import Project
+from projects.permissions import can_edit_project
+from projects.services import project_financing_save, project_update
+from projects.views.mixins import VisibleProjectMixin
 
 
 def _municipality_names(project) -> str:
@@ -82,130 +76,6 @@ class ProjectListView(FilteredListView):
             "page_budget": sum(p.budget_sum for p in rows),
             "page_county": sum(p.county_sum for p in rows),
         }
-
-
-def traffic_light_label(value) -> str:
-    return str(ProgressReport.TrafficLight(value).label) if value else ""
-
-
-class ProjectDetailView(DetailView):
-    model = Project
-    template_name = "projects/project_detail.html"
-    context_object_name = "project"
-
-    def get_queryset(self):
-        return (
-            Project.objects.visible_to(self.request.user)
-            .with_totals()
-            .select_related("agreement__programme__owner", "focus_area", "leader")
-            .prefetch_related("municipalities")
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        project = self.object
-        budget_lines = list(project.budget_lines.select_related("category"))
-        reports = list(
-            ProgressReport.objects.visible_to(user)
-            .filter(project=project)
-            .select_related("submitted_by", "reviewed_by")
-        )
-        latest = next((r for r in reports if r.status == ProgressReport.Status.APPROVED), None)
-        context.update(
-            budget=budget_grid(budget_lines),
-            funding_lines=project.funding_lines.select_related("source", "source_municipality"),
-            indicators=indicator_progress(project, latest),
-            spending=spending_by_category(budget_lines, latest),
-            latest_report=latest,
-            reports=reports,
-            milestones=Milestone.objects.visible_to(user)
-            .filter(Q(project=project) | Q(agreement=project.agreement_id))
-            .select_related("responsible", "project", "agreement"),
-            county_share=project.county_share_percent(),
-            financing_problems=project.financing_problems(),
-            can_edit=can_edit_project(user, project),
-            can_create_report=can_create_report(user, project),
-            documents=Document.objects.visible_to(user)
-            .filter(project=project)
-            .select_related("uploaded_by"),
-            upload_url=reverse("files:document-upload-project", args=[project.pk]),
-            can_attach=can_attach_document(user, project),
-            can_delete=can_attach_document(user, project),
-            history=changes_for_project(project, user=user),
-        )
-        return context
-
-
-def spending_by_category(budget_lines, report):
-    """Budget against costs incurred (from the latest approved report), per category."""
-    costs = (
-        {c.category_id: c.amount for c in report.costs.select_related("category")} if report else {}
-    )
-    categories = {}
-    for line in budget_lines:
-        categories.setdefault(line.category, 0)
-        categories[line.category] += line.amount
-    if report:
-        for cost in report.costs.all():
-            categories.setdefault(cost.category, 0)
-    rows = []
-    for category, budget in sorted(categories.items(), key=lambda kv: (kv[0].position, kv[0].name)):
-        incurred = costs.get(category.pk, 0)
-        rows.append(
-            {
-                "category": category,
-                "budget": budget,
-                "incurred": incurred,
-                "remaining": budget - incurred,
-                "used_percent": (Decimal(incurred * 100) / budget) if budget else None,
-            }
-        )
-    total_budget = sum(r["budget"] for r in rows)
-    total_incurred = sum(r["incurred"] for r in rows)
-    return {
-        "rows": rows,
-        "budget": total_budget,
-        "incurred": total_incurred,
-        "remaining": total_budget - total_incurred,
-        "used_percent": (Decimal(total_incurred * 100) / total_budget) if total_budget else None,
-    }
-
-
-def indicator_progress(project, report):
-    """Each indicator with baseline, the latest approved value and target."""
-    values = {v.indicator_id: v for v in report.indicator_values.all()} if report else {}
-    rows = []
-    for indicator in project.indicators.all():
-        current = values.get(indicator.pk)
-        progress = None
-        if current is not None and indicator.target != indicator.baseline:
-            progress = (
-                (current.value - indicator.baseline) * 100 / (indicator.target - indicator.baseline)
-            )
-        rows.append({"indicator": indicator, "current": current, "progress": progress})
-    return rows
-
-
-def budget_grid(lines):
-    """Budget lines as a category × year table with row, column and grand totals."""
-    years = sorted({line.year for line in lines})
-    categories = []
-    cells = defaultdict(dict)
-    for line in sorted(lines, key=lambda li: (li.category.position, li.category.name)):
-        if line.category not in categories:
-            categories.append(line.category)
-        cells[line.category.pk][line.year] = line.amount
-    rows = [
-        {
-            "category": category,
-            "amounts": [cells[category.pk].get(year) for year in years],
-            "total": sum(cells[category.pk].values()),
-        }
-        for category in categories
-    ]
-    year_totals = [sum(cells[c.pk].get(year, 0) for c in categories) for year in years]
-    return {"years": years, "rows": rows, "year_totals": year_totals, "total": sum(year_totals)}
 
 
 class ProjectUpdateView(VisibleProjectMixin, FormView):
@@ -308,52 +178,5 @@ class ProjectFinancingView(VisibleProjectMixin, TemplateView):
         return super().get_context_data(
             programme=programme,
             county_source=f"o{programme.owner_id}",
-            **kwargs,
-        )
-
-
-class MyProjectsView(TemplateView):
-    """A project leader's landing page: his projects, what is due next, what came back."""
-
-    template_name = "projects/my_projects.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        own_ids = leader_municipality_ids(user)
-        projects = list(
-            Project.objects.filter(municipalities__in=own_ids)
-            .distinct()
-            .with_totals()
-            .select_related("agreement__programme")
-            .prefetch_related(
-                "municipalities",
-                Prefetch(
-                    "progress_reports",
-                    queryset=ProgressReport.objects.order_by("-period_end", "-pk"),
-                    to_attr="reports_newest_first",
-                ),
-            )
-            .order_by("status", "agreement__programme__name", "number", "title")
-        )
-        reports = ProgressReport.objects.filter(project__in=[p.pk for p in projects])
-        today = timezone.localdate()
-        return super().get_context_data(
-            projects=projects,
-            returned=reports.filter(status=ProgressReport.Status.RETURNED).select_related(
-                "project", "reviewed_by"
-            ),
-            drafts=reports.filter(status=ProgressReport.Status.DRAFT).select_related("project"),
-            submitted=reports.filter(status=ProgressReport.Status.SUBMITTED).select_related(
-                "project"
-            ),
-            deadlines=Milestone.objects.visible_to(user)
-            .filter(
-                Q(project__in=[p.pk for p in projects]) | Q(agreement__municipalities__in=own_ids)
-            )
-            .filter(status=Milestone.Status.PLANNED)
-            .select_related("project", "agreement")
-            .distinct()
-            .order_by("due_date")[:10],
-            today=today,
             **kwargs,
         )

@@ -3,34 +3,26 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, FormView
+from django.views.generic import FormView
 
-from ilag.history import changes_for_report
 from ilag.lists import Column, FilteredListView
+from ilag.review import EditConflict
+from ilag.views import ReviewPostMixin, add_service_errors, conflict_message
 from projects import services
 from projects.filters import ProgressReportFilter
-from projects.forms import ProgressReportCreateForm, ProgressReportForm, ReviewForm
+from projects.forms import ProgressReportCreateForm, ProgressReportForm
 from projects.models import ProgressReport
 from projects.permissions import (
-    can_attach_document,
     can_create_report,
     can_edit_report,
     can_review_report,
     can_submit_report,
-    follows_programme,
 )
-from projects.services import EditConflict
-from projects.views.mixins import (
-    ReviewPostMixin,
-    VisibleProjectMixin,
-    add_service_errors,
-    conflict_message,
-)
+from projects.views.mixins import VisibleProjectMixin
 
 
 class VisibleReportMixin:
@@ -75,42 +67,6 @@ class ReportCreateView(VisibleProjectMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("The draft status report is created."))
         return redirect("projects:report-update", pk=report.pk)
-
-
-class ReportDetailView(VisibleReportMixin, DetailView):
-    template_name = "projects/report_detail.html"
-    context_object_name = "report"
-
-    def get_object(self, queryset=None):
-        return self.report
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        report = self.report
-        budget = {}
-        for line in self.project.budget_lines.all():
-            budget[line.category_id] = budget.get(line.category_id, 0) + line.amount
-        costs = [
-            {"cost": c, "budget": budget.get(c.category_id, 0)}
-            for c in report.costs.select_related("category")
-        ]
-        return super().get_context_data(
-            project=self.project,
-            costs=costs,
-            costs_total=sum(c["cost"].amount for c in costs),
-            budget_total=sum(budget.values()),
-            values=report.indicator_values.select_related("indicator"),
-            can_edit=can_edit_report(user, report),
-            can_submit=can_submit_report(user, report),
-            can_review=can_review_report(user, report),
-            review_form=ReviewForm(),
-            documents=report.documents.select_related("uploaded_by"),
-            upload_url=reverse("files:document-upload-report", args=[report.pk]),
-            can_attach=can_attach_document(user, report),
-            can_delete=can_attach_document(user, report),
-            history=changes_for_report(report),
-            **kwargs,
-        )
 
 
 class ReportUpdateView(VisibleReportMixin, FormView):
@@ -169,9 +125,7 @@ class ReportSubmitView(VisibleReportMixin, View):
     """Submit from the report page. Only the project's leaders; a report that is not a
     draft or returned says why."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.permission = lambda user, report: can_create_report(user, report.project)
-        return super().dispatch(request, *args, **kwargs)
+    permission = staticmethod(can_submit_report)
 
     def post(self, request, pk):
         try:
@@ -195,9 +149,7 @@ class ReportReviewView(VisibleReportMixin, ReviewPostMixin, View):
     approved_message = gettext_lazy("The status report is approved.")
     returned_message = gettext_lazy("The status report is returned to the project leader.")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.permission = lambda user, report: follows_programme(user, report.project)
-        return super().dispatch(request, *args, **kwargs)
+    permission = staticmethod(can_review_report)
 
 
 class ReportListView(FilteredListView):

@@ -29,11 +29,11 @@ def editors(get, post, *, others, allowed=("adviser", "owner")):
 
 
 ROWS = {
-    "files:document-upload-project": [
+    "documents:upload-project": [
         (lambda w: {"pk": w.project.pk}, editors(200, 200, others=(403, 403))),
         (lambda w: {"pk": w.draft_project.pk}, editors(200, 200, others=(404, 404))),
     ],
-    "files:document-upload-agreement": [
+    "documents:upload-agreement": [
         (
             lambda w: {"pk": w.agreement.pk},
             editors(200, 200, others=(403, 403), allowed=("adviser",)),
@@ -47,7 +47,7 @@ ROWS = {
             },
         ),
     ],
-    "files:document-upload-report": [
+    "documents:upload-report": [
         (
             lambda w: {"pk": w.draft_report.pk},
             # The adviser sees the draft but only the project's leaders write reports.
@@ -62,7 +62,7 @@ ROWS = {
         ),
         (lambda w: {"pk": w.approved_report.pk}, outcomes((403, 403))),
     ],
-    "files:document-download": [
+    "documents:download": [
         (lambda w: {"pk": w.project_document.pk}, outcomes((200, 405))),
         (
             lambda w: {"pk": w.draft_project_document.pk},
@@ -74,7 +74,7 @@ ROWS = {
         ),
         (lambda w: {"pk": w.agreement_document.pk}, outcomes((200, 405))),
     ],
-    "files:document-delete": [
+    "documents:delete": [
         (lambda w: {"pk": w.project_document.pk}, editors(200, 302, others=(403, 403))),
         (lambda w: {"pk": w.draft_project_document.pk}, editors(200, 302, others=(404, 404))),
         (

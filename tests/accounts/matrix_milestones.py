@@ -102,7 +102,7 @@ ROWS = {
             {**HIDDEN, "adviser": (403, 403), "owner": (403, 403)},
         ),
     ],
-    "files:document-upload-milestone-report": [
+    "documents:upload-milestone-report": [
         (
             lambda w: {"pk": report(w, MilestoneReport.Status.DRAFT).pk},
             {**HIDDEN, "adviser": (403, 403), "owner": (200, 200)},

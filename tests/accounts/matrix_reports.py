@@ -1,4 +1,4 @@
-"""Permission-matrix rows for the PDF report orders under /milepeler/rapporter/
+"""Permission-matrix rows for the PDF report orders under /rapporter/
 (evaluations/urls_report_orders.py), merged into MATRIX by test_permission_matrix.py. Same
 format: url name -> [(kwargs from World, outcomes)]. The orders are made inside the
 kwargs functions.
@@ -19,8 +19,8 @@ MATRIX_FILE = "reports/test/matrise.pdf"
 
 
 def _order(world, *, status="ready", kind="programme", **fields):
-    from evaluations.models import ReportOrder
-    from evaluations.report_services import reports_storage
+    from ilag.files import reports_storage
+    from reports.models import ReportOrder
 
     if status == "ready":
         # One small file shared by every case, rather than one left behind per case.
@@ -67,10 +67,10 @@ PROJECT_READY = outcomes(adviser=200, owner=200, other=404, committee=200, partn
 PROGRAMME_QUEUED = outcomes(adviser=200, owner=404, other=404, committee=404, partner=404)
 
 ROWS = {
-    "evaluations:report-orders": [
+    "reports:list": [
         (lambda w: {}, outcomes(200, 200, 200, 200, 200)),
     ],
-    "evaluations:report-order-create": [
+    "reports:create": [
         # POST {} is an incomplete form: shown again (200) to those who may order.
         (
             lambda w: {},
@@ -84,23 +84,23 @@ ROWS = {
             },
         ),
     ],
-    "evaluations:report-order-detail": [
+    "reports:detail": [
         (ready_programme_order, PROGRAMME_READY),
         (ready_project_order, PROJECT_READY),
         (queued_programme_order, PROGRAMME_QUEUED),
     ],
-    "evaluations:report-order-status": [
+    "reports:status": [
         (ready_programme_order, PROGRAMME_READY),
         (ready_project_order, PROJECT_READY),
         (queued_programme_order, PROGRAMME_QUEUED),
     ],
-    "evaluations:report-order-download": [
+    "reports:download": [
         (ready_programme_order, PROGRAMME_READY),
         (ready_project_order, PROJECT_READY),
         # Not ready: nothing to download, even for the adviser.
         (queued_programme_order, outcomes(404, 404, 404, 404, 404)),
     ],
-    "evaluations:report-order-final": [
+    "reports:final": [
         # POST only. The adviser following the programme marks a ready programme report
         # final; a committee reader sees it but may not; the others do not see it.
         (

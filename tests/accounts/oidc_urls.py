@@ -2,6 +2,6 @@
 
 from django.urls import include, path
 
-from ilag.urls import urlpatterns as project_urlpatterns
+from portal.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [path("oidc/", include("accounts.urls_oidc")), *project_urlpatterns]

@@ -18,7 +18,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Role
 from accounts.services import invitation_tokens
-from projects.models import Document, ProgressReport
+from documents.models import Document
+from projects.models import ProgressReport
 from tests.factories import (
     AgreementFactory,
     MunicipalityFactory,

@@ -5,8 +5,9 @@ import io
 import openpyxl
 import pytest
 
+from documents.models import Document
 from projects.excel import XLSX_MIME, budget_workbook
-from projects.models import Document, Project
+from projects.models import Project
 from tests.browser.conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from agreements.models import Programme
-from evaluations.models import ReportOrder
-from evaluations.report_services import reports_storage
+from ilag.files import reports_storage
+from reports.models import ReportOrder
 from tests.browser.conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ def order(**fields) -> ReportOrder:
 
 def test_order_form_and_its_errors_pass_axe(page):
     log_in(page, "radgiver")
-    page.goto(f"{page.base_url}{reverse('evaluations:report-order-create')}")
+    page.goto(f"{page.base_url}{reverse('reports:create')}")
     assert page.locator("h1").inner_text() == "Bestill en rapport"
     assert axe_violations(page) == []
 
@@ -56,7 +56,7 @@ def test_order_form_and_its_errors_pass_axe(page):
 
 def test_leader_order_form_passes_axe(page):
     log_in(page, "leder.snasa")
-    page.goto(f"{page.base_url}{reverse('evaluations:report-order-create')}")
+    page.goto(f"{page.base_url}{reverse('reports:create')}")
     options = page.locator("#id_project option").all_inner_texts()
     assert any("Boliger i Snåsa sentrum" in text for text in options)
     assert not any("Rekruttering av helsepersonell" in text for text in options)
@@ -82,7 +82,7 @@ def test_orders_list_and_a_ready_order_pass_axe(page, report_file):
     )
     order(queue_delayed=True)
     log_in(page, "radgiver")
-    page.goto(f"{page.base_url}{reverse('evaluations:report-orders')}")
+    page.goto(f"{page.base_url}{reverse('reports:list')}")
     assert page.locator("h1").inner_text() == "Rapporter"
     assert page.get_by_role("link", name="I LAG", exact=True).count() == 2
     assert axe_violations(page) == []

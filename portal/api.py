@@ -1,0 +1,364 @@
+"""Read-only JSON API for the county's other systems, under /api/v1/.
+
+Each endpoint lists what the requesting user may see in the portal (the same
+`visible_to` querysets), filtered by the same FilterSets as the portal's lists, so a
+query string that works on a list page works here too (?status=, ?kommune=, ?program=).
+Field names are English and stable; amounts are whole kroner; dates are ISO 8601.
+"""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import routers, serializers, viewsets
+
+from agreements.filters import AgreementFilter
+from agreements.models import Agreement, FocusArea
+from evaluations.filters import MilestoneFilter
+from evaluations.models import DISPLAY_STATE_LABELS, Milestone
+from municipalities.models import Municipality
+from projects.filters import ProgressReportFilter, ProjectFilter, latest_approved_light
+from projects.models import ProgressReport, Project, agreements_with_totals
+
+app_name = "api"
+
+
+class ApiAuthMixin:
+    """DRF authenticates API requests itself (token or session) and answers 401/403 in
+    JSON; the site's LoginRequiredMiddleware would redirect them to the login page."""
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return login_not_required(super().as_view(*args, **kwargs))
+
+
+# MilestoneFilter's «program» filters through a method, so drf-spectacular cannot tell
+# its type from the model (it warns, and the schema check fails on warnings): it is a
+# programme's slug.
+extend_schema_field(OpenApiTypes.STR)(MilestoneFilter.base_filters["program"])
+
+
+# Serializers ----------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PortalUrlField(serializers.ReadOnlyField):
+    """The object's page in the portal, as people outside reach it (PORTAL_BASE_URL)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, value):
+        return settings.PORTAL_BASE_URL + value.get_absolute_url()
+
+
+class OptionalChoiceField(serializers.ChoiceField):
+    """A choice that may be unset: null, not an empty string."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) or None
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["number", "name"]
+
+
+class FocusAreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FocusArea
+        fields = ["id", "name"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    programme = serializers.CharField(source="agreement.programme.slug")
+    agreement = serializers.IntegerField(source="agreement_id")
+    municipalities = MunicipalitySerializer(many=True)
+    focus_area = FocusAreaSerializer(allow_null=True)
+    status_label = serializers.CharField(source="get_status_display")
+    budget_total = serializers.IntegerField(source="budget_sum")
+    funding_total = serializers.IntegerField(source="funding_sum")
+    grant_from_owner = serializers.IntegerField(source="county_sum")
+    latest_traffic_light = OptionalChoiceField(
+        ProgressReport.TrafficLight.choices, source="latest_light"
+    )
+    url = PortalUrlField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "number",
+            "title",
+            "programme",
+            "agreement",
+            "municipalities",
+            "focus_area",
+            "status",
+            "status_label",
+            "start_date",
+            "end_date",
+            "budget_total",
+            "funding_total",
+            "grant_from_owner",
+            "latest_traffic_light",
+            "is_demo",
+            "url",
+        ]
+        read_only_fields = fields
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    programme = serializers.CharField(source="programme.slug")
+    municipalities = MunicipalitySerializer(many=True)
+    focus_areas = FocusAreaSerializer(many=True)
+    status_label = serializers.CharField(source="get_status_display")
+    budget_total = serializers.IntegerField(
+        source="budget_sum",
+        help_text=_("Budgets of the agreement's projects the user may see (NOK)."),
+    )
+    grant_from_owner = serializers.IntegerField(
+        source="county_sum",
+        help_text=_("Funding from the programme owner in the projects the user may see (NOK)."),
+    )
+    project_count = serializers.IntegerField()
+    url = PortalUrlField()
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "title",
+            "theme",
+            "programme",
+            "municipalities",
+            "focus_areas",
+            "status",
+            "status_label",
+            "start_date",
+            "end_date",
+            "signed_date",
+            "decision_date",
+            "decision_case_number",
+            "county_frame",
+            "budget_total",
+            "grant_from_owner",
+            "project_count",
+            "is_demo",
+            "url",
+        ]
+        read_only_fields = fields
+
+
+class StatusReportSerializer(serializers.ModelSerializer):
+    project = serializers.IntegerField(source="project_id")
+    programme = serializers.CharField(source="project.agreement.programme.slug")
+    municipality_numbers = serializers.SerializerMethodField()
+    status_label = serializers.CharField(source="get_status_display")
+    traffic_light = OptionalChoiceField(ProgressReport.TrafficLight.choices)
+    traffic_light_label = serializers.CharField(source="get_traffic_light_display")
+    costs_total = serializers.IntegerField(
+        help_text=_("Costs incurred on the project so far, as of the report (NOK).")
+    )
+    url = PortalUrlField()
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "project",
+            "programme",
+            "municipality_numbers",
+            "period_start",
+            "period_end",
+            "status",
+            "status_label",
+            "traffic_light",
+            "traffic_light_label",
+            "traffic_light_reason",
+            "percent_complete",
+            "achieved",
+            "next_steps",
+            "risks",
+            "lesson_learned",
+            "costs_total",
+            "submitted_at",
+            "reviewed_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_municipality_numbers(self, report) -> list[str]:
+        return [m.number for m in report.project.municipalities.all()]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="label")
+    kind_label = serializers.CharField(source="get_kind_display")
+    programme = serializers.SerializerMethodField()
+    agreement = serializers.IntegerField(source="agreement_id", allow_null=True)
+    project = serializers.IntegerField(source="project_id", allow_null=True)
+    municipality_numbers = serializers.SerializerMethodField()
+    # The state the portal shows (and ?status= filters by), which depends on today.
+    status = serializers.ChoiceField(list(DISPLAY_STATE_LABELS.items()), source="display_state")
+    status_label = serializers.CharField(source="display_state_label")
+    url = PortalUrlField()
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "title",
+            "programme",
+            "agreement",
+            "project",
+            "municipality_numbers",
+            "due_date",
+            "status",
+            "status_label",
+            "delivered_on",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_programme(self, milestone) -> str:
+        if milestone.programme_id:
+            return milestone.programme.slug
+        if milestone.agreement_id:
+            return milestone.agreement.programme.slug
+        return milestone.project.agreement.programme.slug
+
+    def get_municipality_numbers(self, milestone) -> list[str]:
+        owner = milestone.agreement or milestone.project
+        return [m.number for m in owner.municipalities.all()] if owner else []
+
+
+# Views ----------------------------------------------------------------------------
+
+
+def described(list_text, detail_text):
+    """Endpoint descriptions for the schema, in the request's language."""
+    return extend_schema_view(
+        list=extend_schema(description=list_text), retrieve=extend_schema(description=detail_text)
+    )
+
+
+class ScopedViewSet(ApiAuthMixin, viewsets.ReadOnlyModelViewSet):
+    # What the user may see, filtered, then decorated for the rows shown (after the
+    # filters, since a FilterSet may rebuild the queryset), in a stable order by id.
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def filter_queryset(self, queryset):
+        return self.decorate(super().filter_queryset(queryset)).order_by("pk")
+
+    def decorate(self, queryset):
+        return queryset
+
+
+@described(
+    _("The projects the user may see, by id. Filters as on the portal's project list."),
+    _("One project the user may see."),
+)
+class ProjectViewSet(ScopedViewSet):
+    model = Project
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilter
+
+    def decorate(self, queryset):
+        return (
+            queryset.with_totals()
+            .annotate(latest_light=latest_approved_light())
+            .select_related("agreement__programme", "focus_area")
+            .prefetch_related("municipalities")
+        )
+
+
+@described(
+    _(
+        "The cooperation agreements the user may see, by id, with the totals of the "
+        "projects the user may see."
+    ),
+    _("One cooperation agreement the user may see."),
+)
+class AgreementViewSet(ScopedViewSet):
+    model = Agreement
+    serializer_class = AgreementSerializer
+    filterset_class = AgreementFilter
+
+    def decorate(self, queryset):
+        return (
+            agreements_with_totals(queryset, self.request.user)
+            .select_related("programme")
+            .prefetch_related("municipalities", "focus_areas")
+        )
+
+
+@described(
+    _(
+        "The status reports the user may see, by id. Reports not yet approved are shown "
+        "only to the project's own leaders and the programme's advisers."
+    ),
+    _("One status report the user may see."),
+)
+class StatusReportViewSet(ScopedViewSet):
+    model = ProgressReport
+    serializer_class = StatusReportSerializer
+    filterset_class = ProgressReportFilter
+
+    def decorate(self, queryset):
+        return queryset.select_related("project__agreement__programme").prefetch_related(
+            "project__municipalities", "costs"
+        )
+
+
+@described(
+    _(
+        "The milestones the user may see, by id. The status is the state the portal "
+        "shows today: upcoming, due soon, overdue, delivered or approved."
+    ),
+    _("One milestone the user may see."),
+)
+class MilestoneViewSet(ScopedViewSet):
+    model = Milestone
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
+
+    def decorate(self, queryset):
+        return queryset.select_related(
+            "programme", "agreement__programme", "project__agreement__programme"
+        ).prefetch_related("agreement__municipalities", "project__municipalities")
+
+
+class Router(routers.DefaultRouter):
+    include_format_suffixes = False
+
+    class APIRootView(ApiAuthMixin, routers.APIRootView):
+        """The endpoints of the API."""
+
+
+class SchemaView(ApiAuthMixin, SpectacularAPIView):
+    pass
+
+
+router = Router()
+router.register("projects", ProjectViewSet, basename="project")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("status-reports", StatusReportViewSet, basename="status-report")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+
+urlpatterns = [
+    *router.urls,
+    path("schema/", SchemaView.as_view(), name="schema"),
+]

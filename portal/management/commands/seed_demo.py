@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from portal.demo import DemoSeeder
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demonstration data: the I LAG programme with its six municipalities, "
+        "Hjerteregionen, and demo users. Running it again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default="demo", help="Password for the demo users.")
+        parser.add_argument(
+            "--projects",
+            type=int,
+            default=0,
+            help="Also ensure this many synthetic projects exist (for performance work).",
+        )
+
+    def handle(self, *args, password, projects, **options):
+        seeder = DemoSeeder(password=password, today=timezone.localdate(), stdout=self.stdout)
+        seeder.run()
+        self.stdout.write(self.style.SUCCESS("Demo data for I LAG and Hjerteregionen is in place."))
+        if projects:
+            added = seeder.seed_synthetic(projects)
+            self.stdout.write(f"Synthetic projects: {added} added, {projects} in all.")

@@ -1,0 +1,101 @@
+"""The root URLconf (ROOT_URLCONF): where every app's pages meet, so it sits on top.
+
+Each namespace keeps its name and its addresses; where a namespace's pages combine
+several apps (a project's page shows its milestones, documents and history), those
+pages are the portal's views, added to the app's own patterns here.
+"""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+
+from accounts import urls as accounts_urls
+from evaluations import urls as evaluations_urls
+from ilag import views as ilag_views
+from municipalities import urls as municipalities_urls
+from portal.views import agreements, home, milestones, municipalities, projects, users
+from projects import urls as projects_urls
+
+admin.site.site_header = _("I LAG portal – administration")
+admin.site.site_title = settings.PORTAL_NAME
+
+agreement_patterns = [
+    path("program/", agreements.ProgrammeListView.as_view(), name="programme-list"),
+    path(
+        "program/<slug:slug>/",
+        agreements.ProgrammeDetailView.as_view(),
+        name="programme-detail",
+    ),
+    path("avtaler/", agreements.AgreementListView.as_view(), name="list"),
+    path("avtaler/<int:pk>/", agreements.AgreementDetailView.as_view(), name="detail"),
+    path(
+        "avtaler/<int:pk>/signert-avtale/",
+        agreements.SignedDocumentView.as_view(),
+        name="signed-document",
+    ),
+]
+
+municipality_patterns = [
+    path("", municipalities.MunicipalityListView.as_view(), name="list"),
+    # Before the detail pattern, which would take «forslag» for a number.
+    *municipalities_urls.urlpatterns,
+    path("<str:number>/", municipalities.MunicipalityDetailView.as_view(), name="detail"),
+]
+
+project_patterns = [
+    *projects_urls.urlpatterns,
+    path("mine/", projects.MyProjectsView.as_view(), name="mine"),
+    path("<int:pk>/", projects.ProjectDetailView.as_view(), name="detail"),
+    path("statusrapporter/<int:pk>/", projects.ReportDetailView.as_view(), name="report-detail"),
+]
+
+milestone_patterns = [
+    *evaluations_urls.urlpatterns,
+    path("<int:pk>/", milestones.MilestoneDetailView.as_view(), name="milestone-detail"),
+    path(
+        "rapporter/<int:pk>/",
+        milestones.MilestoneReportDetailView.as_view(),
+        name="report-detail",
+    ),
+]
+
+account_patterns = [*accounts_urls.urlpatterns, *users.urlpatterns]
+
+# The PDF reports' addresses before they moved to /rapporter/ (a milestone report's own
+# page, /milepeler/rapporter/<pk>/, is still there and is not matched by these).
+old_report_addresses = [
+    re_path(
+        r"^milepeler/rapporter/(?P<rest>(bestill/|bestilling/.*)?)$",
+        RedirectView.as_view(url="/rapporter/%(rest)s", permanent=True, query_string=True),
+    ),
+]
+
+urlpatterns = [
+    path("", home.HomeView.as_view(), name="home"),
+    path("helse/", ilag_views.health, name="health"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", ilag_views.set_language, name="set_language"),
+    *old_report_addresses,
+    path("", include((agreement_patterns, "agreements"))),
+    path("kommuner/", include((municipality_patterns, "municipalities"))),
+    path("prosjekter/", include((project_patterns, "projects"))),
+    path("filer/", include("documents.urls")),
+    path("filer/", include("projects.urls_files")),
+    path("milepeler/", include((milestone_patterns, "evaluations"))),
+    path("rapporter/", include("reports.urls")),
+    path("kalender/", include("evaluations.urls_calendar")),
+    path("", include((account_patterns, "accounts"))),
+    path("api/v1/", include("portal.api")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.OIDC_ENABLED:
+    urlpatterns.insert(0, path("oidc/", include("accounts.urls_oidc")))

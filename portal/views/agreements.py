@@ -1,0 +1,201 @@
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView
+
+from agreements.filters import AgreementFilter
+from agreements.models import Agreement, Programme
+from agreements.permissions import can_view_signed_document
+from documents.models import Document
+from documents.permissions import can_attach_document
+from evaluations.models import Milestone
+from evaluations.permissions import can_manage_programme_milestones
+from evaluations.timeline import programme_timeline
+from ilag.lists import Column, FilteredListView
+from municipalities.models import Municipality
+from projects.models import Project, agreements_with_totals
+from reports.history import changes_for_agreement
+
+
+class ProgrammeListView(ListView):
+    model = Programme
+    template_name = "agreements/programme_list.html"
+    context_object_name = "programmes"
+
+    def get_queryset(self):
+        user = self.request.user
+        return (
+            Programme.objects.visible_to(user)
+            .select_related("owner")
+            .annotate(
+                agreement_count=Count(
+                    "agreements",
+                    filter=Q(agreements__in=Agreement.objects.visible_to(user).values("pk")),
+                    distinct=True,
+                ),
+                project_count=Count(
+                    "agreements__projects",
+                    filter=Q(
+                        agreements__projects__in=Project.objects.visible_to(user).values("pk")
+                    ),
+                    distinct=True,
+                ),
+            )
+        )
+
+
+class ProgrammeDetailView(DetailView):
+    model = Programme
+    template_name = "agreements/programme_detail.html"
+    context_object_name = "programme"
+
+    def get_queryset(self):
+        return Programme.objects.visible_to(self.request.user).select_related("owner")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        programme = self.object
+        agreements = list(
+            agreements_with_totals(
+                Agreement.objects.visible_to(user).filter(programme=programme), user
+            )
+            .prefetch_related(
+                Prefetch("municipalities", queryset=Municipality.objects.order_by("name"))
+            )
+            .order_by("start_date", "title")
+        )
+        context.update(
+            agreements=agreements,
+            total_frame=sum(a.county_frame for a in agreements),
+            total_budget=sum(a.budget_sum for a in agreements),
+            total_county=sum(a.county_sum for a in agreements),
+            focus_areas=programme.focus_areas.all(),
+            cost_categories=programme.cost_categories.all(),
+            milestones=Milestone.objects.visible_to(user).filter(programme=programme),
+            timeline=programme_timeline(programme, user=user, today=timezone.localdate()),
+        )
+        return context
+
+
+class AgreementDetailView(DetailView):
+    model = Agreement
+    template_name = "agreements/agreement_detail.html"
+    context_object_name = "agreement"
+
+    def get_queryset(self):
+        return (
+            Agreement.objects.visible_to(self.request.user)
+            .select_related("programme__owner")
+            .prefetch_related("municipalities", "focus_areas")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        projects = list(
+            Project.objects.visible_to(user)
+            .filter(agreement=self.object)
+            .with_totals()
+            .select_related("focus_area", "leader")
+            .prefetch_related("municipalities")
+        )
+        context.update(
+            projects=projects,
+            total_budget=sum(p.budget_sum for p in projects),
+            total_funding=sum(p.funding_sum for p in projects),
+            total_county=sum(p.county_sum for p in projects),
+            frame_left=self.object.county_frame - sum(p.county_sum for p in projects),
+            documents=Document.objects.visible_to(user)
+            .filter(agreement=self.object)
+            .select_related("uploaded_by"),
+            upload_url=reverse("documents:upload-agreement", args=[self.object.pk]),
+            can_attach=can_attach_document(user, self.object),
+            can_delete=can_attach_document(user, self.object),
+            history=changes_for_agreement(self.object),
+            can_manage_milestones=can_manage_programme_milestones(user, self.object.programme),
+            milestones=Milestone.objects.visible_to(user)
+            .filter(Q(agreement=self.object) | Q(project__agreement=self.object))
+            .select_related("project", "responsible"),
+        )
+        return context
+
+
+class SignedDocumentView(DetailView):
+    """The signed agreement, served as an attachment to those who may see the agreement."""
+
+    model = Agreement
+
+    def get_queryset(self):
+        return Agreement.objects.visible_to(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        agreement = self.get_object()
+        if not can_view_signed_document(request.user, agreement):
+            raise Http404
+        handle = agreement.signed_document.open("rb")
+        suffix = (
+            agreement.signed_document.name.rsplit(".", 1)[-1]
+            if "." in agreement.signed_document.name
+            else "pdf"
+        )
+        return FileResponse(
+            handle, as_attachment=True, filename=f"samarbeidsavtale-{agreement.pk}.{suffix}"
+        )
+
+
+def _names(agreement) -> str:
+    return ", ".join(m.name for m in agreement.municipalities.all())
+
+
+class AgreementListView(FilteredListView):
+    template_name = "agreements/agreement_list.html"
+    filterset_class = AgreementFilter
+    sort_fields = {
+        "tittel": "title",
+        "program": "programme__name",
+        "status": "status",
+        "start": "start_date",
+        "slutt": "end_date",
+        "ramme": "county_frame",
+    }
+    default_sort = "start"
+    export_name = "samarbeidsavtaler"
+    export_columns = [
+        Column(gettext_lazy("Agreement"), lambda a: a.title),
+        Column(gettext_lazy("Municipalities"), _names),
+        Column(gettext_lazy("Programme"), lambda a: str(a.programme)),
+        Column(gettext_lazy("Main theme"), lambda a: a.theme),
+        Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
+        Column(gettext_lazy("Start date"), lambda a: a.start_date),
+        Column(gettext_lazy("End date"), lambda a: a.end_date),
+        Column(gettext_lazy("Frame (NOK)"), lambda a: a.county_frame),
+        Column(gettext_lazy("Projects"), lambda a: a.project_count),
+        Column(gettext_lazy("Budget (NOK)"), lambda a: a.budget_sum),
+        Column(gettext_lazy("Decided by"), lambda a: a.decision_organ),
+        Column(gettext_lazy("Decision date"), lambda a: a.decision_date),
+        Column(gettext_lazy("Case number"), lambda a: a.decision_case_number),
+        Column(gettext_lazy("Demo data"), lambda a: _("Yes") if a.is_demo else ""),
+    ]
+
+    def base_queryset(self):
+        return Agreement.objects.visible_to(self.request.user)
+
+    def decorate(self, queryset):
+        return (
+            agreements_with_totals(queryset, self.request.user)
+            .select_related("programme")
+            .prefetch_related("municipalities")
+        )
+
+    def export_title(self):
+        return _("Cooperation agreements")
+
+    def extra_context_for(self, rows):
+        return {
+            "page_frame": sum(a.county_frame for a in rows),
+            "page_budget": sum(a.budget_sum for a in rows),
+        }

@@ -1,0 +1,156 @@
+"""A project's page and a status report's page: the project's own figures with its
+milestones, documents and change history, which live in the apps above projects."""
+
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, TemplateView
+
+from accounts.permissions import leader_municipality_ids
+from documents.models import Document
+from documents.permissions import can_attach_document
+from evaluations.models import Milestone
+from ilag.forms import ReviewForm
+from projects.figures import budget_grid, indicator_progress, spending_by_category
+from projects.models import ProgressReport, Project
+from projects.permissions import (
+    can_create_report,
+    can_edit_project,
+    can_edit_report,
+    can_review_report,
+    can_submit_report,
+)
+from projects.views.reports import VisibleReportMixin
+from reports.history import changes_for_project, changes_for_report
+
+
+class ProjectDetailView(DetailView):
+    model = Project
+    template_name = "projects/project_detail.html"
+    context_object_name = "project"
+
+    def get_queryset(self):
+        return (
+            Project.objects.visible_to(self.request.user)
+            .with_totals()
+            .select_related("agreement__programme__owner", "focus_area", "leader")
+            .prefetch_related("municipalities")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        project = self.object
+        budget_lines = list(project.budget_lines.select_related("category"))
+        reports = list(
+            ProgressReport.objects.visible_to(user)
+            .filter(project=project)
+            .select_related("submitted_by", "reviewed_by")
+        )
+        latest = next((r for r in reports if r.status == ProgressReport.Status.APPROVED), None)
+        context.update(
+            budget=budget_grid(budget_lines),
+            funding_lines=project.funding_lines.select_related("source", "source_municipality"),
+            indicators=indicator_progress(project, latest),
+            spending=spending_by_category(budget_lines, latest),
+            latest_report=latest,
+            reports=reports,
+            milestones=Milestone.objects.visible_to(user)
+            .filter(Q(project=project) | Q(agreement=project.agreement_id))
+            .select_related("responsible", "project", "agreement"),
+            county_share=project.county_share_percent(),
+            financing_problems=project.financing_problems(),
+            can_edit=can_edit_project(user, project),
+            can_create_report=can_create_report(user, project),
+            documents=Document.objects.visible_to(user)
+            .filter(project=project)
+            .select_related("uploaded_by"),
+            upload_url=reverse("documents:upload-project", args=[project.pk]),
+            can_attach=can_attach_document(user, project),
+            can_delete=can_attach_document(user, project),
+            history=changes_for_project(project, user=user),
+        )
+        return context
+
+
+class ReportDetailView(VisibleReportMixin, DetailView):
+    template_name = "projects/report_detail.html"
+    context_object_name = "report"
+
+    def get_object(self, queryset=None):
+        return self.report
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        report = self.report
+        budget = {}
+        for line in self.project.budget_lines.all():
+            budget[line.category_id] = budget.get(line.category_id, 0) + line.amount
+        costs = [
+            {"cost": c, "budget": budget.get(c.category_id, 0)}
+            for c in report.costs.select_related("category")
+        ]
+        return super().get_context_data(
+            project=self.project,
+            costs=costs,
+            costs_total=sum(c["cost"].amount for c in costs),
+            budget_total=sum(budget.values()),
+            values=report.indicator_values.select_related("indicator"),
+            can_edit=can_edit_report(user, report),
+            can_submit=can_submit_report(user, report),
+            can_review=can_review_report(user, report),
+            review_form=ReviewForm(),
+            documents=report.documents.select_related("uploaded_by"),
+            upload_url=reverse("documents:upload-report", args=[report.pk]),
+            can_attach=can_attach_document(user, report),
+            can_delete=can_attach_document(user, report),
+            history=changes_for_report(report),
+            **kwargs,
+        )
+
+
+class MyProjectsView(TemplateView):
+    """A project leader's landing page: his projects, what is due next, what came back."""
+
+    template_name = "projects/my_projects.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        own_ids = leader_municipality_ids(user)
+        projects = list(
+            Project.objects.filter(municipalities__in=own_ids)
+            .distinct()
+            .with_totals()
+            .select_related("agreement__programme")
+            .prefetch_related(
+                "municipalities",
+                Prefetch(
+                    "progress_reports",
+                    queryset=ProgressReport.objects.order_by("-period_end", "-pk"),
+                    to_attr="reports_newest_first",
+                ),
+            )
+            .order_by("status", "agreement__programme__name", "number", "title")
+        )
+        reports = ProgressReport.objects.filter(project__in=[p.pk for p in projects])
+        today = timezone.localdate()
+        return super().get_context_data(
+            projects=projects,
+            returned=reports.filter(status=ProgressReport.Status.RETURNED).select_related(
+                "project", "reviewed_by"
+            ),
+            drafts=reports.filter(status=ProgressReport.Status.DRAFT).select_related("project"),
+            submitted=reports.filter(status=ProgressReport.Status.SUBMITTED).select_related(
+                "project"
+            ),
+            deadlines=Milestone.objects.visible_to(user)
+            .filter(
+                Q(project__in=[p.pk for p in projects]) | Q(agreement__municipalities__in=own_ids)
+            )
+            .filter(status=Milestone.Status.PLANNED)
+            .select_related("project", "agreement")
+            .distinct()
+            .order_by("due_date")[:10],
+            today=today,
+            **kwargs,
+        )

@@ -1,0 +1,169 @@
+"""User management by county advisers: invite, change roles, municipalities and followed
+programmes, deactivate. Above accounts because it picks programmes and municipalities."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView
+
+from accounts import services
+from accounts.models import Role, User
+from accounts.permissions import can_edit_user, can_manage_users
+from agreements.models import Programme
+from portal.forms import RoleForm
+
+
+class UserManagerMixin(UserPassesTestMixin):
+    """County advisers only; everyone else gets 403 (and the refusal is logged)."""
+
+    raise_exception = True
+
+    def test_func(self):
+        return can_manage_users(self.request.user)
+
+
+class ManagedUserMixin(UserManagerMixin):
+    """A user the adviser may change: not himself, not a superuser."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.target = get_object_or_404(User, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def test_func(self):
+        return can_edit_user(self.request.user, self.target)
+
+
+class UserListView(UserManagerMixin, ListView):
+    template_name = "accounts/user_list.html"
+    context_object_name = "users"
+    paginate_by = 50
+    page_kwarg = "side"
+
+    def get_queryset(self):
+        return User.objects.prefetch_related(
+            "groups",
+            "municipalities",
+            Prefetch("programmes", queryset=Programme.objects.only("short_name", "name")),
+        ).order_by("-is_active", "last_name", "first_name", "username")
+
+
+class UserInviteView(UserManagerMixin, FormView):
+    template_name = "accounts/user_form.html"
+    form_class = RoleForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "manager": self.request.user}
+
+    def get_initial(self):
+        return {"role": Role.PROJECT_LEADER}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        user = services.user_invite(
+            invited_by=self.request.user,
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            role=data["role"],
+            municipalities=data["municipalities"],
+            programmes=data["programmes"],
+            base_url=self.request.build_absolute_uri("/"),
+        )
+        messages.success(
+            self.request,
+            _("The invitation has been sent to %(email)s.") % {"email": user.email},
+        )
+        return redirect("accounts:user-list")
+
+
+class UserUpdateView(ManagedUserMixin, FormView):
+    template_name = "accounts/user_form.html"
+    form_class = RoleForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "manager": self.request.user, "instance": self.target}
+
+    def get_initial(self):
+        user = self.target
+        return {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "role": user.role,
+            "municipalities": user.municipalities.all(),
+            "programmes": user.programmes.all(),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(target=self.target, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        services.user_update(
+            user=self.target,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            role=data["role"],
+            municipalities=data["municipalities"],
+            programmes=data["programmes"],
+        )
+        messages.success(
+            self.request, _("The changes to %(name)s are saved.") % {"name": self.target}
+        )
+        return redirect("accounts:user-list")
+
+
+class UserDeactivateView(ManagedUserMixin, View):
+    def post(self, request, pk):
+        services.user_deactivate(user=self.target)
+        messages.success(
+            request,
+            _("%(name)s is deactivated and has been signed out everywhere.")
+            % {"name": self.target},
+        )
+        return redirect("accounts:user-list")
+
+
+class UserActivateView(ManagedUserMixin, View):
+    def post(self, request, pk):
+        services.user_activate(user=self.target)
+        messages.success(request, _("%(name)s can sign in again.") % {"name": self.target})
+        return redirect("accounts:user-list")
+
+
+class InvitationResendView(ManagedUserMixin, View):
+    def post(self, request, pk):
+        if not self.target.is_invited:
+            messages.error(
+                request, _("%(name)s has already accepted the invitation.") % {"name": self.target}
+            )
+        else:
+            services.invitation_resend(
+                user=self.target, invited_by=request.user, base_url=request.build_absolute_uri("/")
+            )
+            messages.success(
+                request,
+                _("A new invitation has been sent to %(email)s.") % {"email": self.target.email},
+            )
+        return redirect("accounts:user-list")
+
+
+# In the «accounts» namespace, beside the sign-in and profile pages (portal/urls.py).
+urlpatterns = [
+    path("brukere/", UserListView.as_view(), name="user-list"),
+    path("brukere/inviter/", UserInviteView.as_view(), name="user-invite"),
+    path("brukere/<int:pk>/", UserUpdateView.as_view(), name="user-update"),
+    path("brukere/<int:pk>/deaktiver/", UserDeactivateView.as_view(), name="user-deactivate"),
+    path("brukere/<int:pk>/aktiver/", UserActivateView.as_view(), name="user-activate"),
+    path(
+        "brukere/<int:pk>/send-invitasjon/",
+        InvitationResendView.as_view(),
+        name="invitation-resend",
+    ),
+]

@@ -1,0 +1,82 @@
+"""A project's figures as its pages and reports show them: the budget as a category ×
+year table, budget against costs incurred, indicators against their targets."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from projects.models import ProgressReport
+
+
+def traffic_light_label(value) -> str:
+    return str(ProgressReport.TrafficLight(value).label) if value else ""
+
+
+def spending_by_category(budget_lines, report):
+    """Budget against costs incurred (from the latest approved report), per category."""
+    costs = (
+        {c.category_id: c.amount for c in report.costs.select_related("category")} if report else {}
+    )
+    categories = {}
+    for line in budget_lines:
+        categories.setdefault(line.category, 0)
+        categories[line.category] += line.amount
+    if report:
+        for cost in report.costs.all():
+            categories.setdefault(cost.category, 0)
+    rows = []
+    for category, budget in sorted(categories.items(), key=lambda kv: (kv[0].position, kv[0].name)):
+        incurred = costs.get(category.pk, 0)
+        rows.append(
+            {
+                "category": category,
+                "budget": budget,
+                "incurred": incurred,
+                "remaining": budget - incurred,
+                "used_percent": (Decimal(incurred * 100) / budget) if budget else None,
+            }
+        )
+    total_budget = sum(r["budget"] for r in rows)
+    total_incurred = sum(r["incurred"] for r in rows)
+    return {
+        "rows": rows,
+        "budget": total_budget,
+        "incurred": total_incurred,
+        "remaining": total_budget - total_incurred,
+        "used_percent": (Decimal(total_incurred * 100) / total_budget) if total_budget else None,
+    }
+
+
+def indicator_progress(project, report):
+    """Each indicator with baseline, the latest approved value and target."""
+    values = {v.indicator_id: v for v in report.indicator_values.all()} if report else {}
+    rows = []
+    for indicator in project.indicators.all():
+        current = values.get(indicator.pk)
+        progress = None
+        if current is not None and indicator.target != indicator.baseline:
+            progress = (
+                (current.value - indicator.baseline) * 100 / (indicator.target - indicator.baseline)
+            )
+        rows.append({"indicator": indicator, "current": current, "progress": progress})
+    return rows
+
+
+def budget_grid(lines):
+    """Budget lines as a category × year table with row, column and grand totals."""
+    years = sorted({line.year for line in lines})
+    categories = []
+    cells = defaultdict(dict)
+    for line in sorted(lines, key=lambda li: (li.category.position, li.category.name)):
+        if line.category not in categories:
+            categories.append(line.category)
+        cells[line.category.pk][line.year] = line.amount
+    rows = [
+        {
+            "category": category,
+            "amounts": [cells[category.pk].get(year) for year in years],
+            "total": sum(cells[category.pk].values()),
+        }
+        for category in categories
+    ]
+    year_totals = [sum(cells[c.pk].get(year, 0) for c in categories) for year in years]
+    return {"years": years, "rows": rows, "year_totals": year_totals, "total": sum(year_totals)}

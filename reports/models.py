@@ -1,0 +1,154 @@
+"""PDF status reports ordered in the portal and rendered in the background."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Role
+from accounts.permissions import adviser_programme_ids, leader_municipality_ids, user_is_active
+from agreements.models import Programme
+from ilag.files import report_file_upload_to, reports_storage
+
+
+class ReportOrderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Advisers see the orders of the programmes they follow; a leader those he
+        ordered or that cover his municipalities' projects; committee readers the
+        finished ones of programmes they may see; partners none."""
+        if not user_is_active(user):
+            return self.none()
+        if user.is_adviser:
+            ids = adviser_programme_ids(user)
+            return self if ids is None else self.filter(programme__in=ids)
+        own_ids = leader_municipality_ids(user)
+        if own_ids:
+            return self.filter(
+                Q(ordered_by=user)
+                | Q(project__municipalities__in=own_ids)
+                | Q(municipality__in=own_ids)
+            ).distinct()
+        if user.has_role(Role.COMMITTEE_READER):
+            return self.filter(
+                status=ReportOrder.Status.READY,
+                programme__in=Programme.objects.visible_to(user).values("pk"),
+            )
+        return self.none()
+
+
+class ReportOrder(models.Model):
+    """An ordered PDF status report: what it covers, who ordered it, when the data were
+    taken, and the file once rendered. A final committee report never changes."""
+
+    class Kind(models.TextChoices):
+        PROJECT = "project", _("Project status report")
+        MUNICIPALITY = "municipality", _("Municipality report")
+        PROGRAMME = "programme", _("Programme report for a committee")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    programme = models.ForeignKey(
+        "agreements.Programme",
+        on_delete=models.PROTECT,
+        related_name="report_orders",
+        verbose_name=_("programme"),
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_orders",
+        verbose_name=_("municipality"),
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_orders",
+        verbose_name=_("project"),
+    )
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="report_orders",
+        verbose_name=_("ordered by"),
+    )
+    ordered_at = models.DateTimeField(_("ordered"), auto_now_add=True)
+    data_cutoff = models.DateTimeField(
+        _("data taken at"), null=True, blank=True, help_text=_("When the figures were read.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    failure_reason = models.TextField(_("reason for the failure"), blank=True)
+    queue_delayed = models.BooleanField(
+        _("waiting for the queue"),
+        default=False,
+        help_text=_("The queue could not be reached when ordered; it is picked up later."),
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    file = models.FileField(
+        _("file"), upload_to=report_file_upload_to, storage=reports_storage, blank=True
+    )
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
+    meeting_organ = models.CharField(_("committee"), max_length=200, blank=True)
+    case_number = models.CharField(_("case number"), max_length=20, blank=True)
+    is_final = models.BooleanField(
+        _("final"),
+        default=False,
+        help_text=_("A final report is what the committee was shown; it is never changed."),
+    )
+
+    # The table and its history kept their names when the reports left evaluations.
+    history = HistoricalRecords(table_name="evaluations_historicalreportorder")
+    objects = ReportOrderQuerySet.as_manager()
+
+    class Meta:
+        db_table = "evaluations_reportorder"
+        verbose_name = _("report order")
+        verbose_name_plural = _("report orders")
+        ordering = ["-ordered_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="project", project__isnull=False, municipality__isnull=True)
+                    | Q(kind="municipality", project__isnull=True, municipality__isnull=False)
+                    | Q(kind="programme", project__isnull=True, municipality__isnull=True)
+                ),
+                name="report_order_target_matches_kind",
+                violation_error_message=_("The report's subject does not match its kind."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_final=False) | Q(status="ready"),
+                name="report_order_final_only_when_ready",
+                violation_error_message=_("Only a finished report can be marked final."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject_name}"
+
+    def get_absolute_url(self):
+        return reverse("reports:detail", kwargs={"pk": self.pk})
+
+    @property
+    def subject_name(self) -> str:
+        if self.project_id:
+            return str(self.project)
+        if self.municipality_id:
+            return f"{self.municipality} ({self.programme})"
+        return str(self.programme)

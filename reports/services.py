@@ -1,0 +1,104 @@
+"""Ordering PDF status reports, queuing them, storing the finished file, marking it final."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ilag.files import reports_storage
+from ilag.validators import case_number_validator
+from reports.models import ReportOrder
+from reports.permissions import can_mark_report_final, can_order_report
+from reports.tasks import report_order_queue
+
+logger = logging.getLogger(__name__)
+
+
+class FinalReportError(ValidationError):
+    """A final report is never changed or deleted."""
+
+
+@transaction.atomic
+def report_order_create(
+    *,
+    user,
+    kind: str,
+    programme,
+    municipality=None,
+    project=None,
+    meeting_date=None,
+    meeting_organ: str = "",
+    case_number: str = "",
+) -> ReportOrder:
+    """Store the order and queue it once the order is committed. If the queue cannot be
+    reached the order is kept with `queue_delayed=True` (read it on the returned object
+    after the outermost transaction has committed)."""
+    if not can_order_report(
+        user, kind=kind, programme=programme, municipality=municipality, project=project
+    ):
+        raise PermissionDenied(_("You may not order this report."))
+    if kind != ReportOrder.Kind.PROGRAMME and (meeting_date or meeting_organ or case_number):
+        raise ValidationError(
+            {"meeting_organ": _("Meeting and case number belong to programme reports only.")}
+        )
+    if case_number.strip():
+        try:
+            case_number_validator(case_number.strip())
+        except ValidationError as error:
+            raise ValidationError({"case_number": error.messages}) from error
+    order = ReportOrder(
+        kind=kind,
+        programme=programme,
+        municipality=municipality if kind == ReportOrder.Kind.MUNICIPALITY else None,
+        project=project if kind == ReportOrder.Kind.PROJECT else None,
+        ordered_by=user,
+        meeting_date=meeting_date,
+        meeting_organ=meeting_organ.strip(),
+        case_number=case_number.strip(),
+    )
+    order.full_clean()
+    order.save()
+    transaction.on_commit(lambda: report_order_queue(order=order))
+    return order
+
+
+@transaction.atomic
+def report_order_mark_final(
+    *, order: ReportOrder, user, meeting_date=None, case_number: str = ""
+) -> ReportOrder:
+    """Mark a ready programme report as the one the committee was shown; from then on it
+    is never changed or deleted. Meeting date and case number are set if not already."""
+    row = ReportOrder.objects.select_for_update().get(pk=order.pk)
+    if row.is_final:
+        raise FinalReportError(_("The report is already final and cannot be changed."))
+    if not can_mark_report_final(user, row):
+        raise PermissionDenied(_("You may not mark this report as final."))
+    if row.status != ReportOrder.Status.READY:
+        raise ValidationError(_("Only a finished report can be marked final."))
+    if meeting_date and not row.meeting_date:
+        row.meeting_date = meeting_date
+    if case_number.strip() and not row.case_number:
+        case_number_validator(case_number.strip())
+        row.case_number = case_number.strip()
+    row.is_final = True
+    row.full_clean()
+    row._change_reason = _("Marked final by %(user)s") % {"user": user}
+    row.save()
+    return row
+
+
+def report_order_guard_unchanged(order: ReportOrder) -> None:
+    """Refuse any change to a final report (used by every write on orders)."""
+    if order.pk and ReportOrder.objects.filter(pk=order.pk, is_final=True).exists():
+        raise FinalReportError(_("The report is final and cannot be changed or deleted."))
+
+
+@transaction.atomic
+def report_order_delete(*, order: ReportOrder) -> None:
+    """Delete an order that is not final, with its file."""
+    report_order_guard_unchanged(order)
+    name = order.file.name
+    order.delete()
+    if name:
+        transaction.on_commit(lambda: reports_storage().delete(name))
