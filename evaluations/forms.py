@@ -11,6 +11,7 @@ from ilag.uploads import (
     validate_upload,
 )
 from projects.fields import KronerField
+from projects.forms import IndicatorFieldsMixin
 
 
 class CrispyMixin:
@@ -82,7 +83,8 @@ class MilestoneAddForm(CrispyMixin, forms.Form):
         self.fields["responsible"].queryset = responsible_choices
 
 
-class MilestoneReportForm(CrispyMixin, forms.ModelForm):
+class MilestoneReportForm(IndicatorFieldsMixin, CrispyMixin, forms.ModelForm):
+    value_prefix, comment_prefix = "result", "result_comment"
     version = forms.IntegerField(widget=forms.HiddenInput)
     effect_external_funding = KronerField(
         label=_("External funding triggered (NOK)"), required=False
@@ -113,41 +115,10 @@ class MilestoneReportForm(CrispyMixin, forms.ModelForm):
         self.fields["effect_applicants_per_vacancy"].localize = True
         self.fields["effect_applicants_per_vacancy"].widget.is_localized = True
         results = {r.indicator_id: r for r in self.instance.indicator_results.all()}
-        self.indicators = list(indicators)
-        for indicator in self.indicators:
-            current = results.get(indicator.pk)
-            self.fields[f"result_{indicator.pk}"] = forms.DecimalField(
-                label=_("%(indicator)s (%(unit)s)")
-                % {"indicator": indicator.label, "unit": indicator.unit},
-                required=False,
-                max_digits=14,
-                decimal_places=2,
-                localize=True,
-                initial=current.value if current else None,
-            )
-            self.fields[f"result_comment_{indicator.pk}"] = forms.CharField(
-                label=_("Comment on %(indicator)s") % {"indicator": indicator.label},
-                required=False,
-                max_length=300,
-                initial=current.comment if current else "",
-            )
+        self.add_indicator_fields(indicators, results)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
 
     def _post_clean(self):
         # Validated by the service, under a row lock.
         pass
-
-    def indicator_fields(self):
-        return [
-            (i, self[f"result_{i.pk}"], self[f"result_comment_{i.pk}"]) for i in self.indicators
-        ]
-
-    def results(self) -> dict[int, tuple]:
-        return {
-            i.pk: (
-                self.cleaned_data.get(f"result_{i.pk}"),
-                self.cleaned_data.get(f"result_comment_{i.pk}", ""),
-            )
-            for i in self.indicators
-        }

@@ -155,26 +155,18 @@ def milestone_report_save(
     *, report: MilestoneReport, version: int, data: dict, results: dict[int, tuple]
 ) -> MilestoneReport:
     """Save a draft or returned milestone report and its indicator results."""
-    row = review.editable(MilestoneReport, pk=report.pk, version=version)
-    for field in REPORT_FIELDS:
-        if field in data:
-            setattr(row, field, data[field])
-    row.full_clean()
-    row.version += 1
-    row.save()
-    current = {r.indicator_id: r for r in row.indicator_results.all()}
-    for indicator_id, (value, comment) in results.items():
-        result = current.get(indicator_id)
-        if value is None:
-            if result is not None:
-                result.delete()
-        elif result is None:
-            MilestoneIndicatorResult.objects.create(
-                report=row, indicator_id=indicator_id, value=value, comment=comment
-            )
-        elif (result.value, result.comment) != (value, comment):
-            result.value, result.comment = value, comment
-            result.save()
+    row = review.save_draft(
+        MilestoneReport, pk=report.pk, version=version, fields=REPORT_FIELDS, data=data
+    )
+    review.sync_children(
+        row.indicator_results.all(),
+        {k: None if v[0] is None else v for k, v in results.items()},
+        key="indicator_id",
+        fields=("value", "comment"),
+        create=lambda indicator, values: MilestoneIndicatorResult.objects.create(
+            report=row, indicator_id=indicator, value=values[0], comment=values[1]
+        ),
+    )
     return row
 
 

@@ -11,17 +11,16 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agreements.models import Agreement
 from evaluations.models import DISPLAY_STATE_LABELS, DUE_SOON_DAYS, Milestone
+from ilag import svg
 from ilag.formats import dato
+from ilag.svg import text_width, truncate, wrap  # also importable from here, as before
 from municipalities.models import Municipality
-
-FONT = "DejaVu Sans, Noto Sans, sans-serif"
 
 # Geometry, in viewBox units (the SVG scales to its container's width).
 WIDTH = 1100
@@ -40,23 +39,20 @@ MAX_LANES = 4
 BAR_HALF = 6
 MARKER_GAP = 4
 LABEL_FONT = 11
-CHAR_WIDTH = 0.56  # DejaVu Sans, a little generous: estimated width = chars * size * this
 
-INK = "#212529"
-MUTED = "#495057"  # 8.2:1 on white, 7.6:1 on the zebra rows
+# Colours besides ilag.svg's INK, MUTED (7.6:1 on the zebra rows) and WHITE.
 GRID_YEAR = "#8c959f"  # 3:1; the grid only helps, the dates are in the tooltips and table
 GRID_QUARTER = "#e1e5e9"
 ZEBRA = "#f5f7f9"
 BAR_FILL = "#d7e4f2"
 BAR_STROKE = "#35608f"  # 6.5:1: the outline carries the bar's contrast
 TODAY = "#6f42c1"  # 6.5:1; white text on it 6.5:1
-HALO = "#ffffff"
 
 # display_state -> colour; each keeps at least 3:1 against white.
 COLOURS = {
     "upcoming": "#0a58ca",  # 6.4:1
-    "due_soon": "#ffc107",  # yellow, always drawn with a dark outline (15:1)
-    "overdue": "#b02a37",  # 6.5:1
+    "due_soon": svg.YELLOW,  # always drawn with a dark outline (15:1)
+    "overdue": svg.RED,  # 6.5:1
     "delivered": "#3d5a80",  # 7.1:1
     "approved": "#146c43",  # 6.5:1
 }
@@ -267,124 +263,61 @@ def _summary(programme, rows, today) -> str:
 # Drawing ------------------------------------------------------------------------------
 
 
-def _n(value: float) -> str:
-    """A coordinate, short: 12, 12.5."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def _attrs(**attrs) -> str:
-    parts = []
-    for name, value in attrs.items():
-        if value is None:
-            continue
-        if isinstance(value, float | int) and not isinstance(value, bool):
-            value = _n(value)
-        parts.append(f' {name.rstrip("_").replace("_", "-")}="{escape(value)}"')
-    return "".join(parts)
-
-
-def _el(tag: str, content: str | None = None, **attrs) -> str:
-    if content is None:
-        return f"<{tag}{_attrs(**attrs)}/>"
-    return f"<{tag}{_attrs(**attrs)}>{content}</{tag}>"
-
-
-def _text(text: str, **attrs) -> str:
-    return _el("text", str(escape(text)), **attrs)
-
-
-def _title(text: str) -> str:
-    return f"<title>{escape(text)}</title>"
-
-
-def text_width(text: str, size: float) -> float:
-    return len(text) * size * CHAR_WIDTH
-
-
-def truncate(text: str, width: float, size: float) -> str:
-    """The text, cut with «…» to fit about `width` units at font size `size`."""
-    limit = max(4, int(width / (size * CHAR_WIDTH)))
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip(" ,–-") + "…"
-
-
-def wrap(text: str, width: float, size: float, lines: int = 2) -> list[str]:
-    """The text in at most `lines` lines of about `width` units, the last one cut with «…»."""
-    limit = max(4, int(width / (size * CHAR_WIDTH)))
-    result, current = [], ""
-    words = text.split()
-    for index, word in enumerate(words):
-        candidate = f"{current} {word}".strip()
-        if len(candidate) <= limit or not current:
-            current = candidate
-            continue
-        result.append(current)
-        current = word
-        if len(result) == lines - 1:
-            current = " ".join(words[index:])
-            break
-    if current:
-        result.append(truncate(current, width, size))
-    return result
-
-
-def marker_shape(state: str, x: float, y: float, ground: str = HALO) -> str:
+def marker_shape(state: str, x: float, y: float, ground: str = svg.WHITE) -> str:
     """The marker for a display state: shape and colour both tell the state. A rim in the
     `ground` colour (the row's background) parts it from the bar beneath."""
     colour = COLOURS[state]
     if state == "upcoming":  # an open ring
-        return _el("circle", cx=x, cy=y, r=9.5, fill=ground) + _el(
+        return svg.el("circle", cx=x, cy=y, r=9.5, fill=ground) + svg.el(
             "circle", cx=x, cy=y, r=6.5, fill=ground, stroke=colour, stroke_width=2.5
         )
     if state == "due_soon":  # a warning triangle
-        points = f"{_n(x)},{_n(y - 9)} {_n(x + 8.5)},{_n(y + 6.5)} {_n(x - 8.5)},{_n(y + 6.5)}"
-        return _el(
+        points = svg.points((x, y - 9), (x + 8.5, y + 6.5), (x - 8.5, y + 6.5))
+        return svg.el(
             "polygon",
             points=points,
             fill=ground,
             stroke=ground,
             stroke_width=5,
             stroke_linejoin="round",
-        ) + _el(
+        ) + svg.el(
             "polygon",
             points=points,
             fill=colour,
-            stroke=INK,
+            stroke=svg.INK,
             stroke_width=1.5,
             stroke_linejoin="round",
         )
     if state == "overdue":  # a diamond with an exclamation mark
-        points = f"{_n(x)},{_n(y - 9)} {_n(x + 9)},{_n(y)} {_n(x)},{_n(y + 9)} {_n(x - 9)},{_n(y)}"
+        points = svg.points((x, y - 9), (x + 9, y), (x, y + 9), (x - 9, y))
         return (
-            _el("polygon", points=points, fill=ground, stroke=ground, stroke_width=4)
-            + _el("polygon", points=points, fill=colour)
-            + _el(
+            svg.el("polygon", points=points, fill=ground, stroke=ground, stroke_width=4)
+            + svg.el("polygon", points=points, fill=colour)
+            + svg.el(
                 "line",
                 x1=x,
                 y1=y - 4.5,
                 x2=x,
                 y2=y + 1,
-                stroke=HALO,
+                stroke=svg.WHITE,
                 stroke_width=2,
                 stroke_linecap="round",
             )
-            + _el("circle", cx=x, cy=y + 4, r=1.2, fill=HALO)
+            + svg.el("circle", cx=x, cy=y + 4, r=1.2, fill=svg.WHITE)
         )
     if state == "delivered":  # a filled dot
-        return _el("circle", cx=x, cy=y, r=9.5, fill=ground) + _el(
+        return svg.el("circle", cx=x, cy=y, r=9.5, fill=ground) + svg.el(
             "circle", cx=x, cy=y, r=7, fill=colour
         )
     # approved: a filled dot with a tick
     return (
-        _el("circle", cx=x, cy=y, r=10, fill=ground)
-        + _el("circle", cx=x, cy=y, r=7.5, fill=colour)
-        + _el(
+        svg.el("circle", cx=x, cy=y, r=10, fill=ground)
+        + svg.el("circle", cx=x, cy=y, r=7.5, fill=colour)
+        + svg.el(
             "path",
-            d=f"M{_n(x - 3.8)},{_n(y + 0.2)} l2.6,2.7 l5,-5.6",
+            d=f"M{svg.n(x - 3.8)},{svg.n(y + 0.2)} l2.6,2.7 l5,-5.6",
             fill="none",
-            stroke=HALO,
+            stroke=svg.WHITE,
             stroke_width=2,
             stroke_linecap="round",
             stroke_linejoin="round",
@@ -451,56 +384,61 @@ class _Drawing:
             lanes = 1 + max((p.lane for p in placed), default=0)
             sublines = wrap(row.sublabel, LABEL_WIDTH, SUBLABEL_FONT)
             height = max(ROW_HEIGHT + (lanes - 1) * LANE_HEIGHT, 30 + 15 * len(sublines))
-            ground = ZEBRA if len(layout) % 2 == 0 else HALO
+            ground = ZEBRA if len(layout) % 2 == 0 else svg.WHITE
             layout.append((row, placed, y, height, ground))
             y += height
         plot_bottom = y
         legend, legend_height = self.legend(plot_bottom + 18)
         height = plot_bottom + 18 + legend_height + 6
 
-        out = [
-            f'<svg xmlns="http://www.w3.org/2000/svg"{_attrs(viewBox=f"0 0 {WIDTH} {_n(height)}")}'
-            f"{_attrs(width='100%', role='img', font_family=FONT, font_size=12, fill=INK)}"
-            f' aria-labelledby="{t.title_id} {t.desc_id}" aria-describedby="{t.table_id}"'
-            f' id="{t.dom_id}" preserveAspectRatio="xMinYMin meet">',
-            f'<title id="{t.title_id}">{escape(t.title)}</title>',
-            f'<desc id="{t.desc_id}">{escape(t.summary)}</desc>',
-            _el("rect", x=0, y=0, width=WIDTH, height=height, fill="#ffffff"),
-        ]
+        out = [svg.el("rect", x=0, y=0, width=WIDTH, height=height, fill=svg.WHITE)]
         for _row, _placed, row_y, row_height, ground in layout:
-            if ground != HALO:
-                out.append(_el("rect", x=0, y=row_y, width=WIDTH, height=row_height, fill=ground))
+            if ground != svg.WHITE:
+                out.append(
+                    svg.el("rect", x=0, y=row_y, width=WIDTH, height=row_height, fill=ground)
+                )
         out.append(self.axis(plot_bottom))
         for row, placed, row_y, _row_height, _ground in layout:
             out.append(self.row(row, placed, row_y))
         out.append(self.today_marker(plot_bottom))
         for _row, placed, row_y, _row_height, ground in layout:
             out.extend(self.marker(p, row_y, ground) for p in placed)
-        out.append(_el("line", x1=0, y1=plot_bottom, x2=WIDTH, y2=plot_bottom, stroke=GRID_YEAR))
+        out.append(svg.el("line", x1=0, y1=plot_bottom, x2=WIDTH, y2=plot_bottom, stroke=GRID_YEAR))
         out.append(legend)
-        out.append("</svg>")
-        return mark_safe("".join(out))
+        return svg.svg(
+            out,
+            WIDTH,
+            height,
+            title=t.title,
+            desc=t.summary,
+            id_prefix=t.dom_id,
+            id=t.dom_id,
+            aria_describedby=t.table_id,
+            preserveAspectRatio="xMinYMin meet",
+            font_size=12,
+            fill=svg.INK,
+        )
 
     def axis(self, bottom: float) -> str:
         t = self.t
-        out = [_el("line", x1=PLOT_LEFT, y1=ROWS_TOP, x2=PLOT_LEFT, y2=bottom, stroke=GRID_YEAR)]
+        out = [svg.el("line", x1=PLOT_LEFT, y1=ROWS_TOP, x2=PLOT_LEFT, y2=bottom, stroke=GRID_YEAR)]
         for year in range(t.start.year, t.end.year + 1):
             for month in (4, 7, 10):
                 quarter = datetime.date(year, month, 1)
                 if t.start < quarter < t.end:
                     qx = self.x(quarter)
                     out.append(
-                        _el("line", x1=qx, y1=ROWS_TOP, x2=qx, y2=bottom, stroke=GRID_QUARTER)
+                        svg.el("line", x1=qx, y1=ROWS_TOP, x2=qx, y2=bottom, stroke=GRID_QUARTER)
                     )
             first = max(datetime.date(year, 1, 1), t.start)
             last = min(datetime.date(year + 1, 1, 1), t.end)
             if first > t.start:
                 yx = self.x(first)
-                out.append(_el("line", x1=yx, y1=6, x2=yx, y2=bottom, stroke=GRID_YEAR))
+                out.append(svg.el("line", x1=yx, y1=6, x2=yx, y2=bottom, stroke=GRID_YEAR))
             x0, x1 = self.x(first), self.x(last)
             if x1 - x0 >= 40:
                 out.append(
-                    _text(
+                    svg.text(
                         str(year),
                         x=(x0 + x1) / 2,
                         y=YEAR_BASELINE,
@@ -510,7 +448,7 @@ class _Drawing:
                     )
                 )
         out.append(
-            _el("line", x1=PLOT_RIGHT, y1=ROWS_TOP, x2=PLOT_RIGHT, y2=bottom, stroke=GRID_YEAR)
+            svg.el("line", x1=PLOT_RIGHT, y1=ROWS_TOP, x2=PLOT_RIGHT, y2=bottom, stroke=GRID_YEAR)
         )
         return "".join(out)
 
@@ -532,10 +470,12 @@ class _Drawing:
             }
         out = [
             "<g>",
-            _title(tooltip),
-            _text(label, x=LABEL_X, y=top + 19, font_size=14, font_weight="bold"),
+            svg.title(tooltip),
+            svg.text(label, x=LABEL_X, y=top + 19, font_size=14, font_weight="bold"),
             *(
-                _text(line, x=LABEL_X, y=top + 36 + 15 * i, font_size=SUBLABEL_FONT, fill=MUTED)
+                svg.text(
+                    line, x=LABEL_X, y=top + 36 + 15 * i, font_size=SUBLABEL_FONT, fill=svg.MUTED
+                )
                 for i, line in enumerate(sublines)
             ),
             "</g>",
@@ -544,7 +484,7 @@ class _Drawing:
         if row.is_programme:
             # The programme spans the axis; a thin line carries its markers.
             out.append(
-                _el(
+                svg.el(
                     "line",
                     x1=self.x(row.start),
                     y1=centre,
@@ -564,8 +504,8 @@ class _Drawing:
             }
             out.append(
                 "<g>"
-                + _title(f"{name}: {period}")
-                + _el(
+                + svg.title(f"{name}: {period}")
+                + svg.el(
                     "rect",
                     x=x0,
                     y=centre - BAR_HALF,
@@ -581,7 +521,7 @@ class _Drawing:
             )
         for p in lower_lanes:  # a thin stalk ties a crowded marker to its date
             out.append(
-                _el(
+                svg.el(
                     "line",
                     x1=p.x,
                     y1=centre,
@@ -595,7 +535,7 @@ class _Drawing:
 
     def marker(self, p: _Placed, top: float, ground: str) -> str:
         y = top + LANE0 + p.lane * LANE_HEIGHT
-        out = ["<g>", _title(p.entry.title), marker_shape(p.entry.state, p.x, y, ground)]
+        out = ["<g>", svg.title(p.entry.title), marker_shape(p.entry.state, p.x, y, ground)]
         if p.label:
             width = text_width(p.label, LABEL_FONT)
             tx = p.x - 13 - width if p.label_left else p.x + 13
@@ -603,8 +543,10 @@ class _Drawing:
                 # On the agreement bar or the programme's line: the row's own background,
                 # from the marker's edge, cuts the bar and keeps the label readable.
                 x0, x1 = (tx - 3, p.x - 8) if p.label_left else (p.x + 8, tx + width + 3)
-                out.append(_el("rect", x=x0, y=y - 8, width=x1 - x0, height=16, rx=3, fill=ground))
-            out.append(_text(p.label, x=tx, y=y + 4, font_size=LABEL_FONT))
+                out.append(
+                    svg.el("rect", x=x0, y=y - 8, width=x1 - x0, height=16, rx=3, fill=ground)
+                )
+            out.append(svg.text(p.label, x=tx, y=y + 4, font_size=LABEL_FONT))
         out.append("</g>")
         return "".join(out)
 
@@ -618,17 +560,17 @@ class _Drawing:
         tag_x = min(max(x - width / 2, PLOT_LEFT), PLOT_RIGHT - width)
         return (
             "<g>"
-            + _title(_("Today, %(date)s") % {"date": dato(t.today)})
-            + _el("line", x1=x, y1=TODAY_TOP + 16, x2=x, y2=bottom, stroke=TODAY, stroke_width=2)
-            + _el("rect", x=tag_x, y=TODAY_TOP, width=width, height=18, rx=9, fill=TODAY)
-            + _text(
+            + svg.title(_("Today, %(date)s") % {"date": dato(t.today)})
+            + svg.el("line", x1=x, y1=TODAY_TOP + 16, x2=x, y2=bottom, stroke=TODAY, stroke_width=2)
+            + svg.el("rect", x=tag_x, y=TODAY_TOP, width=width, height=18, rx=9, fill=TODAY)
+            + svg.text(
                 label,
                 x=tag_x + width / 2,
                 y=TODAY_TOP + 13,
                 text_anchor="middle",
                 font_size=11,
                 font_weight="bold",
-                fill="#ffffff",
+                fill=svg.WHITE,
             )
             + "</g>"
         )
@@ -638,7 +580,7 @@ class _Drawing:
         heading = _("Legend:")
         items = [(state, str(DISPLAY_STATE_LABELS[state])) for state in STATES]
         items += [("bar", _("Agreement period")), ("today", _("Today"))]
-        out = [_text(heading, x=LABEL_X, y=top + 14, font_size=12, font_weight="bold")]
+        out = [svg.text(heading, x=LABEL_X, y=top + 14, font_size=12, font_weight="bold")]
         x = LABEL_X + text_width(heading, 12) + 12
         y = top + 10
         for key, text in items:
@@ -649,7 +591,7 @@ class _Drawing:
                 out.append(marker_shape(key, x + 9, y))
             elif key == "bar":
                 out.append(
-                    _el(
+                    svg.el(
                         "rect",
                         x=x,
                         y=y - BAR_HALF,
@@ -663,10 +605,10 @@ class _Drawing:
                 )
             else:
                 out.append(
-                    _el(
+                    svg.el(
                         "line", x1=x + 9, y1=y - 9, x2=x + 9, y2=y + 9, stroke=TODAY, stroke_width=2
                     )
                 )
-            out.append(_text(text, x=x + 24, y=y + 4, font_size=12))
+            out.append(svg.text(text, x=x + 24, y=y + 4, font_size=12))
             x += width + 18
         return "".join(out), y - top + 16

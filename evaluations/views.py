@@ -271,7 +271,7 @@ class MilestoneReportUpdateView(VisibleReportMixin, FormView):
                 report=self.report,
                 version=form.cleaned_data["version"],
                 data=data,
-                results=form.results(),
+                results=form.indicator_entries(),
             )
             if submit:
                 services.milestone_report_submit(report=report, user=self.request.user)

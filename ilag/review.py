@@ -105,6 +105,39 @@ def editable(model, *, pk: int, version: int):
     return row
 
 
+def save_draft(model, *, pk: int, version: int, fields, data: dict):
+    """The writer's changes to a draft or returned report: the `fields` given in `data`,
+    checked and saved as a new version (EditConflict if someone saved it since `version`).
+    Call inside a transaction; returns the saved row."""
+    row = editable(model, pk=pk, version=version)
+    for name in fields:
+        if name in data:
+            setattr(row, name, data[name])
+    row.full_clean()
+    row.version += 1
+    row.save()
+    return row
+
+
+def sync_children(rows, wanted: dict, *, key: str, fields: tuple[str, ...], create) -> None:
+    """Make a report's child rows (costs, indicator values) what the writer entered:
+    `wanted` maps each key (say a cost category's id) to the values of `fields`, or to
+    None to remove the row. Only rows that change are written, so the history shows
+    just what changed; `create(key_value, values)` makes a missing row."""
+    existing = {getattr(row, key): row for row in rows}
+    for key_value, values in wanted.items():
+        row = existing.get(key_value)
+        if values is None:
+            if row is not None:
+                row.delete()
+        elif row is None:
+            create(key_value, values)
+        elif tuple(getattr(row, name) for name in fields) != tuple(values):
+            for name, value in zip(fields, values, strict=True):
+                setattr(row, name, value)
+            row.save()
+
+
 def submit(model, *, pk: int, user, version: int | None = None, errors=None):
     """Draft or returned → submitted, by `user`; refused when already submitted, when
     someone saved it since `version` (if given), or with what `errors(row)` finds

@@ -202,7 +202,54 @@ class ProgressReportCreateForm(forms.ModelForm):
         pass
 
 
-class ProgressReportForm(forms.ModelForm):
+class IndicatorFieldsMixin:
+    """A value and a comment per project indicator, for the reports that give them (a
+    status report's values, a milestone report's results). The fields are named
+    `<value_prefix>_<id>` and `<comment_prefix>_<id>`."""
+
+    value_prefix = "value"
+    comment_prefix = "comment"
+
+    def add_indicator_fields(self, indicators, current: dict) -> None:
+        """Fields for `indicators`, prefilled from `current` ({indicator id: a row with
+        `value` and `comment`})."""
+        self.indicators = list(indicators)
+        for indicator in self.indicators:
+            row = current.get(indicator.pk)
+            self.fields[f"{self.value_prefix}_{indicator.pk}"] = forms.DecimalField(
+                label=_("%(indicator)s (%(unit)s)")
+                % {"indicator": indicator.label, "unit": indicator.unit},
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                localize=True,
+                initial=row.value if row else None,
+            )
+            self.fields[f"{self.comment_prefix}_{indicator.pk}"] = forms.CharField(
+                label=_("Comment on %(indicator)s") % {"indicator": indicator.label},
+                required=False,
+                max_length=300,
+                initial=row.comment if row else "",
+            )
+
+    def indicator_fields(self):
+        return [
+            (i, self[f"{self.value_prefix}_{i.pk}"], self[f"{self.comment_prefix}_{i.pk}"])
+            for i in self.indicators
+        ]
+
+    def indicator_entries(self) -> dict[int, tuple]:
+        """{indicator id: (value or None, comment)} as the services take them."""
+        return {
+            i.pk: (
+                self.cleaned_data.get(f"{self.value_prefix}_{i.pk}"),
+                self.cleaned_data.get(f"{self.comment_prefix}_{i.pk}", ""),
+            )
+            for i in self.indicators
+        }
+
+
+class ProgressReportForm(IndicatorFieldsMixin, forms.ModelForm):
     """The report's text, its costs incurred per category and its indicator values."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -249,24 +296,7 @@ class ProgressReportForm(forms.ModelForm):
             self.fields[f"cost_{category.pk}"] = KronerField(
                 label=str(category), required=False, initial=costs.get(category.pk)
             )
-        self.indicators = list(project.indicators.all())
-        for indicator in self.indicators:
-            current = values.get(indicator.pk)
-            self.fields[f"value_{indicator.pk}"] = forms.DecimalField(
-                label=_("%(indicator)s (%(unit)s)")
-                % {"indicator": indicator.label, "unit": indicator.unit},
-                required=False,
-                max_digits=14,
-                decimal_places=2,
-                localize=True,
-                initial=current.value if current else None,
-            )
-            self.fields[f"comment_{indicator.pk}"] = forms.CharField(
-                label=_("Comment on %(indicator)s") % {"indicator": indicator.label},
-                required=False,
-                max_length=300,
-                initial=current.comment if current else "",
-            )
+        self.add_indicator_fields(project.indicators.all(), values)
         if not self.is_bound:
             self.initial["version"] = report.version
 
@@ -277,20 +307,8 @@ class ProgressReportForm(forms.ModelForm):
     def cost_fields(self):
         return [(c, self[f"cost_{c.pk}"]) for c in self.cost_categories]
 
-    def indicator_fields(self):
-        return [(i, self[f"value_{i.pk}"], self[f"comment_{i.pk}"]) for i in self.indicators]
-
     def costs(self) -> dict[int, int | None]:
         return {c.pk: self.cleaned_data.get(f"cost_{c.pk}") for c in self.cost_categories}
-
-    def indicator_values(self) -> dict[int, tuple]:
-        return {
-            i.pk: (
-                self.cleaned_data.get(f"value_{i.pk}"),
-                self.cleaned_data.get(f"comment_{i.pk}", ""),
-            )
-            for i in self.indicators
-        }
 
 
 class BudgetImportForm(UploadFormMixin, forms.Form):

@@ -232,37 +232,27 @@ def report_save(
     """Save a draft or returned report: its fields, costs per category and indicator
     values. Only rows that changed are written, so the history shows what changed."""
 
-    row = review.editable(ProgressReport, pk=report.pk, version=version)
-    for field in REPORT_FIELDS:
-        if field in data:
-            setattr(row, field, data[field])
-    row.full_clean()
-    row.version += 1
-    row.save()
-    existing = {c.category_id: c for c in row.costs.all()}
-    for category_id, amount in costs.items():
-        cost = existing.get(category_id)
-        if amount is None:
-            if cost is not None:
-                cost.delete()
-        elif cost is None:
-            ReportCost.objects.create(report=row, category_id=category_id, amount=amount)
-        elif cost.amount != amount:
-            cost.amount = amount
-            cost.save()
-    values = {v.indicator_id: v for v in row.indicator_values.all()}
-    for indicator_id, (value, comment) in indicator_values.items():
-        current = values.get(indicator_id)
-        if value is None:
-            if current is not None:
-                current.delete()
-        elif current is None:
-            IndicatorValue.objects.create(
-                report=row, indicator_id=indicator_id, value=value, comment=comment
-            )
-        elif current.value != value or current.comment != comment:
-            current.value, current.comment = value, comment
-            current.save()
+    row = review.save_draft(
+        ProgressReport, pk=report.pk, version=version, fields=REPORT_FIELDS, data=data
+    )
+    review.sync_children(
+        row.costs.all(),
+        {category: None if amount is None else (amount,) for category, amount in costs.items()},
+        key="category_id",
+        fields=("amount",),
+        create=lambda category, values: ReportCost.objects.create(
+            report=row, category_id=category, amount=values[0]
+        ),
+    )
+    review.sync_children(
+        row.indicator_values.all(),
+        {k: None if v[0] is None else v for k, v in indicator_values.items()},
+        key="indicator_id",
+        fields=("value", "comment"),
+        create=lambda indicator, values: IndicatorValue.objects.create(
+            report=row, indicator_id=indicator, value=values[0], comment=values[1]
+        ),
+    )
     return row
 
 

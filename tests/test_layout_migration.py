@@ -73,8 +73,10 @@ def fill():
     """seed_demo, and on top of it what the demo lacks: a status report through its whole
     workflow, documents with files (and a deleted one, kept in the history), report orders."""
     call_command("seed_demo", stdout=open("/dev/null", "w"))
-    project = Project.objects.filter(status=Project.Status.ACTIVE).order_by("pk").first()
-    leader = UserFactory(role=Role.PROJECT_LEADER, municipalities=list(project.municipalities.all()))
+    project = Project.objects.exclude(status=Project.Status.DRAFT).order_by("pk").first()
+    leader = UserFactory(
+        role=Role.PROJECT_LEADER, municipalities=list(project.municipalities.all())
+    )
     adviser = UserFactory(role=Role.ADVISER)
     report = report_create(
         project=project,

@@ -89,7 +89,7 @@ class ReportUpdateView(VisibleReportMixin, FormView):
                 version=form.cleaned_data["version"],
                 data=data,
                 costs=form.costs(),
-                indicator_values=form.indicator_values(),
+                indicator_values=form.indicator_entries(),
             )
             if "submit" in self.request.POST:
                 services.report_submit(

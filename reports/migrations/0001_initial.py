@@ -2,29 +2,15 @@
 
 import django.db.models.deletion
 import ilag.files
+from ilag.migrations_support import content_types_mover
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
 
-MODELS = ('reportorder', 'historicalreportorder')
-
-
-def _move_content_types(apps, source, target):
-    # Keep the content type rows (and the permissions and admin log entries pointing at
-    # them) instead of leaving stale ones behind and making new ones.
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MODELS:
-        if not ContentType.objects.filter(app_label=target, model=model).exists():
-            ContentType.objects.filter(app_label=source, model=model).update(app_label=target)
-
-
-def content_types_forward(apps, schema_editor):
-    _move_content_types(apps, "evaluations", "reports")
-
-
-def content_types_backward(apps, schema_editor):
-    _move_content_types(apps, "reports", "evaluations")
+content_types_forward, content_types_backward = content_types_mover(
+    models=("reportorder", "historicalreportorder"), source="evaluations", target="reports"
+)
 
 
 class Migration(migrations.Migration):
