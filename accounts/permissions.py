@@ -1,5 +1,7 @@
 """Who is who: the role checks every app's permissions build on, and who manages users."""
 
+from django.db.models import Q
+
 from accounts.models import Role
 
 
@@ -39,6 +41,20 @@ def follows_programme(user, programme_id: int) -> bool:
         return False
     ids = adviser_programme_ids(user)
     return ids is None or programme_id in ids
+
+
+def in_followed_programmes(queryset, user, *paths: str):
+    """The rows of `queryset` in the programmes the adviser follows (every row for
+    superusers): the queryset form of `follows_programme`. `paths` lead from the rows to
+    the programme's id («pk» for programmes, «agreement__programme» for projects); a row
+    is kept when any of them does."""
+    ids = adviser_programme_ids(user)
+    if ids is None:
+        return queryset
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path}__in": ids})
+    return queryset.filter(condition)
 
 
 def can_manage_users(user) -> bool:

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
 from accounts.permissions import (
-    adviser_programme_ids,
+    in_followed_programmes,
     is_reader_role,
     leader_municipality_ids,
     user_is_active,
@@ -35,8 +35,7 @@ class ProgrammeQuerySet(models.QuerySet):
         if not user_is_active(user):
             return self.none()
         if user.is_adviser:
-            ids = adviser_programme_ids(user)
-            return self if ids is None else self.filter(pk__in=ids)
+            return in_followed_programmes(self, user, "pk")
         own_ids = leader_municipality_ids(user)
         if own_ids:
             return self.filter(
@@ -215,8 +214,7 @@ class AgreementQuerySet(models.QuerySet):
         if not user_is_active(user):
             return self.none()
         if user.is_adviser:
-            ids = adviser_programme_ids(user)
-            return self if ids is None else self.filter(programme__in=ids)
+            return in_followed_programmes(self, user, "programme")
         programmes = Programme.objects.visible_to(user).values("pk")
         published = ~Q(status=Agreement.Status.DRAFT)
         own_ids = leader_municipality_ids(user)

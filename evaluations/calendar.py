@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.permissions import adviser_programme_ids, leader_municipality_ids
+from accounts.permissions import in_followed_programmes, leader_municipality_ids
 from agreements.models import Agreement
 from evaluations.models import Milestone
 from evaluations.reminders import milestone_heading, portal_url
@@ -22,30 +22,25 @@ def calendar_milestones(user: User):
     municipalities' agreements and projects, and the programmes these take part in),
     always among the milestones the user may see."""
     visible = Milestone.objects.visible_to(user)
-    programme_ids = adviser_programme_ids(user) if user.is_adviser else []
-    if programme_ids is None:
-        followed = visible  # a superuser follows every programme
-    else:
-        condition = Q(responsible=user)
-        if programme_ids:
-            condition |= (
-                Q(programme__in=programme_ids)
-                | Q(agreement__programme__in=programme_ids)
-                | Q(project__agreement__programme__in=programme_ids)
-            )
-        own = leader_municipality_ids(user)
-        if own:
-            condition |= (
-                Q(agreement__municipalities__in=own)
-                | Q(project__municipalities__in=own)
-                | Q(
-                    programme__in=Agreement.objects.filter(municipalities__in=own).values(
-                        "programme"
-                    )
-                )
-            )
-        # A subquery rather than a join: the municipality joins would repeat rows.
-        followed = visible.filter(pk__in=Milestone.objects.filter(condition).values("pk"))
+    condition = Q(responsible=user)
+    if user.is_adviser:
+        followed = in_followed_programmes(
+            Milestone.objects.all(),
+            user,
+            "programme",
+            "agreement__programme",
+            "project__agreement__programme",
+        )
+        condition |= Q(pk__in=followed.values("pk"))
+    own = leader_municipality_ids(user)
+    if own:
+        condition |= (
+            Q(agreement__municipalities__in=own)
+            | Q(project__municipalities__in=own)
+            | Q(programme__in=Agreement.objects.filter(municipalities__in=own).values("programme"))
+        )
+    # A subquery rather than a join: the municipality joins would repeat rows.
+    followed = visible.filter(pk__in=Milestone.objects.filter(condition).values("pk"))
     history = Milestone.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date")
     return (
         followed.annotate(last_changed=Subquery(history.values("history_date")[:1]))

@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Case, DateField, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from accounts.permissions import adviser_programme_ids
+from accounts.permissions import in_followed_programmes
 from agreements.models import Programme
 from evaluations.models import Milestone, Reminder
 from municipalities.models import Municipality
@@ -21,15 +21,7 @@ def can_view_overview(user) -> bool:
 
 def _in_followed_programmes(queryset, user, *paths):
     """An adviser's rows limited to the programmes he or she follows (all for superusers)."""
-    if not user.is_adviser:
-        return queryset
-    ids = adviser_programme_ids(user)
-    if ids is None:
-        return queryset
-    condition = Q()
-    for path in paths:
-        condition |= Q(**{f"{path}__in": ids})
-    return queryset.filter(condition)
+    return in_followed_programmes(queryset, user, *paths) if user.is_adviser else queryset
 
 
 def _municipalities():

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import adviser_programme_ids, leader_municipality_ids
+from accounts.permissions import in_followed_programmes, leader_municipality_ids
 from agreements.models import Agreement, Programme
 from ilag.forms import DateInput
 from ilag.validators import case_number_validator
@@ -28,8 +28,7 @@ class ProjectChoiceField(forms.ModelChoiceField):
 def orderable_programmes(user):
     """The programmes an adviser follows (all for a superuser); a leader's own."""
     if user.is_adviser:
-        ids = adviser_programme_ids(user)
-        return Programme.objects.all() if ids is None else Programme.objects.filter(pk__in=ids)
+        return in_followed_programmes(Programme.objects.all(), user, "pk")
     return Programme.objects.visible_to(user)
 
 

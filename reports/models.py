@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
-from accounts.permissions import adviser_programme_ids, leader_municipality_ids, user_is_active
+from accounts.permissions import in_followed_programmes, leader_municipality_ids, user_is_active
 from agreements.models import Programme
 from ilag.files import report_file_upload_to, reports_storage
 
@@ -21,8 +21,7 @@ class ReportOrderQuerySet(models.QuerySet):
         if not user_is_active(user):
             return self.none()
         if user.is_adviser:
-            ids = adviser_programme_ids(user)
-            return self if ids is None else self.filter(programme__in=ids)
+            return in_followed_programmes(self, user, "programme")
         own_ids = leader_municipality_ids(user)
         if own_ids:
             return self.filter(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.permissions import (
-    adviser_programme_ids,
+    in_followed_programmes,
     is_reader_role,
     leader_municipality_ids,
     user_is_active,
@@ -74,8 +74,7 @@ class ProjectQuerySet(models.QuerySet):
         if not user_is_active(user):
             return self.none()
         if user.is_adviser:
-            ids = adviser_programme_ids(user)
-            return self if ids is None else self.filter(agreement__programme__in=ids)
+            return in_followed_programmes(self, user, "agreement__programme")
         published = ~Q(status=Project.Status.DRAFT) & ~Q(agreement__status=Agreement.Status.DRAFT)
         programmes = Programme.objects.visible_to(user).values("pk")
         own_ids = leader_municipality_ids(user)
