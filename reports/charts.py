@@ -29,8 +29,10 @@ def _label(x: float, y: float, text: str, *, width=LABEL_WIDTH, size=11) -> str:
     """A row label on one line, or two when it is long (the second shortened if need be)."""
     lines = svg.wrap(text, width, size)
     if len(lines) == 1:
-        return svg.text(lines[0], x=x, y=y)
-    return svg.text(lines[0], x=x, y=y - size * 0.55) + svg.text(lines[1], x=x, y=y + size * 0.6)
+        return svg.text(lines[0], x=x, y=y, font_size=size)
+    return svg.text(lines[0], x=x, y=y - size * 0.55, font_size=size) + svg.text(
+        lines[1], x=x, y=y + size * 0.6, font_size=size
+    )
 
 
 def _key(x: float, label: str, **box) -> str:
