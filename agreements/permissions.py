@@ -4,7 +4,7 @@ Who may see a programme or an agreement is its queryset's `visible_to`
 (agreements/models.py).
 """
 
-from accounts.permissions import follows_programme
+from accounts.permissions import follows_programme, user_is_active
 from agreements.models import Agreement
 
 
@@ -20,3 +20,13 @@ def can_edit_agreement(user, agreement) -> bool:
 def can_view_signed_document(user, agreement) -> bool:
     """The signed agreement is read by whoever may read the agreement."""
     return bool(agreement.signed_document) and can_view_agreement(user, agreement)
+
+
+def can_create_programme(user) -> bool:
+    """County advisers set up new programmes (and follow those they set up)."""
+    return user_is_active(user) and user.is_adviser
+
+
+def can_edit_programme(user, programme) -> bool:
+    """Advisers following the programme change its set-up and copy it."""
+    return follows_programme(user, programme.pk)

@@ -2,7 +2,17 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Milestone, MilestoneReport, programme_milestone_kinds
+from agreements.forms import RowFormMixin, RowFormSetMixin
+from agreements.models import Programme
+from evaluations.models import (
+    Milestone,
+    MilestoneReport,
+    MilestoneTemplate,
+    add_months,
+    programme_milestone_kinds,
+)
+from ilag.fields import KronerField
+from ilag.formats import dato
 from ilag.forms import DateInput
 from ilag.uploads import (
     UploadFormMixin,
@@ -10,7 +20,6 @@ from ilag.uploads import (
     document_help_text,
     validate_upload,
 )
-from projects.fields import KronerField
 from projects.forms import IndicatorFieldsMixin
 
 
@@ -122,3 +131,80 @@ class MilestoneReportForm(IndicatorFieldsMixin, CrispyMixin, forms.ModelForm):
     def _post_clean(self):
         # Validated by the service, under a row lock.
         pass
+
+
+class MilestoneTemplateForm(RowFormMixin, forms.ModelForm):
+    """A standard milestone of a programme: months after each agreement starts, or a
+    fixed date within the programme's period."""
+
+    class Meta:
+        model = MilestoneTemplate
+        fields = ["kind", "title", "months_after_start", "fixed_date"]
+        widgets = {"fixed_date": DateInput()}
+        help_texts = {
+            "title": _("Leave empty to use the kind as the title."),
+            "months_after_start": _("E.g. 12 for a mid-term report after one year."),
+            "fixed_date": _("Instead of months: the same date for every agreement."),
+        }
+
+    row = (("kind", "3"), ("title", "3"), ("months_after_start", "2"), ("fixed_date", "2"))
+
+    def clean(self):
+        cleaned = super().clean()
+        months, fixed = cleaned.get("months_after_start"), cleaned.get("fixed_date")
+        if months is None and fixed is None and cleaned.get("kind"):
+            self.add_error(
+                "months_after_start",
+                _("Give the months after the agreement starts, or a fixed date."),
+            )
+        elif months is not None and fixed is not None:
+            self.add_error(
+                "fixed_date",
+                _("Give either months after the agreement starts or a fixed date, not both."),
+            )
+        return cleaned
+
+
+class MilestoneTemplateFormSet(RowFormSetMixin, forms.BaseInlineFormSet):
+    """A programme's standard milestones: each must fall within the programme's period
+    (`start`, `end`: the dates the programme form is about to save)."""
+
+    def __init__(self, *args, start=None, end=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start, self.end = start, end
+
+    def clean(self):
+        super().clean()
+        if not (self.start and self.end):
+            return
+        for form in self.forms:
+            if form in self.deleted_forms or not getattr(form, "cleaned_data", None):
+                continue
+            fixed = form.cleaned_data.get("fixed_date")
+            months = form.cleaned_data.get("months_after_start")
+            if fixed and not self.start <= fixed <= self.end:
+                form.add_error(
+                    "fixed_date",
+                    _("The date must lie within the programme's period (%(start)s–%(end)s).")
+                    % {"start": dato(self.start), "end": dato(self.end)},
+                )
+            elif months is not None and add_months(self.start, months) > self.end:
+                form.add_error(
+                    "months_after_start",
+                    _(
+                        "%(months)s months after the programme starts is after it ends "
+                        "(%(end)s): no agreement could reach this milestone."
+                    )
+                    % {"months": months, "end": dato(self.end)},
+                )
+
+
+def milestone_template_formset(*args, **kwargs):
+    return forms.inlineformset_factory(
+        Programme,
+        MilestoneTemplate,
+        form=MilestoneTemplateForm,
+        formset=MilestoneTemplateFormSet,
+        extra=1,
+        can_delete=True,
+    )(*args, prefix="template", **kwargs)

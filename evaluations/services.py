@@ -1,4 +1,5 @@
-"""Writes on milestones and milestone reports."""
+"""Writes on milestones and milestone reports, and on a programme's set-up (which holds
+its milestone templates)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,7 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from evaluations.models import Milestone, MilestoneIndicatorResult, MilestoneReport
+from agreements.models import CostCategory, FocusArea, Programme
+from evaluations.models import (
+    Milestone,
+    MilestoneIndicatorResult,
+    MilestoneReport,
+    MilestoneTemplate,
+)
 from ilag import review
 
 
@@ -206,3 +213,71 @@ def milestone_report_review(
         milestone.status, milestone.delivered_on = Milestone.Status.PLANNED, None
     milestone.save()
     return row
+
+
+# Setting up a programme -----------------------------------------------------------
+
+
+@transaction.atomic
+def programme_setup_save(*, form, focus_areas, cost_categories, templates, user) -> Programme:
+    """Save a programme with its focus areas, cost categories and milestone templates,
+    all or nothing (the forms are valid). The adviser who creates a programme follows it."""
+    created = form.instance.pk is None
+    programme = form.save()
+    for formset in (focus_areas, cost_categories, templates):
+        formset.instance = programme
+        formset.save()
+    if created:
+        user.programmes.add(programme)
+    return programme
+
+
+COPIED_FIELDS = (
+    "description",
+    "owner",
+    "max_grant_per_agreement",
+    "max_county_share_percent",
+    "reminder_days",
+    "stale_report_weeks",
+    "shared_with_partners",
+)
+
+
+@transaction.atomic
+def programme_copy(
+    *, source: Programme, name: str, short_name: str, slug: str, start_date, end_date, user
+) -> Programme:
+    """A new programme with the source's rules and caps, focus areas, cost categories
+    and milestone templates (fixed dates moved as far as the start), without its
+    agreements or its political decision. The adviser who copies it follows it."""
+    programme = Programme(
+        name=name,
+        short_name=short_name,
+        slug=slug,
+        start_date=start_date,
+        end_date=end_date,
+        **{field: getattr(source, field) for field in COPIED_FIELDS},
+    )
+    programme.full_clean()
+    programme.save()
+    for area in source.focus_areas.all():
+        FocusArea.objects.create(programme=programme, name=area.name, description=area.description)
+    for category in source.cost_categories.all():
+        CostCategory.objects.create(
+            programme=programme,
+            name=category.name,
+            eligible=category.eligible,
+            description=category.description,
+            position=category.position,
+        )
+    shift = start_date - source.start_date
+    for template in source.milestone_templates.all():
+        MilestoneTemplate.objects.create(
+            programme=programme,
+            kind=template.kind,
+            title=template.title,
+            months_after_start=template.months_after_start,
+            fixed_date=template.fixed_date + shift if template.fixed_date else None,
+        )
+    user.programmes.add(programme)
+    return programme

@@ -16,7 +16,15 @@ from accounts import urls as accounts_urls
 from evaluations import urls as evaluations_urls
 from ilag import views as ilag_views
 from municipalities import urls as municipalities_urls
-from portal.views import agreements, home, milestones, municipalities, projects, users
+from portal.views import (
+    agreements,
+    home,
+    milestones,
+    municipalities,
+    programmes,
+    projects,
+    users,
+)
 from projects import urls as projects_urls
 
 admin.site.site_header = _("I LAG portal – administration")
@@ -24,10 +32,22 @@ admin.site.site_title = settings.PORTAL_NAME
 
 agreement_patterns = [
     path("program/", agreements.ProgrammeListView.as_view(), name="programme-list"),
+    # Before the programme pattern, which would take «ny» for a programme's address.
+    path("program/ny/", programmes.ProgrammeCreateView.as_view(), name="programme-create"),
     path(
         "program/<slug:slug>/",
         agreements.ProgrammeDetailView.as_view(),
         name="programme-detail",
+    ),
+    path(
+        "program/<slug:slug>/rediger/",
+        programmes.ProgrammeUpdateView.as_view(),
+        name="programme-update",
+    ),
+    path(
+        "program/<slug:slug>/kopier/",
+        programmes.ProgrammeCopyView.as_view(),
+        name="programme-copy",
     ),
     path("avtaler/", agreements.AgreementListView.as_view(), name="list"),
     path("avtaler/<int:pk>/", agreements.AgreementDetailView.as_view(), name="detail"),

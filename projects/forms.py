@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from agreements.models import FocusArea
+from ilag.fields import KronerField
 from ilag.forms import DateInput, VersionedForm
 from ilag.uploads import XLSX, UploadFormMixin, megabytes, validate_upload
 from municipalities.models import Organisation
-from projects.fields import KronerField
 from projects.models import FundingLine, ProgressReport, Project
 from projects.services import PROJECT_STATUS_TRANSITIONS, BudgetEntry, FundingEntry
 

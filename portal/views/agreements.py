@@ -8,7 +8,11 @@ from django.views.generic import DetailView, ListView
 
 from agreements.filters import AgreementFilter
 from agreements.models import Agreement, Programme
-from agreements.permissions import can_view_signed_document
+from agreements.permissions import (
+    can_create_programme,
+    can_edit_programme,
+    can_view_signed_document,
+)
 from documents.models import Document
 from documents.permissions import can_attach_document
 from evaluations.models import Milestone
@@ -46,6 +50,11 @@ class ProgrammeListView(ListView):
             )
         )
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_create_programme=can_create_programme(self.request.user), **kwargs
+        )
+
 
 class ProgrammeDetailView(DetailView):
     model = Programme
@@ -76,6 +85,7 @@ class ProgrammeDetailView(DetailView):
             focus_areas=programme.focus_areas.all(),
             cost_categories=programme.cost_categories.all(),
             milestones=Milestone.objects.visible_to(user).filter(programme=programme),
+            can_edit_programme=can_edit_programme(user, programme),
             timeline=programme_timeline(programme, user=user, today=timezone.localdate()),
         )
         return context

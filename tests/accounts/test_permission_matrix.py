@@ -168,6 +168,10 @@ MATRIX = {
     "set_language": [(lambda w: {}, public(302, 302))],
     "agreements:programme-list": [(lambda w: {}, every(200, 405))],
     "agreements:programme-detail": [(lambda w: {"slug": w.programme.slug}, every(200, 405))],
+    # An empty POST comes back as the form with its errors.
+    "agreements:programme-create": [(lambda w: {}, adviser_only(200, 200))],
+    "agreements:programme-update": [(lambda w: {"slug": w.programme.slug}, adviser_only(200, 200))],
+    "agreements:programme-copy": [(lambda w: {"slug": w.programme.slug}, adviser_only(200, 200))],
     "agreements:detail": [
         (lambda w: {"pk": w.agreement.pk}, every(200, 405)),
         (lambda w: {"pk": w.draft_agreement.pk}, drafts_hidden()),

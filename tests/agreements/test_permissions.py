@@ -11,7 +11,9 @@ from django.core.files.base import ContentFile
 
 from accounts.models import Role, User
 from agreements.permissions import (
+    can_create_programme,
     can_edit_agreement,
+    can_edit_programme,
     can_view_agreement,
     can_view_signed_document,
 )
@@ -235,3 +237,34 @@ def test_deactivated_user_views_no_signed_document(w, who):
     user = getattr(w, who)
     assert can_view_signed_document(fresh(user), w.agreement)
     assert not can_view_signed_document(deactivated(user), w.agreement)
+
+
+# can_create_programme, can_edit_programme ------------------------------------------
+
+
+def test_any_active_adviser_may_set_up_a_new_programme(w):
+    assert can_create_programme(w.follower)
+    assert can_create_programme(w.stranger)
+    assert can_create_programme(w.superuser)
+
+
+@pytest.mark.parametrize("who", ["owner", "committee", "partner"])
+def test_nobody_but_advisers_sets_up_a_programme(w, who):
+    assert not can_create_programme(getattr(w, who))
+
+
+def test_deactivated_adviser_cannot_set_up_a_programme(w):
+    assert not can_create_programme(deactivated(w.follower))
+
+
+def test_only_an_adviser_following_the_programme_changes_its_set_up(w):
+    assert can_edit_programme(w.follower, w.programme)
+    assert not can_edit_programme(w.follower, w.elsewhere)
+    assert can_edit_programme(w.stranger, w.elsewhere)
+    assert not can_edit_programme(w.stranger, w.programme)
+    assert can_edit_programme(w.superuser, w.programme)
+
+
+@pytest.mark.parametrize("who", ["owner", "committee", "partner"])
+def test_readers_and_leaders_cannot_change_a_programmes_set_up(w, who):
+    assert not can_edit_programme(getattr(w, who), w.programme)
