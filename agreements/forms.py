@@ -4,15 +4,18 @@ its cost categories."""
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.conf import settings
 from django.db import router
 from django.db.models import Max, Min, ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, CostCategory, FocusArea, Programme
 from ilag.fields import KronerField
 from ilag.formats import dato, kr
 from ilag.forms import DateInput
+from ilag.uploads import PDF, UploadFormMixin, megabytes, validate_upload
 
 # Addresses under /program/ that are pages, not programmes.
 RESERVED_SLUGS = {"ny"}
@@ -195,6 +198,7 @@ def focus_area_formset(*args, **kwargs):
         formset=FocusAreaFormSet,
         extra=1,
         can_delete=True,
+        can_delete_extra=False,
     )(*args, prefix="focus", **kwargs)
 
 
@@ -206,6 +210,7 @@ def cost_category_formset(*args, **kwargs):
         formset=CostCategoryFormSet,
         extra=1,
         can_delete=True,
+        can_delete_extra=False,
     )(*args, prefix="cost", **kwargs)
 
 
@@ -220,3 +225,78 @@ class ProgrammeCopyForm(SetupFormMixin, forms.ModelForm):
         error_messages = ProgrammeForm.Meta.error_messages
 
     clean_slug = ProgrammeForm.clean_slug
+
+
+class AgreementForm(SetupFormMixin, forms.ModelForm):
+    """A cooperation agreement's terms, while it is a draft."""
+
+    county_frame = KronerField(
+        label=_("County's financial frame (NOK)"),
+        help_text=_("The most the county grants under this agreement, in whole kroner."),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "title",
+            "municipalities",
+            "theme",
+            "focus_areas",
+            "start_date",
+            "end_date",
+            "county_frame",
+            "decision_organ",
+            "decision_date",
+            "decision_case_number",
+        ]
+        widgets = {
+            "municipalities": forms.CheckboxSelectMultiple,
+            "focus_areas": forms.CheckboxSelectMultiple,
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "decision_date": DateInput(),
+        }
+        help_texts = {
+            "municipalities": _("One, or several for an agreement with a group of municipalities."),
+            "decision_case_number": ProgrammeForm.Meta.help_texts["decision_case_number"],
+        }
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.programme = programme
+        self.fields["municipalities"].queryset = self.fields["municipalities"].queryset.order_by(
+            "name"
+        )
+        self.fields["focus_areas"].queryset = programme.focus_areas.all()
+        if not programme.focus_areas.exists():
+            del self.fields["focus_areas"]
+
+
+class AgreementSignForm(UploadFormMixin, SetupFormMixin, forms.Form):
+    """The agreement as signed: the date and the signed document (PDF)."""
+
+    upload_field = "document"
+    signed_date = forms.DateField(label=_("Signed on"), widget=DateInput())
+    document = forms.FileField(
+        label=_("The signed agreement (PDF)"),
+        allow_empty_file=True,
+        widget=forms.FileInput(attrs={"accept": ".pdf"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].help_text = _(
+            "The agreement with every party's signature, scanned or signed electronically; "
+            "at most %(limit)s MB."
+        ) % {"limit": megabytes(settings.DOCUMENT_MAX_BYTES)}
+
+    def clean_signed_date(self):
+        signed = self.cleaned_data["signed_date"]
+        if signed > timezone.localdate():
+            raise forms.ValidationError(_("The date it was signed cannot be in the future."))
+        return signed
+
+    def clean_document(self):
+        document = self.cleaned_data["document"]
+        validate_upload(document, types=(PDF,))
+        return document

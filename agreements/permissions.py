@@ -30,3 +30,14 @@ def can_create_programme(user) -> bool:
 def can_edit_programme(user, programme) -> bool:
     """Advisers following the programme change its set-up and copy it."""
     return follows_programme(user, programme.pk)
+
+
+def can_create_agreement(user, programme) -> bool:
+    """Advisers following the programme make its agreements."""
+    return follows_programme(user, programme.pk)
+
+
+def can_change_agreement_terms(user, agreement) -> bool:
+    """Advisers following the programme change a draft agreement's terms and register it
+    as signed; once signed, only an addendum changes them."""
+    return agreement.is_draft and can_edit_agreement(user, agreement)

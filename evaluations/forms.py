@@ -207,4 +207,5 @@ def milestone_template_formset(*args, **kwargs):
         formset=MilestoneTemplateFormSet,
         extra=1,
         can_delete=True,
+        can_delete_extra=False,
     )(*args, prefix="template", **kwargs)

@@ -281,3 +281,29 @@ def programme_copy(
         )
     user.programmes.add(programme)
     return programme
+
+
+@transaction.atomic
+def agreement_sign(*, agreement, signed_date, document, user):
+    """A draft agreement signed: the signed document stored, the status «signed» and
+    the programme's standard milestones made (as when it is signed in the admin).
+    ValidationError when it is not a draft or a date does not hold; nothing is stored."""
+    row = type(agreement).objects.select_for_update().get(pk=agreement.pk)
+    if not row.is_draft:
+        raise ValidationError(
+            _("The agreement is «%(status)s»; only a draft is signed.")
+            % {"status": row.get_status_display()},
+            code="not_draft",
+        )
+    row.status = row.Status.SIGNED
+    row.signed_date = signed_date
+    row._history_user = user
+    row.full_clean(exclude=["signed_document"])
+    row.signed_document.save(document.name, document, save=False)
+    try:
+        row.save()
+    except Exception:
+        row.signed_document.delete(save=False)
+        raise
+    agreement_milestones_create(agreement=row)
+    return row

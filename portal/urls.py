@@ -49,7 +49,14 @@ agreement_patterns = [
         programmes.ProgrammeCopyView.as_view(),
         name="programme-copy",
     ),
+    path(
+        "program/<slug:slug>/avtaler/ny/",
+        programmes.AgreementCreateView.as_view(),
+        name="create",
+    ),
     path("avtaler/", agreements.AgreementListView.as_view(), name="list"),
+    path("avtaler/<int:pk>/rediger/", programmes.AgreementUpdateView.as_view(), name="update"),
+    path("avtaler/<int:pk>/signer/", programmes.AgreementSignView.as_view(), name="sign"),
     path("avtaler/<int:pk>/", agreements.AgreementDetailView.as_view(), name="detail"),
     path(
         "avtaler/<int:pk>/signert-avtale/",

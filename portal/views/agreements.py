@@ -9,6 +9,8 @@ from django.views.generic import DetailView, ListView
 from agreements.filters import AgreementFilter
 from agreements.models import Agreement, Programme
 from agreements.permissions import (
+    can_change_agreement_terms,
+    can_create_agreement,
     can_create_programme,
     can_edit_programme,
     can_view_signed_document,
@@ -86,6 +88,7 @@ class ProgrammeDetailView(DetailView):
             cost_categories=programme.cost_categories.all(),
             milestones=Milestone.objects.visible_to(user).filter(programme=programme),
             can_edit_programme=can_edit_programme(user, programme),
+            can_create_agreement=can_create_agreement(user, programme),
             timeline=programme_timeline(programme, user=user, today=timezone.localdate()),
         )
         return context
@@ -127,6 +130,7 @@ class AgreementDetailView(DetailView):
             can_delete=can_attach_document(user, self.object),
             history=changes_for_agreement(self.object),
             can_manage_milestones=can_manage_programme_milestones(user, self.object.programme),
+            can_change_terms=can_change_agreement_terms(user, self.object),
             milestones=Milestone.objects.visible_to(user)
             .filter(Q(agreement=self.object) | Q(project__agreement=self.object))
             .select_related("project", "responsible"),

@@ -1,23 +1,32 @@
-"""Setting up a programme in the portal: create, change, copy. A programme's set-up
-holds its focus areas and cost categories (agreements) and its milestone templates
-(evaluations), so the pages are the portal's."""
+"""Setting up a programme in the portal (create, change, copy) and its agreements (make a
+draft, change it, register it as signed). A programme's set-up holds its milestone
+templates and signing an agreement makes its milestones (evaluations), so the pages are
+the portal's."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from agreements.forms import (
+    AgreementForm,
+    AgreementSignForm,
     ProgrammeCopyForm,
     ProgrammeForm,
     cost_category_formset,
     focus_area_formset,
 )
-from agreements.models import Programme
-from agreements.permissions import can_create_programme, can_edit_programme
+from agreements.models import Agreement, Programme
+from agreements.permissions import (
+    can_change_agreement_terms,
+    can_create_agreement,
+    can_create_programme,
+    can_edit_programme,
+)
 from evaluations.forms import milestone_template_formset
-from evaluations.services import programme_copy, programme_setup_save
+from evaluations.services import agreement_sign, programme_copy, programme_setup_save
+from ilag.views import add_service_errors
 
 
 class ProgrammeSetupView(FormView):
@@ -121,3 +130,103 @@ class ProgrammeCopyView(VisibleProgrammeMixin, FormView):
             % {"name": copy, "source": self.programme},
         )
         return redirect("agreements:programme-update", slug=copy.slug)
+
+
+# Agreements ---------------------------------------------------------------------------
+
+
+class AgreementCreateView(FormView):
+    """A new cooperation agreement of the programme, as a draft."""
+
+    form_class = AgreementForm
+    template_name = "agreements/agreement_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.programme = get_object_or_404(
+            Programme.objects.visible_to(request.user), slug=kwargs["slug"]
+        )
+        if not can_create_agreement(request.user, self.programme):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "programme": self.programme}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(programme=self.programme, **kwargs)
+
+    def form_valid(self, form):
+        agreement = form.save()
+        messages.success(
+            self.request,
+            _("The agreement «%(title)s» is saved as a draft. Register it as signed when it is.")
+            % {"title": agreement.title},
+        )
+        return redirect(agreement.get_absolute_url())
+
+
+class DraftAgreementMixin:
+    """The agreement from the URL among those the user may see (404), whose terms the
+    user may change: a draft of a programme the adviser follows (403)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.agreement = get_object_or_404(
+            Agreement.objects.visible_to(request.user).select_related("programme"),
+            pk=kwargs["pk"],
+        )
+        if not can_change_agreement_terms(request.user, self.agreement):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            agreement=self.agreement, programme=self.agreement.programme, **kwargs
+        )
+
+
+class AgreementUpdateView(DraftAgreementMixin, FormView):
+    form_class = AgreementForm
+    template_name = "agreements/agreement_form.html"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.agreement,
+            "programme": self.agreement.programme,
+        }
+
+    def form_valid(self, form):
+        agreement = form.save()
+        messages.success(self.request, _("The changes are saved."))
+        return redirect(agreement.get_absolute_url())
+
+
+class AgreementSignView(DraftAgreementMixin, FormView):
+    """Register the agreement as signed, with the signed document: it gets the
+    programme's standard milestones."""
+
+    form_class = AgreementSignForm
+    template_name = "agreements/agreement_sign.html"
+
+    def get_context_data(self, **kwargs):
+        templates = self.agreement.programme.milestone_templates.all()
+        return super().get_context_data(
+            milestones=[(t, t.due_date_for(self.agreement)) for t in templates], **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            agreement = agreement_sign(
+                agreement=self.agreement,
+                signed_date=form.cleaned_data["signed_date"],
+                document=form.cleaned_data["document"],
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("The agreement is signed and has got its milestones."),
+        )
+        return redirect(agreement.get_absolute_url())

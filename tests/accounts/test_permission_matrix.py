@@ -171,6 +171,22 @@ MATRIX = {
     # An empty POST comes back as the form with its errors.
     "agreements:programme-create": [(lambda w: {}, adviser_only(200, 200))],
     "agreements:programme-update": [(lambda w: {"slug": w.programme.slug}, adviser_only(200, 200))],
+    "agreements:create": [(lambda w: {"slug": w.programme.slug}, adviser_only(200, 200))],
+    # A draft's terms: the adviser; its own leader sees it but may not change it.
+    "agreements:update": [
+        (
+            lambda w: {"pk": w.draft_agreement.pk},
+            {**every_hidden(404), "adviser": (200, 200), "owner": (403, 403)},
+        ),
+        (lambda w: {"pk": w.agreement.pk}, every(403, 403)),
+    ],
+    "agreements:sign": [
+        (
+            lambda w: {"pk": w.draft_agreement.pk},
+            {**every_hidden(404), "adviser": (200, 200), "owner": (403, 403)},
+        ),
+        (lambda w: {"pk": w.agreement.pk}, every(403, 403)),
+    ],
     "agreements:programme-copy": [(lambda w: {"slug": w.programme.slug}, adviser_only(200, 200))],
     "agreements:detail": [
         (lambda w: {"pk": w.agreement.pk}, every(200, 405)),

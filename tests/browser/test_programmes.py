@@ -52,3 +52,41 @@ def test_programme_form_reflows_at_320_px(page):
         page.goto(f"{page.base_url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
         assert axe_violations(page) == [], path
+
+
+def test_adviser_makes_an_agreement_for_two_municipalities_and_signs_it(page, tmp_path):
+    signed = tmp_path / "avtale.pdf"
+    signed.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    log_in(page, "radgiver")
+    page.goto(f"{page.base_url}/program/hjerteregionen/")
+    page.get_by_role("link", name="Ny samarbeidsavtale").click()
+    assert page.locator("h1").inner_text() == "Ny samarbeidsavtale"
+    assert axe_violations(page) == []
+    page.locator("#id_title").fill("Samarbeidsavtale Lierne og Røyrvik")
+    page.get_by_label("Lierne").check()
+    page.get_by_label("Røyrvik").check()
+    page.locator("#id_start_date").fill("2024-01-01")
+    page.locator("#id_end_date").fill("2025-12-31")
+    page.locator("#id_county_frame").fill("1 200 000")
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("Samarbeidsavtale Lierne og Røyrvik")
+    assert "Utkast" in page.locator(".lead").inner_text()
+
+    page.get_by_role("link", name="Registrer som signert").click()
+    assert axe_violations(page) == []
+    page.locator("#id_signed_date").fill("2023-12-15")
+    page.locator("#id_document").set_input_files(str(signed))
+    page.get_by_role("button", name="Registrer som signert").click()
+    page.wait_for_load_state()
+    assert "Avtalen er signert og har fått milepælene sine." in page.content()
+    assert "Signert" in page.locator(".lead").inner_text()
+    assert axe_violations(page) == []
+
+
+def test_agreement_pages_reflow_at_320_px(page):
+    log_in(page, "radgiver")
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{page.base_url}/program/i-lag/avtaler/ny/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert axe_violations(page) == []
