@@ -300,3 +300,45 @@ class AgreementSignForm(UploadFormMixin, SetupFormMixin, forms.Form):
         document = self.cleaned_data["document"]
         validate_upload(document, types=(PDF,))
         return document
+
+
+class AgreementAmendForm(UploadFormMixin, SetupFormMixin, forms.Form):
+    """An addendum (tilleggsavtale): a new frame or end date, when, why, and the signed
+    document."""
+
+    upload_field = "document"
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+    new_county_frame = KronerField(label=_("New financial frame (NOK)"), required=False)
+    new_end_date = forms.DateField(label=_("New end date"), widget=DateInput(), required=False)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    document = forms.FileField(
+        label=_("The signed addendum (PDF)"),
+        allow_empty_file=True,
+        widget=forms.FileInput(attrs={"accept": ".pdf"}),
+    )
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_county_frame"].help_text = _("Now %(frame)s. Leave empty to keep it.") % {
+            "frame": kr(agreement.county_frame)
+        }
+        self.fields["new_end_date"].help_text = _("Now %(date)s. Leave empty to keep it.") % {
+            "date": dato(agreement.end_date)
+        }
+
+    clean_document = AgreementSignForm.clean_document
+
+    def clean_signed_on(self):
+        signed = self.cleaned_data["signed_on"]
+        if signed > timezone.localdate():
+            raise forms.ValidationError(_("The date it was signed cannot be in the future."))
+        return signed
+
+
+class AgreementTerminateForm(SetupFormMixin, forms.Form):
+    terminated_on = forms.DateField(label=_("Terminated on"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

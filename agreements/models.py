@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -263,6 +264,8 @@ class Agreement(models.Model):
     signed_document = models.FileField(
         _("signed agreement"), upload_to=signed_agreement_upload_to, blank=True
     )
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    termination_reason = models.TextField(_("reason for the termination"), blank=True)
     is_demo = models.BooleanField(
         _("demo data"),
         default=False,
@@ -330,3 +333,49 @@ class Agreement(models.Model):
     @property
     def is_draft(self):
         return self.status == self.Status.DRAFT
+
+
+class AgreementAddendum(models.Model):
+    """A change to a signed agreement (tilleggsavtale): a new frame or end date, signed
+    on a date, for a reason, with the signed document."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="addenda",
+        verbose_name=_("cooperation agreement"),
+    )
+    signed_on = models.DateField(_("signed on"))
+    reason = models.TextField(_("reason"))
+    new_county_frame = models.PositiveBigIntegerField(
+        _("new financial frame (NOK)"), null=True, blank=True
+    )
+    new_end_date = models.DateField(_("new end date"), null=True, blank=True)
+    document = models.FileField(_("signed addendum"), upload_to=signed_agreement_upload_to)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("addendum")
+        verbose_name_plural = _("addenda")
+        ordering = ["agreement", "signed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_county_frame__isnull=False) | Q(new_end_date__isnull=False),
+                name="addendum_changes_frame_or_end_date",
+                violation_error_message=_(
+                    "An addendum gives a new frame, a new end date, or both."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Addendum of %(date)s") % {"date": dato(self.signed_on)}

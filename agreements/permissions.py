@@ -41,3 +41,12 @@ def can_change_agreement_terms(user, agreement) -> bool:
     """Advisers following the programme change a draft agreement's terms and register it
     as signed; once signed, only an addendum changes them."""
     return agreement.is_draft and can_edit_agreement(user, agreement)
+
+
+def can_amend_agreement(user, agreement) -> bool:
+    """Advisers following the programme record addenda to a signed or active agreement,
+    and terminate it."""
+    return agreement.status in (
+        agreement.Status.SIGNED,
+        agreement.Status.ACTIVE,
+    ) and can_edit_agreement(user, agreement)

@@ -57,6 +57,21 @@ agreement_patterns = [
     path("avtaler/", agreements.AgreementListView.as_view(), name="list"),
     path("avtaler/<int:pk>/rediger/", programmes.AgreementUpdateView.as_view(), name="update"),
     path("avtaler/<int:pk>/signer/", programmes.AgreementSignView.as_view(), name="sign"),
+    path(
+        "avtaler/<int:pk>/tilleggsavtale/",
+        programmes.AgreementAmendView.as_view(),
+        name="amend",
+    ),
+    path(
+        "avtaler/<int:pk>/avslutt/",
+        programmes.AgreementTerminateView.as_view(),
+        name="terminate",
+    ),
+    path(
+        "avtaler/tilleggsavtaler/<int:pk>/dokument/",
+        agreements.AddendumDocumentView.as_view(),
+        name="addendum-document",
+    ),
     path("avtaler/<int:pk>/", agreements.AgreementDetailView.as_view(), name="detail"),
     path(
         "avtaler/<int:pk>/signert-avtale/",

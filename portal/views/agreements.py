@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from agreements.filters import AgreementFilter
-from agreements.models import Agreement, Programme
+from agreements.models import Agreement, AgreementAddendum, Programme
 from agreements.permissions import (
+    can_amend_agreement,
     can_change_agreement_terms,
     can_create_agreement,
     can_create_programme,
@@ -20,6 +21,7 @@ from documents.permissions import can_attach_document
 from evaluations.models import Milestone
 from evaluations.permissions import can_manage_programme_milestones
 from evaluations.timeline import programme_timeline
+from ilag.files import private_download
 from ilag.lists import Column, FilteredListView
 from municipalities.models import Municipality
 from projects.models import Project, agreements_with_totals
@@ -103,7 +105,7 @@ class AgreementDetailView(DetailView):
         return (
             Agreement.objects.visible_to(self.request.user)
             .select_related("programme__owner")
-            .prefetch_related("municipalities", "focus_areas")
+            .prefetch_related("municipalities", "focus_areas", "addenda")
         )
 
     def get_context_data(self, **kwargs):
@@ -131,6 +133,7 @@ class AgreementDetailView(DetailView):
             history=changes_for_agreement(self.object),
             can_manage_milestones=can_manage_programme_milestones(user, self.object.programme),
             can_change_terms=can_change_agreement_terms(user, self.object),
+            can_amend=can_amend_agreement(user, self.object),
             milestones=Milestone.objects.visible_to(user)
             .filter(Q(agreement=self.object) | Q(project__agreement=self.object))
             .select_related("project", "responsible"),
@@ -213,3 +216,26 @@ class AgreementListView(FilteredListView):
             "page_frame": sum(a.county_frame for a in rows),
             "page_budget": sum(a.budget_sum for a in rows),
         }
+
+
+class AddendumDocumentView(DetailView):
+    """A signed addendum, as an attachment, to those who may see its agreement."""
+
+    model = AgreementAddendum
+
+    def get_queryset(self):
+        return AgreementAddendum.objects.filter(
+            agreement__in=Agreement.objects.visible_to(self.request.user).values("pk")
+        )
+
+    def get(self, request, *args, **kwargs):
+        addendum = self.get_object()
+        try:
+            handle = addendum.document.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return private_download(
+            handle,
+            filename=f"tilleggsavtale-{addendum.agreement_id}-{addendum.signed_on}.pdf",
+            content_type="application/pdf",
+        )

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from agreements.forms import (
+    AgreementAmendForm,
     AgreementForm,
     AgreementSignForm,
+    AgreementTerminateForm,
     ProgrammeCopyForm,
     ProgrammeForm,
     cost_category_formset,
@@ -19,11 +21,13 @@ from agreements.forms import (
 )
 from agreements.models import Agreement, Programme
 from agreements.permissions import (
+    can_amend_agreement,
     can_change_agreement_terms,
     can_create_agreement,
     can_create_programme,
     can_edit_programme,
 )
+from agreements.services import agreement_amend, agreement_terminate
 from evaluations.forms import milestone_template_formset
 from evaluations.services import agreement_sign, programme_copy, programme_setup_save
 from ilag.views import add_service_errors
@@ -230,3 +234,71 @@ class AgreementSignView(DraftAgreementMixin, FormView):
             _("The agreement is signed and has got its milestones."),
         )
         return redirect(agreement.get_absolute_url())
+
+
+class SignedAgreementMixin:
+    """The agreement from the URL among those the user may see (404), signed or active
+    and of a programme the adviser follows (403)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.agreement = get_object_or_404(
+            Agreement.objects.visible_to(request.user).select_related("programme"),
+            pk=kwargs["pk"],
+        )
+        if not can_amend_agreement(request.user, self.agreement):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            agreement=self.agreement, programme=self.agreement.programme, **kwargs
+        )
+
+
+class AgreementAmendView(SignedAgreementMixin, FormView):
+    """Record an addendum (tilleggsavtale): a new frame or end date."""
+
+    form_class = AgreementAmendForm
+    template_name = "agreements/agreement_amend.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "agreement": self.agreement}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            agreement_amend(
+                agreement=self.agreement,
+                signed_on=data["signed_on"],
+                reason=data["reason"],
+                new_county_frame=data["new_county_frame"],
+                new_end_date=data["new_end_date"],
+                document=data["document"],
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The addendum is registered."))
+        return redirect(self.agreement.get_absolute_url())
+
+
+class AgreementTerminateView(SignedAgreementMixin, FormView):
+    """End a signed agreement before its time, with the reason."""
+
+    form_class = AgreementTerminateForm
+    template_name = "agreements/agreement_terminate.html"
+
+    def form_valid(self, form):
+        try:
+            agreement_terminate(
+                agreement=self.agreement,
+                terminated_on=form.cleaned_data["terminated_on"],
+                reason=form.cleaned_data["reason"],
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The agreement is terminated."))
+        return redirect(self.agreement.get_absolute_url())

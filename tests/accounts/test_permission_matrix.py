@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Role
 from accounts.services import invitation_tokens
+from agreements.models import AgreementAddendum
 from documents.models import Document
 from projects.models import ProgressReport
 from tests.factories import (
@@ -49,6 +50,7 @@ class World:
     draft_project_document: object  # attached to the draft project
     draft_report_document: object  # attached to the draft report
     agreement_document: object  # attached to the published agreement
+    addendum: object  # to the published agreement
 
 
 def build_world() -> World:
@@ -114,6 +116,13 @@ def build_world() -> World:
         draft_project_document=document(project=draft_project),
         draft_report_document=document(progress_report=reports[ProgressReport.Status.DRAFT]),
         agreement_document=document(agreement=agreement),
+        addendum=AgreementAddendum.objects.create(
+            agreement=agreement,
+            signed_on=agreement.start_date,
+            reason="Lengre periode",
+            new_end_date=agreement.end_date,
+            document=ContentFile(b"%PDF-1.4 tillegg", name="tillegg.pdf"),
+        ),
     )
 
 
@@ -187,6 +196,22 @@ MATRIX = {
         ),
         (lambda w: {"pk": w.agreement.pk}, every(403, 403)),
     ],
+    "agreements:amend": [
+        (lambda w: {"pk": w.agreement.pk}, {**every(403, 403), "adviser": (200, 200)}),
+        (
+            lambda w: {"pk": w.draft_agreement.pk},
+            {**every_hidden(404), "adviser": (403, 403), "owner": (403, 403)},
+        ),
+    ],
+    "agreements:terminate": [
+        (lambda w: {"pk": w.agreement.pk}, {**every(403, 403), "adviser": (200, 200)}),
+        (
+            lambda w: {"pk": w.draft_agreement.pk},
+            {**every_hidden(404), "adviser": (403, 403), "owner": (403, 403)},
+        ),
+    ],
+    # Read by whoever sees the agreement (a read-only view refuses POST with 405).
+    "agreements:addendum-document": [(lambda w: {"pk": w.addendum.pk}, every(200, 405))],
     "agreements:programme-copy": [(lambda w: {"slug": w.programme.slug}, adviser_only(200, 200))],
     "agreements:detail": [
         (lambda w: {"pk": w.agreement.pk}, every(200, 405)),

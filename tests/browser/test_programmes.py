@@ -83,6 +83,22 @@ def test_adviser_makes_an_agreement_for_two_municipalities_and_signs_it(page, tm
     assert "Signert" in page.locator(".lead").inner_text()
     assert axe_violations(page) == []
 
+    page.get_by_role("link", name="Registrer en tilleggsavtale").click()
+    assert axe_violations(page) == []
+    page.locator("#id_signed_on").fill("2024-06-01")
+    page.locator("#id_new_end_date").fill("2025-10-31")
+    page.locator("#id_reason").fill("Forsinket oppstart.")
+    page.locator("#id_document").set_input_files(str(signed))
+    page.get_by_role("button", name="Registrer tilleggsavtalen").click()
+    page.wait_for_load_state()
+    assert "Tilleggsavtale 01.06.2024" in page.content()
+    assert "31.10.2025" in page.content()
+
+    page.get_by_role("link", name="Avslutt avtalen").click()
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
 
 def test_agreement_pages_reflow_at_320_px(page):
     log_in(page, "radgiver")

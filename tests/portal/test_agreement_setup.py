@@ -146,3 +146,68 @@ def test_only_advisers_following_the_programme_make_and_sign_agreements(client, 
             404,
         )
         assert client.get(reverse("agreements:sign", args=[draft.pk])).status_code in (403, 404)
+
+
+def pdf(name="tillegg.pdf"):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def test_an_addendum_changes_frame_and_end_date_and_is_kept_with_its_reason(
+    client, adviser, programme
+):
+    agreement = AgreementFactory(programme=programme)  # 2 000 000, ends 30.04.2025
+    response = client.post(
+        reverse("agreements:amend", args=[agreement.pk]),
+        {
+            "signed_on": "2024-06-01",
+            "new_county_frame": "1 900 000",
+            "new_end_date": "2025-12-31",
+            "reason": "Forsinket oppstart av boligprosjektet.",
+            "document": pdf(),
+        },
+    )
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.county_frame, agreement.end_date) == (1_900_000, datetime.date(2025, 12, 31))
+    addendum = agreement.addenda.get()
+    assert addendum.reason == "Forsinket oppstart av boligprosjektet."
+    assert addendum.document.read() == PDF
+    latest = agreement.history.first()
+    assert latest.history_user == adviser
+    assert latest.history_change_reason.startswith("Tilleggsavtale 01.06.2024: Forsinket")
+    page = client.get(agreement.get_absolute_url()).content.decode()
+    assert "Tilleggsavtale 01.06.2024" in page
+    download = client.get(reverse("agreements:addendum-document", args=[addendum.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+
+
+def test_an_addendum_above_the_cap_or_without_a_change_stores_nothing(client, adviser, programme):
+    agreement = AgreementFactory(programme=programme)
+    url = reverse("agreements:amend", args=[agreement.pk])
+    data = {"signed_on": "2024-06-01", "reason": "Mer penger.", "document": pdf()}
+    response = client.post(url, {**data, "new_county_frame": "2 600 000"})
+    assert (
+        "er høyere enn programmets største tilskudd"
+        in (response.context["form"].errors["new_county_frame"][0])
+    )
+    response = client.post(url, {**data, "document": pdf()})
+    assert response.context["form"].errors["new_county_frame"] == [
+        "Oppgi en ny ramme, en ny sluttdato eller begge."
+    ]
+    agreement.refresh_from_db()
+    assert agreement.county_frame == 2_000_000 and not agreement.addenda.exists()
+
+
+def test_terminating_needs_a_reason_and_ends_the_changes(client, adviser, programme):
+    agreement = AgreementFactory(programme=programme)
+    url = reverse("agreements:terminate", args=[agreement.pk])
+    response = client.post(url, {"terminated_on": "2024-03-01", "reason": " "})
+    assert response.context["form"].errors["reason"]
+    response = client.post(url, {"terminated_on": "2024-03-01", "reason": "Kommunen trakk seg."})
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.TERMINATED
+    assert agreement.termination_reason == "Kommunen trakk seg."
+    assert agreement.history.first().history_change_reason == "Avsluttet: Kommunen trakk seg."
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("agreements:amend", args=[agreement.pk])).status_code == 403
