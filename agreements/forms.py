@@ -69,7 +69,13 @@ class ProgrammeForm(SetupFormMixin, forms.ModelForm):
             "decision_case_number": _("As in the case system, e.g. 2023/12345."),
         }
         error_messages = {
-            "slug": {"unique": _("Another programme already has this short address.")},
+            "slug": {
+                "unique": _("Another programme already has this short address."),
+                "invalid": _(
+                    "Use only small letters, digits and hyphens in the short address, e.g. "
+                    "«i-lag-2027»."
+                ),
+            },
         }
 
     def clean_slug(self):
@@ -260,6 +266,9 @@ class AgreementForm(SetupFormMixin, forms.ModelForm):
             "municipalities": _("One, or several for an agreement with a group of municipalities."),
             "decision_case_number": ProgrammeForm.Meta.help_texts["decision_case_number"],
         }
+        error_messages = {
+            "municipalities": {"required": _("Choose at least one municipality.")},
+        }
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -276,7 +285,7 @@ class AgreementSignForm(UploadFormMixin, SetupFormMixin, forms.Form):
     """The agreement as signed: the date and the signed document (PDF)."""
 
     upload_field = "document"
-    signed_date = forms.DateField(label=_("Signed on"), widget=DateInput())
+    signed_date = forms.DateField(label=_("Date signed"), widget=DateInput())
     document = forms.FileField(
         label=_("The signed agreement (PDF)"),
         allow_empty_file=True,
@@ -307,7 +316,7 @@ class AgreementAmendForm(UploadFormMixin, SetupFormMixin, forms.Form):
     document."""
 
     upload_field = "document"
-    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+    signed_on = forms.DateField(label=_("Date signed"), widget=DateInput())
     new_county_frame = KronerField(label=_("New financial frame (NOK)"), required=False)
     new_end_date = forms.DateField(label=_("New end date"), widget=DateInput(), required=False)
     reason = forms.CharField(
@@ -338,7 +347,11 @@ class AgreementAmendForm(UploadFormMixin, SetupFormMixin, forms.Form):
 
 
 class AgreementTerminateForm(SetupFormMixin, forms.Form):
-    terminated_on = forms.DateField(label=_("Terminated on"), widget=DateInput())
+    terminated_on = forms.DateField(
+        label=_("Date of termination"),
+        widget=DateInput(),
+        help_text=_("Within the agreement's period."),
+    )
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )

@@ -79,11 +79,14 @@ def agreement_terminate(*, agreement: Agreement, terminated_on, reason: str, use
     row = _signed(agreement, _("terminated"))
     if not reason.strip():
         raise ValidationError({"reason": _("Write why the agreement is terminated.")})
-    if terminated_on < row.start_date:
+    if not row.start_date <= terminated_on <= row.end_date:
         raise ValidationError(
             {
-                "terminated_on": _("The agreement cannot end before it starts (%(date)s).")
-                % {"date": dato(row.start_date)}
+                "terminated_on": _(
+                    "A termination falls within the agreement's period (%(start)s–%(end)s); "
+                    "an agreement that has run its time is not terminated."
+                )
+                % {"start": dato(row.start_date), "end": dato(row.end_date)}
             }
         )
     row.status = Agreement.Status.TERMINATED

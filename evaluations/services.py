@@ -15,6 +15,7 @@ from evaluations.models import (
     MilestoneTemplate,
 )
 from ilag import review
+from projects.services import indicator_entries_sync
 
 
 def _leader_of(agreement) -> User | None:
@@ -165,14 +166,11 @@ def milestone_report_save(
     row = review.save_draft(
         MilestoneReport, pk=report.pk, version=version, fields=REPORT_FIELDS, data=data
     )
-    review.sync_children(
-        row.indicator_results.all(),
-        {k: None if v[0] is None else v for k, v in results.items()},
-        key="indicator_id",
-        fields=("value", "comment"),
-        create=lambda indicator, values: MilestoneIndicatorResult.objects.create(
-            report=row, indicator_id=indicator, value=values[0], comment=values[1]
-        ),
+    indicator_entries_sync(
+        report=row,
+        rows=row.indicator_results.all(),
+        entries=results,
+        model=MilestoneIndicatorResult,
     )
     return row
 

@@ -244,16 +244,24 @@ def report_save(
             report=row, category_id=category, amount=values[0]
         ),
     )
-    review.sync_children(
-        row.indicator_values.all(),
-        {k: None if v[0] is None else v for k, v in indicator_values.items()},
-        key="indicator_id",
-        fields=("value", "comment"),
-        create=lambda indicator, values: IndicatorValue.objects.create(
-            report=row, indicator_id=indicator, value=values[0], comment=values[1]
-        ),
+    indicator_entries_sync(
+        report=row, rows=row.indicator_values.all(), entries=indicator_values, model=IndicatorValue
     )
     return row
+
+
+def indicator_entries_sync(*, report, rows, entries: dict[int, tuple], model) -> None:
+    """A report's (value, comment) per project indicator, as entered: a status report's
+    values or a milestone report's results (`model`); a value left empty removes it."""
+    review.sync_children(
+        rows,
+        {indicator: None if entry[0] is None else entry for indicator, entry in entries.items()},
+        key="indicator_id",
+        fields=("value", "comment"),
+        create=lambda indicator, values: model.objects.create(
+            report=report, indicator_id=indicator, value=values[0], comment=values[1]
+        ),
+    )
 
 
 def report_submission_errors(report: ProgressReport) -> dict[str, str]:

@@ -91,6 +91,7 @@ class ProgrammeDetailView(DetailView):
             milestones=Milestone.objects.visible_to(user).filter(programme=programme),
             can_edit_programme=can_edit_programme(user, programme),
             can_create_agreement=can_create_agreement(user, programme),
+            milestone_templates=programme.milestone_templates.all(),
             timeline=programme_timeline(programme, user=user, today=timezone.localdate()),
         )
         return context

@@ -48,8 +48,12 @@ class ProgrammeSetupView(FormView):
         data = self.request.POST if self.request.method == "POST" else None
         instance = self.programme or Programme()
         dates = {}
-        if data is not None and form.is_valid():
-            dates = {"start": form.cleaned_data["start_date"], "end": form.cleaned_data["end_date"]}
+        if data is not None:
+            form.is_valid()  # the template rows check their dates against the period
+            dates = {
+                "start": form.cleaned_data.get("start_date"),
+                "end": form.cleaned_data.get("end_date"),
+            }
         return {
             "focus_areas": focus_area_formset(data, instance=instance),
             "cost_categories": cost_category_formset(data, instance=instance),
@@ -215,7 +219,10 @@ class AgreementSignView(DraftAgreementMixin, FormView):
     def get_context_data(self, **kwargs):
         templates = self.agreement.programme.milestone_templates.all()
         return super().get_context_data(
-            milestones=[(t, t.due_date_for(self.agreement)) for t in templates], **kwargs
+            milestones=sorted(
+                ((t, t.due_date_for(self.agreement)) for t in templates), key=lambda m: m[1]
+            ),
+            **kwargs,
         )
 
     def form_valid(self, form):

@@ -94,7 +94,7 @@ def test_adviser_makes_an_agreement_for_two_municipalities_and_signs_it(page, tm
     assert "Tilleggsavtale 01.06.2024" in page.content()
     assert "31.10.2025" in page.content()
 
-    page.get_by_role("link", name="Avslutt avtalen").click()
+    page.get_by_role("link", name="Si opp avtalen").click()
     assert axe_violations(page) == []
     page.set_viewport_size({"width": 320, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -90,3 +90,16 @@ def test_municipality_filter_suggests_as_you_type_and_filters_by_keyboard(page):
     assert page.get_by_role("link", name="Boliger i Snåsa sentrum").is_visible()
     assert page.get_by_role("link", name="Utviklingsplan for Leka").count() == 0
     assert axe_violations(page) == []
+
+
+def test_adviser_pages_reflow_at_320_px_without_sideways_scrolling(page):
+    # Wide tables scroll inside their own box; the page itself never does.
+    log_in(page, "radgiver")
+    page.set_viewport_size({"width": 320, "height": 800})
+    wide = []
+    for path, _heading in foundation_pages():
+        page.goto(f"{page.base_url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wide.append((path, width))
+    assert wide == []

@@ -208,6 +208,6 @@ def test_terminating_needs_a_reason_and_ends_the_changes(client, adviser, progra
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.TERMINATED
     assert agreement.termination_reason == "Kommunen trakk seg."
-    assert agreement.history.first().history_change_reason == "Avsluttet: Kommunen trakk seg."
+    assert agreement.history.first().history_change_reason == "Sagt opp: Kommunen trakk seg."
     assert client.get(url).status_code == 403
     assert client.get(reverse("agreements:amend", args=[agreement.pk])).status_code == 403
