@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    "axes",
+    "accounts.apps.LoginSecurityConfig",  # django-axes, named in bokmål
     "csp",
     "ilag",
     "accounts",
