@@ -195,6 +195,24 @@ def leader(municipality, **kwargs):
     return UserFactory(role=Role.PROJECT_LEADER, municipalities=[municipality], **kwargs)
 
 
+def fresh(user):
+    """The user as the next request loads it: no cached roles, programmes or municipalities."""
+    return User.objects.get(pk=user.pk)
+
+
+def deactivated(user):
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return fresh(user)
+
+
+def following(*programmes, **kwargs):
+    """A county adviser who follows `programmes`, fresh from the database."""
+    user = adviser(**kwargs)
+    user.programmes.add(*programmes)
+    return fresh(user)
+
+
 class DocumentFactory(factory.django.DjangoModelFactory):
     """A small PDF attached to a project (pass agreement= or progress_report= with
     project=None to attach it elsewhere)."""

@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.models import Role, User
+from accounts.models import Role
 from accounts.permissions import (
     adviser_programme_ids,
     can_edit_user,
@@ -34,28 +34,14 @@ from tests.factories import (
     ProjectFactory,
     UserFactory,
     adviser,
+    deactivated,
+    following,
+    fresh,
     leader,
 )
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-def fresh(user):
-    """The user as the next request loads it: no cached roles, programmes or municipalities."""
-    return User.objects.get(pk=user.pk)
-
-
-def deactivated(user):
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    return fresh(user)
-
-
-def following(*programmes, **kwargs):
-    user = adviser(**kwargs)
-    user.programmes.add(*programmes)
-    return fresh(user)
 
 
 def superuser():

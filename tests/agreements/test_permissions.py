@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.base import ContentFile
 
-from accounts.models import Role, User
+from accounts.models import Role
 from agreements.permissions import (
     can_create_programme,
     can_edit_agreement,
@@ -22,7 +22,9 @@ from tests.factories import (
     MunicipalityFactory,
     ProgrammeFactory,
     UserFactory,
-    adviser,
+    deactivated,
+    following,
+    fresh,
     leader,
 )
 
@@ -33,22 +35,6 @@ pytestmark = pytest.mark.django_db
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def fresh(user):
-    return User.objects.get(pk=user.pk)
-
-
-def deactivated(user):
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    return fresh(user)
-
-
-def following(*programmes):
-    user = adviser()
-    user.programmes.add(*programmes)
-    return fresh(user)
 
 
 def signed(agreement, name="avtale.pdf"):

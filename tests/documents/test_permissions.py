@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from accounts.models import Role, User
+from accounts.models import Role
 from documents.permissions import can_attach_document, can_delete_document, can_view_document
 from evaluations.models import Milestone, MilestoneReport
 from projects.models import ProgressReport
@@ -21,7 +21,9 @@ from tests.factories import (
     ProgrammeFactory,
     ProjectFactory,
     UserFactory,
-    adviser,
+    deactivated,
+    following,
+    fresh,
     leader,
 )
 
@@ -39,22 +41,6 @@ REPORT_KINDS = ["progress_report", "milestone_report"]
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def fresh(user):
-    return User.objects.get(pk=user.pk)
-
-
-def deactivated(user):
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    return fresh(user)
-
-
-def following(*programmes):
-    user = adviser()
-    user.programmes.add(*programmes)
-    return fresh(user)
 
 
 def progress_report(project, status=Status.DRAFT):

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from accounts.models import Role, User
+from accounts.models import Role
 from evaluations.models import Milestone, MilestoneReport
 from evaluations.permissions import (
     can_edit_milestone_report,
@@ -27,7 +27,9 @@ from tests.factories import (
     ProgrammeFactory,
     ProjectFactory,
     UserFactory,
-    adviser,
+    deactivated,
+    following,
+    fresh,
     leader,
 )
 
@@ -39,22 +41,6 @@ Status = MilestoneReport.Status
 EDITABLE = [Status.DRAFT, Status.RETURNED]
 LOCKED = [Status.SUBMITTED, Status.APPROVED]
 OWNERS = ["programme_milestone", "agreement_milestone", "project_milestone"]
-
-
-def fresh(user):
-    return User.objects.get(pk=user.pk)
-
-
-def deactivated(user):
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    return fresh(user)
-
-
-def following(*programmes):
-    user = adviser()
-    user.programmes.add(*programmes)
-    return fresh(user)
 
 
 def milestone(kind=Kind.MIDTERM_REPORT, **owner):

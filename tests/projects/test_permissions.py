@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from accounts.models import Role, User
+from accounts.models import Role
 from projects.models import ProgressReport
 from projects.permissions import (
     can_create_report,
@@ -28,6 +28,9 @@ from tests.factories import (
     ProjectFactory,
     UserFactory,
     adviser,
+    deactivated,
+    following,
+    fresh,
     leader,
 )
 
@@ -37,22 +40,6 @@ Status = ProgressReport.Status
 EDITABLE = [Status.DRAFT, Status.RETURNED]
 LOCKED = [Status.SUBMITTED, Status.APPROVED]
 NOT_APPROVED = [Status.DRAFT, Status.SUBMITTED, Status.RETURNED]
-
-
-def fresh(user):
-    return User.objects.get(pk=user.pk)
-
-
-def deactivated(user):
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    return fresh(user)
-
-
-def following(*programmes):
-    user = adviser()
-    user.programmes.add(*programmes)
-    return fresh(user)
 
 
 def report(project, status=Status.DRAFT):

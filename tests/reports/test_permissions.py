@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from accounts.models import Role, User
+from accounts.models import Role
 from reports.models import ReportOrder
 from reports.permissions import can_mark_report_final, can_order_report, can_order_reports
 from tests.factories import (
@@ -18,7 +18,9 @@ from tests.factories import (
     ProgrammeFactory,
     ProjectFactory,
     UserFactory,
-    adviser,
+    deactivated,
+    following,
+    fresh,
     leader,
 )
 
@@ -26,22 +28,6 @@ pytestmark = pytest.mark.django_db
 
 Kind = ReportOrder.Kind
 OrderStatus = ReportOrder.Status
-
-
-def fresh(user):
-    return User.objects.get(pk=user.pk)
-
-
-def deactivated(user):
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    return fresh(user)
-
-
-def following(*programmes):
-    user = adviser()
-    user.programmes.add(*programmes)
-    return fresh(user)
 
 
 @pytest.fixture
