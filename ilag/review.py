@@ -43,22 +43,10 @@ class ReviewStatus(models.TextChoices):
     APPROVED = "approved", gettext_lazy("Approved")
 
 
-class ReviewedReport(models.Model):
-    """A report its writer drafts and submits and the county approves or returns."""
+class ReviewTrail(models.Model):
+    """Who submitted a thing to the county and when, and who approved or returned it,
+    when and with what comment."""
 
-    Status = ReviewStatus
-
-    status = models.CharField(
-        gettext_lazy("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=gettext_lazy("created by"),
-    )
     submitted_at = models.DateTimeField(gettext_lazy("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -78,6 +66,27 @@ class ReviewedReport(models.Model):
         verbose_name=gettext_lazy("reviewed by"),
     )
     review_comment = models.TextField(gettext_lazy("comment from the county"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReviewedReport(ReviewTrail):
+    """A report its writer drafts and submits and the county approves or returns."""
+
+    Status = ReviewStatus
+
+    status = models.CharField(
+        gettext_lazy("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("created by"),
+    )
     version = models.PositiveIntegerField(gettext_lazy("version"), default=1, editable=False)
 
     class Meta:

@@ -22,6 +22,7 @@ from evaluations.models import DISPLAY_STATE_LABELS, Milestone
 from municipalities.models import Municipality
 from projects.filters import ProgressReportFilter, ProjectFilter, latest_approved_light
 from projects.models import ProgressReport, Project, agreements_with_totals
+from projects.shares import allocate, project_shares
 
 app_name = "api"
 
@@ -77,6 +78,16 @@ class FocusAreaSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
+class ShareSerializer(serializers.Serializer):
+    municipality = serializers.CharField(help_text=_("The municipality's number."))
+    is_lead = serializers.BooleanField()
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+    budget = serializers.IntegerField(help_text=_("The municipality's part of the budget."))
+    grant_from_owner = serializers.IntegerField(
+        help_text=_("The municipality's part of the grant from the programme owner.")
+    )
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     programme = serializers.CharField(source="agreement.programme.slug")
     agreement = serializers.IntegerField(source="agreement_id")
@@ -89,7 +100,33 @@ class ProjectSerializer(serializers.ModelSerializer):
     latest_traffic_light = OptionalChoiceField(
         ProgressReport.TrafficLight.choices, source="latest_light"
     )
+    lead_municipality = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
+    shares = serializers.SerializerMethodField(
+        help_text=_(
+            "Each municipality's share of the project, with its part of the budget and grant; "
+            "the parts sum to the project's totals. Per-municipality figures count these parts."
+        )
+    )
     url = PortalUrlField()
+
+    @extend_schema_field(ShareSerializer(many=True))
+    def get_shares(self, project) -> list[dict]:
+        numbers = {m.pk: m.number for m in project.municipalities.all()}
+        shares = project_shares(project)
+        budget = allocate(project.budget_sum, shares)
+        grant = allocate(project.county_sum, shares)
+        return [
+            {
+                "municipality": numbers[pk],
+                "is_lead": pk == project.lead_municipality_id,
+                "percent": percent,
+                "budget": budget[pk],
+                "grant_from_owner": grant[pk],
+            }
+            for pk, percent in shares
+        ]
 
     class Meta:
         model = Project
@@ -100,6 +137,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "programme",
             "agreement",
             "municipalities",
+            "lead_municipality",
+            "shares",
             "focus_area",
             "status",
             "status_label",
@@ -108,6 +147,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "budget_total",
             "funding_total",
             "grant_from_owner",
+            "granted_amount",
             "latest_traffic_light",
             "is_demo",
             "url",
@@ -280,8 +320,8 @@ class ProjectViewSet(ScopedViewSet):
         return (
             queryset.with_totals()
             .annotate(latest_light=latest_approved_light())
-            .select_related("agreement__programme", "focus_area")
-            .prefetch_related("municipalities")
+            .select_related("agreement__programme", "focus_area", "lead_municipality")
+            .prefetch_related("municipalities", "shares")
         )
 
 

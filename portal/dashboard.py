@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement
 from evaluations.models import Milestone, MilestoneReport
 from municipalities.models import Municipality
-from projects.models import BudgetLine, FundingLine, ProgressReport, ReportCost
+from projects.models import BudgetLine, FundingLine, ProgressReport, Project, ReportCost
+from projects.shares import municipality_totals
 
 LIGHT_RANK = Case(
     When(traffic_light="red", then=Value(3)),
@@ -68,7 +69,9 @@ class Totals:
 
 
 def programme_totals(*, programme, agreements, projects) -> Totals:
-    """Frames, budget and costs incurred in one query; funding by source in another."""
+    """Frames, budget and costs incurred in one query; funding by source in another
+    (approved projects only: a proposal's money is not granted yet)."""
+    projects = money_projects(projects)
 
     def total(queryset, field="amount"):
         return Coalesce(
@@ -131,9 +134,10 @@ def light_distribution(projects) -> list[tuple[str, str, int]]:
     ]
 
 
-def municipality_rows(*, programme, municipalities, projects, today):
-    """Per municipality: agreement status, projects, budget, incurred, worst latest
-    light, next milestone, overdue and waiting-for-approval counts; one query."""
+def municipality_rows(*, programme, municipalities, projects, today) -> list:
+    """Per municipality: agreement status, projects, budget, incurred (a joint project
+    with the municipality's share), worst latest light, next milestone, overdue and
+    waiting-for-approval counts; five queries."""
     # Inside a subquery of a subquery the municipality is two levels out.
     own_projects = projects.filter(municipalities=OuterRef("pk"))
     own_projects_nested = projects.filter(municipalities=OuterRef(OuterRef("pk")))
@@ -151,87 +155,98 @@ def municipality_rows(*, programme, municipalities, projects, today):
         )
 
     latest = latest_approved_reports(projects).filter(project__municipalities=OuterRef("pk"))
-    latest_nested = latest_approved_reports(projects).filter(
-        project__municipalities=OuterRef(OuterRef("pk"))
-    )
     open_milestones = Milestone.objects.filter(status=Milestone.Status.PLANNED).filter(
         Q(agreement__programme=programme, agreement__municipalities=OuterRef("pk"))
         | Q(project__in=own_projects_nested.values("pk"))
     )
-    return municipalities.annotate(
-        agreement_status=Subquery(
-            Agreement.objects.filter(programme=programme, municipalities=OuterRef("pk"))
-            .order_by("-start_date")
-            .values("status")[:1]
-        ),
-        agreement_pk=Subquery(
-            Agreement.objects.filter(programme=programme, municipalities=OuterRef("pk"))
-            .order_by("-start_date")
-            .values("pk")[:1]
-        ),
-        project_count=Coalesce(
-            Subquery(
-                own_projects.order_by()
-                .annotate(g=Value(1))
-                .values("g")
-                .annotate(n=Count("pk"))
-                .values("n")
+    rows = list(
+        municipalities.annotate(
+            agreement_status=Subquery(
+                Agreement.objects.filter(programme=programme, municipalities=OuterRef("pk"))
+                .order_by("-start_date")
+                .values("status")[:1]
             ),
-            Value(0),
-        ),
-        budget=total(BudgetLine.objects.filter(project__in=own_projects_nested.values("pk"))),
-        incurred=total(ReportCost.objects.filter(report__in=latest_nested.values("pk"))),
-        worst_rank=Coalesce(
-            Subquery(latest.annotate(rank=LIGHT_RANK).order_by("-rank").values("rank")[:1]),
-            Value(0),
-        ),
-        next_due=Subquery(
-            open_milestones.filter(due_date__gte=today).order_by("due_date").values("due_date")[:1],
-            output_field=DateField(),
-        ),
-        next_kind=Subquery(
-            open_milestones.filter(due_date__gte=today).order_by("due_date").values("kind")[:1]
-        ),
-        overdue=Coalesce(
-            Subquery(
-                open_milestones.filter(due_date__lt=today)
-                .order_by()
-                .annotate(g=Value(1))
-                .values("g")
-                .annotate(n=Count("pk"))
-                .values("n")
+            agreement_pk=Subquery(
+                Agreement.objects.filter(programme=programme, municipalities=OuterRef("pk"))
+                .order_by("-start_date")
+                .values("pk")[:1]
             ),
-            Value(0),
-        ),
-        waiting=Coalesce(
-            Subquery(
-                ProgressReport.objects.filter(
-                    project__in=own_projects_nested.values("pk"), status="submitted"
-                )
-                .order_by()
-                .annotate(g=Value(1))
-                .values("g")
-                .annotate(n=Count("pk"))
-                .values("n")
+            project_count=Coalesce(
+                Subquery(
+                    own_projects.order_by()
+                    .annotate(g=Value(1))
+                    .values("g")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                Value(0),
             ),
-            Value(0),
+            worst_rank=Coalesce(
+                Subquery(latest.annotate(rank=LIGHT_RANK).order_by("-rank").values("rank")[:1]),
+                Value(0),
+            ),
+            next_due=Subquery(
+                open_milestones.filter(due_date__gte=today)
+                .order_by("due_date")
+                .values("due_date")[:1],
+                output_field=DateField(),
+            ),
+            next_kind=Subquery(
+                open_milestones.filter(due_date__gte=today).order_by("due_date").values("kind")[:1]
+            ),
+            overdue=Coalesce(
+                Subquery(
+                    open_milestones.filter(due_date__lt=today)
+                    .order_by()
+                    .annotate(g=Value(1))
+                    .values("g")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                Value(0),
+            ),
+            waiting=Coalesce(
+                Subquery(
+                    ProgressReport.objects.filter(
+                        project__in=own_projects_nested.values("pk"), status="submitted"
+                    )
+                    .order_by()
+                    .annotate(g=Value(1))
+                    .values("g")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                Value(0),
+            )
+            + Coalesce(
+                Subquery(
+                    MilestoneReport.objects.filter(
+                        status="submitted",
+                        milestone__agreement__programme=programme,
+                        milestone__agreement__municipalities=OuterRef("pk"),
+                    )
+                    .order_by()
+                    .annotate(g=Value(1))
+                    .values("g")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                Value(0),
+            ),
         )
-        + Coalesce(
-            Subquery(
-                MilestoneReport.objects.filter(
-                    status="submitted",
-                    milestone__agreement__programme=programme,
-                    milestone__agreement__municipalities=OuterRef("pk"),
-                )
-                .order_by()
-                .annotate(g=Value(1))
-                .values("g")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            Value(0),
-        ),
     )
+    money = municipality_totals(money_projects(projects), municipality_ids=[row.pk for row in rows])
+    for row in rows:
+        figures = money.get(row.pk, {})
+        row.budget = figures.get("budget", 0)
+        row.incurred = figures.get("incurred", 0)
+        row.grant = figures.get("grant", 0)
+    return rows
+
+
+def money_projects(projects):
+    """The projects whose money counts: approved ones, not proposals."""
+    return projects.exclude(status__in=Project.PROPOSAL_STATES)
 
 
 # How many waiting reports of each kind the dashboard lists.
@@ -265,9 +280,18 @@ def waiting_for_approval(*, user, programme, limit=None):
     )
 
 
-def participating_municipalities(programme, agreements):
+def participating_municipalities(programme, agreements, projects):
+    """The parties to the agreements and the municipalities taking part in projects
+    (a joint project may include a municipality from outside the agreement)."""
     return Municipality.objects.filter(
-        pk__in=Agreement.municipalities.through.objects.filter(
-            agreement__in=agreements.values("pk")
-        ).values("municipality")
+        Q(
+            pk__in=Agreement.municipalities.through.objects.filter(
+                agreement__in=agreements.values("pk")
+            ).values("municipality")
+        )
+        | Q(
+            pk__in=Project.municipalities.through.objects.filter(
+                project__in=money_projects(projects).values("pk")
+            ).values("municipality")
+        )
     ).order_by("name")

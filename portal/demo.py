@@ -26,7 +26,7 @@ from evaluations.services import (
 )
 from ilag.cache import bump_data_version
 from municipalities.models import Municipality, Organisation
-from projects.models import BudgetLine, FundingLine, Indicator, Project
+from projects.models import BudgetLine, FundingLine, Indicator, Project, ProjectShare
 from projects.services import (
     BudgetEntry,
     FundingEntry,
@@ -739,6 +739,7 @@ class DemoSeeder:
             },
         )
         set_m2m(project.municipalities, members)
+        self.seed_shares(project, members)
         if not project.budget_lines.exists():
             rng = random.Random(f"{agreement.title}/{spec.number}")
             eligible = [c for c in categories.values() if c.eligible]
@@ -775,13 +776,36 @@ class DemoSeeder:
                 {"project": project, "kind": kind},
                 {"unit": unit, "baseline": baseline, "target": target},
             )
-        self.seed_report(project, leader, rng_key=f"{agreement.title}/{spec.number}/report")
+        # Approved with what the funding plan asks of the programme's owner.
         status = self.status_for(end, Project.Status.ACTIVE, Project.Status.COMPLETED)
+        grant = project.county_total()
+        if (project.status, project.granted_amount) != (status, grant):
+            project.status, project.granted_amount = Project.Status.ACTIVE, grant
+            project.full_clean()
+            project.save()
+        self.seed_report(project, leader, rng_key=f"{agreement.title}/{spec.number}/report")
         if project.status != status:
             project.status = status
             project.full_clean()
             project.save()
         return project
+
+    def seed_shares(self, project, members):
+        """The lead municipality (the first) and, for a joint project, the shares: the
+        lead carries the larger part (60/40 for two, 40/20/20/20 for four)."""
+        if project.lead_municipality_id != members[0].pk:
+            project.lead_municipality = members[0]
+            project.save(update_fields=["lead_municipality"])
+        if len(members) < 2:
+            return
+        rest = Decimal(40 if len(members) == 2 else 60) / (len(members) - 1)
+        parts = [Decimal(100) - rest * (len(members) - 1)] + [rest] * (len(members) - 1)
+        for municipality, part in zip(members, parts, strict=True):
+            upsert(
+                ProjectShare,
+                {"project": project, "municipality": municipality},
+                {"percent": part.quantize(Decimal("0.01"))},
+            )
 
     # Volume for performance work -------------------------------------------------
     def seed_synthetic(self, count: int):
@@ -851,6 +875,7 @@ class DemoSeeder:
                         description="Oppdiktet prosjekt for ytelsesmålinger.",
                         focus_area=area,
                         status=Project.Status.ACTIVE,
+                        lead_municipality=municipality,
                         start_date=start,
                         end_date=end,
                         is_demo=True,
@@ -875,6 +900,7 @@ class DemoSeeder:
                 )
             total = sum(amounts)
             grant = total // 2
+            project.granted_amount = grant
             funding.append(FundingLine(project=project, source=owner, amount=grant))
             funding.append(
                 FundingLine(
@@ -893,6 +919,7 @@ class DemoSeeder:
                     target=rng.randrange(1, 20),
                 )
             )
+        Project.objects.bulk_update(created, ["granted_amount"], batch_size=1000)
         bulk_create_with_history(budget, BudgetLine, batch_size=1000)
         bulk_create_with_history(funding, FundingLine, batch_size=1000)
         bulk_create_with_history(indicators, Indicator, batch_size=1000)

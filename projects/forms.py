@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
@@ -8,12 +10,131 @@ from agreements.models import FocusArea
 from ilag.fields import KronerField
 from ilag.forms import DateInput, VersionedForm
 from ilag.uploads import XLSX, UploadFormMixin, megabytes, validate_upload
-from municipalities.models import Organisation
+from municipalities.models import Municipality, Organisation
 from projects.models import FundingLine, ProgressReport, Project
-from projects.services import PROJECT_STATUS_TRANSITIONS, BudgetEntry, FundingEntry
+from projects.services import (
+    PROJECT_STATUS_TRANSITIONS,
+    BudgetEntry,
+    FundingEntry,
+    ShareEntry,
+)
+from projects.shares import equal_shares
 
 
-class ProjectForm(forms.ModelForm):
+class SharesFieldsMixin:
+    """Who takes part in a project and with what share: a percent field per candidate
+    municipality (empty: not taking part) and the lead municipality. One municipality
+    means 100 %; a joint project's shares must sum to exactly 100 %."""
+
+    def add_share_fields(self, candidates, current: dict, lead_id) -> None:
+        self.candidates = list(candidates)
+        for municipality in self.candidates:
+            self.fields[f"share_{municipality.pk}"] = forms.DecimalField(
+                label=municipality.name,
+                required=False,
+                max_digits=5,
+                decimal_places=2,
+                min_value=Decimal("0.01"),
+                max_value=Decimal(100),
+                localize=True,
+                initial=current.get(municipality.pk),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"}),
+            )
+        self.fields["lead_municipality"] = forms.ChoiceField(
+            label=_("Lead municipality"),
+            choices=[("", "—")] + [(str(m.pk), m.name) for m in self.candidates],
+            required=False,
+            initial=str(lead_id) if lead_id else "",
+            help_text=_("For a joint project: the municipality that owns it."),
+        )
+
+    def share_field_names(self) -> list[str]:
+        return [f"share_{m.pk}" for m in self.candidates]
+
+    def share_bound_fields(self):
+        return [self[name] for name in self.share_field_names()]
+
+    def share_entries(self) -> list[ShareEntry]:
+        entries = []
+        for municipality in self.candidates:
+            value = self.cleaned_data.get(f"share_{municipality.pk}")
+            if value is not None:
+                entries.append(ShareEntry(municipality_id=municipality.pk, percent=value))
+        if len(entries) == 1:
+            entries = [ShareEntry(municipality_id=entries[0].municipality_id, percent=Decimal(100))]
+        return entries
+
+    def lead_id(self) -> int | None:
+        value = self.cleaned_data.get("lead_municipality")
+        return int(value) if value else None
+
+
+def share_candidates(agreement):
+    """The agreement's municipalities first, then the other municipalities with an
+    agreement in the programme (a joint project may reach across agreements)."""
+    own = list(agreement.municipalities.order_by("name"))
+    others = (
+        Municipality.objects.filter(agreements__programme=agreement.programme_id)
+        .exclude(pk__in=[m.pk for m in own])
+        .distinct()
+        .order_by("name")
+    )
+    return own + list(others)
+
+
+def current_shares(project) -> dict:
+    members = list(project.municipalities.all())
+    recorded = {s.municipality_id: s.percent for s in project.shares.all()}
+    if len(members) == 1:
+        return {members[0].pk: Decimal(100)}
+    if set(recorded) == {m.pk for m in members}:
+        return recorded
+    return dict(equal_shares([m.pk for m in members]))
+
+
+class ProjectProposalForm(SharesFieldsMixin, forms.ModelForm):
+    """A new project under an agreement: its facts and who takes part with what share."""
+
+    class Meta:
+        model = Project
+        fields = ["title", "description", "goals", "focus_area", "leader", "start_date", "end_date"]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "goals": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, agreement, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_area"].queryset = FocusArea.objects.filter(
+            programme=agreement.programme_id
+        )
+        members = list(agreement.municipalities.all())
+        self.fields["leader"].queryset = User.objects.filter(
+            is_active=True, groups__name=Role.PROJECT_LEADER, municipalities__in=members
+        ).distinct()
+        own = [m for m in members if m.pk in set(user.municipalities.values_list("pk", flat=True))]
+        first = (own or members or [None])[0]
+        if not self.is_bound:
+            self.initial.setdefault("start_date", agreement.start_date)
+            self.initial.setdefault("end_date", agreement.end_date)
+            if user.has_role(Role.PROJECT_LEADER) and not user.is_adviser:
+                self.initial.setdefault("leader", user.pk)
+        self.add_share_fields(
+            share_candidates(agreement),
+            {first.pk: Decimal(100)} if first else {},
+            first.pk if first else None,
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def _post_clean(self):
+        # The service checks the project against its agreement, with the same messages.
+        pass
+
+
+class ProjectForm(SharesFieldsMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -35,11 +156,16 @@ class ProjectForm(forms.ModelForm):
             "goals": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_set_status=False, **kwargs):
         super().__init__(*args, **kwargs)
         project = self.instance
         self.fields["focus_area"].queryset = FocusArea.objects.filter(
             programme=project.agreement.programme_id
+        )
+        self.add_share_fields(
+            share_candidates(project.agreement),
+            current_shares(project),
+            project.lead_municipality_id,
         )
         self.fields["leader"].queryset = User.objects.filter(
             is_active=True,
@@ -47,11 +173,15 @@ class ProjectForm(forms.ModelForm):
             municipalities__in=project.municipalities.all(),
         ).distinct()
         allowed = {project.status, *PROJECT_STATUS_TRANSITIONS[project.status]}
-        self.fields["status"].choices = [c for c in Project.Status.choices if c[0] in allowed]
-        self.fields["status"].help_text = _(
-            "Only the changes the workflow allows are offered. An ongoing project needs a "
-            "funding plan that balances."
-        )
+        if may_set_status and len(allowed) > 1:
+            self.fields["status"].choices = [c for c in Project.Status.choices if c[0] in allowed]
+            self.fields["status"].help_text = _(
+                "Cancel a project that will not be carried out, or take a cancelled one up "
+                "again as a draft. Approval and close-out have their own buttons on the "
+                "project's page."
+            )
+        else:
+            del self.fields["status"]
         if not self.is_bound:
             self.initial["version"] = project.version
         self.helper = FormHelper()
@@ -266,6 +396,7 @@ class ProgressReportForm(IndicatorFieldsMixin, forms.ModelForm):
             "next_steps",
             "risks",
             "lesson_learned",
+            "is_final",
         ]
         widgets = {
             "period_start": DateInput(),

@@ -4,6 +4,7 @@ Who may see a project or a report is its queryset's `visible_to` (projects/model
 """
 
 from accounts.permissions import follows_programme, leader_municipality_ids, user_is_active
+from agreements.models import Agreement
 from projects.models import ProgressReport, Project
 
 
@@ -19,12 +20,56 @@ def is_project_leader_of(user, project) -> bool:
 
 def can_edit_project(user, project) -> bool:
     """County advisers edit the projects of the programmes they follow; project leaders
-    those of their municipalities, joint projects included."""
-    if not user_is_active(user):
+    those of their municipalities, joint projects included. A closed project is frozen
+    until an adviser reopens it; a submitted proposal waits for the county."""
+    if not user_is_active(user) or project.status == Project.Status.COMPLETED:
         return False
     if user.is_adviser:
         return follows_programme(user, project.agreement.programme_id)
-    return is_project_leader_of(user, project)
+    return project.status != Project.Status.SUBMITTED and is_project_leader_of(user, project)
+
+
+def can_propose_project(user, agreement) -> bool:
+    """Under a signed, running agreement: its municipalities' project leaders propose
+    projects, and the advisers following the programme make them directly."""
+    if not user_is_active(user) or agreement.status not in (
+        Agreement.Status.SIGNED,
+        Agreement.Status.ACTIVE,
+    ):
+        return False
+    if user.is_adviser:
+        return follows_programme(user, agreement.programme_id)
+    own_ids = leader_municipality_ids(user)
+    return bool(own_ids) and agreement.municipalities.filter(pk__in=own_ids).exists()
+
+
+def can_submit_project(user, project) -> bool:
+    """The project's leaders submit its proposal (a draft or a returned one)."""
+    return (
+        user_is_active(user)
+        and project.status in (Project.Status.DRAFT, Project.Status.RETURNED)
+        and is_project_leader_of(user, project)
+    )
+
+
+def can_review_project(user, project) -> bool:
+    """An adviser following the programme approves a proposal (or one he drafted
+    himself) or returns a submitted one."""
+    return project.is_proposal and follows_programme(user, project.agreement.programme_id)
+
+
+def can_close_project(user, project) -> bool:
+    """An adviser following the programme closes an ongoing project (the service says
+    whether its final report is approved)."""
+    return project.status == Project.Status.ACTIVE and follows_programme(
+        user, project.agreement.programme_id
+    )
+
+
+def can_reopen_project(user, project) -> bool:
+    return project.status == Project.Status.COMPLETED and follows_programme(
+        user, project.agreement.programme_id
+    )
 
 
 # Status reports -------------------------------------------------------------------
@@ -35,8 +80,13 @@ def can_view_report(user, report) -> bool:
 
 
 def can_create_report(user, project) -> bool:
-    """The project's own leaders write its status reports."""
-    return user_is_active(user) and is_project_leader_of(user, project)
+    """The project's own leaders write its status reports, once it is approved and
+    until it is closed."""
+    return (
+        user_is_active(user)
+        and project.status == Project.Status.ACTIVE
+        and is_project_leader_of(user, project)
+    )
 
 
 def can_edit_report(user, report) -> bool:

@@ -1,12 +1,16 @@
 """Writes that span several project rows."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ilag import review
+from ilag.formats import kr, percent
 from ilag.review import locked
 from projects.models import (
     BudgetLine,
@@ -14,6 +18,7 @@ from projects.models import (
     IndicatorValue,
     ProgressReport,
     Project,
+    ProjectShare,
     ReportCost,
     financing_errors,
 )
@@ -134,10 +139,14 @@ def _replace_lines(existing, wanted, *, key, fields):
 # No lost updates --------------------------------------------------------------------
 
 
+# What the edit form offers an adviser; approval, close-out and reopening have their
+# own actions (below), with the checks and records they need.
 PROJECT_STATUS_TRANSITIONS = {
-    Project.Status.DRAFT: {Project.Status.ACTIVE, Project.Status.CANCELLED},
-    Project.Status.ACTIVE: {Project.Status.COMPLETED, Project.Status.CANCELLED},
-    Project.Status.COMPLETED: {Project.Status.ACTIVE},
+    Project.Status.DRAFT: {Project.Status.CANCELLED},
+    Project.Status.SUBMITTED: set(),
+    Project.Status.RETURNED: {Project.Status.CANCELLED},
+    Project.Status.ACTIVE: {Project.Status.CANCELLED},
+    Project.Status.COMPLETED: set(),
     Project.Status.CANCELLED: {Project.Status.DRAFT},
 }
 
@@ -154,9 +163,30 @@ PROJECT_EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def project_update(*, project: Project, version: int, data: dict) -> Project:
-    """Change a project's facts if nobody saved it since `version` was read."""
+def project_update(
+    *,
+    project: Project,
+    version: int,
+    data: dict,
+    shares: list | None = None,
+    lead_id: int | None = None,
+) -> Project:
+    """Change a project's facts (and, when given, who takes part with what share) if
+    nobody saved it since `version` was read."""
     row = locked(Project, pk=project.pk, version=version)
+    _refuse_frozen(row)
+    if shares is not None:
+        if len(shares) == 1:
+            lead_id = shares[0].municipality_id
+        errors = (
+            shares_errors(shares, lead_id)
+            if shares
+            else {"shares": _("Choose at least one municipality.")}
+        )
+        if errors:
+            raise ValidationError(errors)
+        _set_shares(row, shares)
+        row.lead_municipality_id = lead_id
     new_status = data.get("status", row.status)
     if new_status != row.status and new_status not in PROJECT_STATUS_TRANSITIONS[row.status]:
         raise ValidationError(
@@ -183,9 +213,315 @@ def project_financing_save(
 ) -> Project:
     """Replace budget and funding plan under the programme's rules, refusing a stale form."""
     row = locked(Project, pk=project.pk, version=version)
+    _refuse_frozen(row)
     project_financing_set(project=row, budget=budget, funding=funding)
     row.version += 1
     row.save(update_fields=["version"])
+    return row
+
+
+def _refuse_frozen(project: Project) -> None:
+    if project.status == Project.Status.COMPLETED:
+        raise ValidationError(
+            _("The project is closed and its figures are frozen; an adviser must reopen it first.")
+        )
+    if project.status == Project.Status.SUBMITTED:
+        raise ValidationError(
+            _(
+                "The proposal is with the county for approval; it can be changed again if it "
+                "is returned."
+            )
+        )
+
+
+# Joint projects -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareEntry:
+    municipality_id: int
+    percent: Decimal
+
+
+def shares_errors(shares: list[ShareEntry], lead_id: int | None) -> dict[str, str]:
+    """A joint project's shares: each above 0 %, summing to exactly 100 %, the lead
+    among the participants."""
+    errors = {}
+    if len(shares) < 2:
+        return errors
+    if any(share.percent is None or share.percent <= 0 for share in shares):
+        errors["shares"] = _("Every participating municipality needs a share above 0 %.")
+    else:
+        total = sum((share.percent for share in shares), Decimal(0))
+        if total != 100:
+            errors["shares"] = _(
+                "The shares sum to %(total)s; together they must be exactly 100 %%."
+            ) % {"total": percent(total)}
+    if lead_id not in {share.municipality_id for share in shares}:
+        errors["lead_municipality"] = _("Choose the lead municipality among the participants.")
+    return errors
+
+
+def _set_shares(project: Project, shares: list[ShareEntry]) -> None:
+    """Make the project's participants and shares what was entered, row by row so the
+    history shows what changed."""
+    wanted = {share.municipality_id: share.percent for share in shares}
+    project.municipalities.set(list(wanted))
+    if len(wanted) < 2:
+        project.shares.all().delete()
+        return
+    review.sync_children(
+        project.shares.all(),
+        {
+            **{m: (p,) for m, p in wanted.items()},
+            **{
+                s.municipality_id: None
+                for s in project.shares.all()
+                if s.municipality_id not in wanted
+            },
+        },
+        key="municipality_id",
+        fields=("percent",),
+        create=lambda municipality_id, values: ProjectShare.objects.create(
+            project=project, municipality_id=municipality_id, percent=values[0]
+        ),
+    )
+
+
+# Proposals ------------------------------------------------------------------------------
+
+
+PROPOSAL_FIELDS = (
+    "title",
+    "description",
+    "goals",
+    "focus_area",
+    "leader",
+    "start_date",
+    "end_date",
+)
+
+
+@transaction.atomic
+def project_propose(
+    *, agreement, user, data: dict, shares: list[ShareEntry], lead_id: int
+) -> Project:
+    """A new project under a signed agreement, as a draft its proposer completes (budget,
+    funding plan, target figures) and submits; an adviser may approve it directly."""
+    errors = {}
+    if agreement.status not in (agreement.Status.SIGNED, agreement.Status.ACTIVE):
+        errors["agreement"] = _(
+            "Projects can be proposed only under a signed, running agreement; «%(agreement)s» "
+            "is «%(status)s»."
+        ) % {"agreement": agreement, "status": agreement.get_status_display()}
+    members = set(agreement.municipalities.values_list("pk", flat=True))
+    if len(shares) == 1:
+        lead_id = shares[0].municipality_id
+    if not shares:
+        errors["shares"] = _("Choose at least one municipality.")
+    elif lead_id not in members:
+        errors["lead_municipality"] = _(
+            "The lead municipality must be a party to the agreement (%(parties)s)."
+        ) % {"parties": ", ".join(m.name for m in agreement.municipalities.order_by("name"))}
+    errors.update(shares_errors(shares, lead_id))
+    project = Project(
+        agreement=agreement,
+        lead_municipality_id=lead_id,
+        **{f: data[f] for f in PROPOSAL_FIELDS if f in data},
+    )
+    try:
+        project.full_clean(exclude=["lead_municipality"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, messages[0])
+    if errors:
+        raise ValidationError(errors)
+    project.number = (agreement.projects.aggregate(n=Max("number"))["n"] or 0) + 1
+    project._change_reason = _("Proposed by %(user)s") % {"user": user}
+    project.save()
+    _set_shares(project, shares)
+    return project
+
+
+def proposal_errors(project: Project) -> dict[str, str]:
+    """What a proposal needs before the county can consider it."""
+    errors = {}
+    if not project.description.strip():
+        errors["description"] = _("Describe the project before you submit it.")
+    if not project.goals.strip():
+        errors["goals"] = _("Describe the project's goals before you submit it.")
+    if not project.budget_lines.exists():
+        errors["budget"] = _("Enter the budget before you submit the proposal.")
+    errors.update(project.financing_problems())
+    return errors
+
+
+@transaction.atomic
+def project_submit(*, project: Project, version: int, user) -> Project:
+    """Draft or returned → submitted to the advisers following the programme."""
+    row = locked(Project, pk=project.pk, version=version)
+    if row.status not in (Project.Status.DRAFT, Project.Status.RETURNED):
+        raise ValidationError(
+            _("The proposal cannot be submitted while its status is «%(status)s».")
+            % {"status": row.get_status_display()}
+        )
+    missing = proposal_errors(row)
+    if missing:
+        raise ValidationError(missing)
+    row.status = Project.Status.SUBMITTED
+    row.submitted_at, row.submitted_by = timezone.now(), user
+    row.version += 1
+    row._change_reason = _("Proposal submitted")
+    row.save()
+    return row
+
+
+def frame_remaining(agreement, *, excluding=None) -> int:
+    """What is left of the agreement's frame after the grants of its approved projects
+    (cancelled ones count for what they were granted: the money may have been paid)."""
+    granted = (
+        Project.objects.filter(agreement=agreement)
+        .exclude(status__in=Project.PROPOSAL_STATES)
+        .exclude(pk=getattr(excluding, "pk", None))
+        .aggregate(t=Sum("granted_amount"))["t"]
+        or 0
+    )
+    return agreement.county_frame - granted
+
+
+@transaction.atomic
+def project_review(
+    *, project: Project, user, approve: bool, comment: str, grant: int | None = None
+) -> Project:
+    """Approve a proposal with a grant from the agreement's frame, or return it with a
+    comment. An adviser may approve a draft he made himself without submitting it."""
+    row = Project.objects.select_for_update().get(pk=project.pk)
+    agreement = type(row.agreement).objects.select_for_update().get(pk=row.agreement_id)
+    if row.status not in Project.PROPOSAL_STATES or (
+        not approve and row.status != Project.Status.SUBMITTED
+    ):
+        raise ValidationError(
+            _("The proposal cannot be %(action)s while its status is «%(status)s».")
+            % {
+                "action": _("approved") if approve else _("returned"),
+                "status": row.get_status_display(),
+            }
+        )
+    if not approve:
+        if not comment.strip():
+            raise ValidationError({"comment": _("Write what the proposer must change.")})
+        row.status = Project.Status.RETURNED
+    else:
+        errors = proposal_errors(row)
+        if agreement.status not in (agreement.Status.SIGNED, agreement.Status.ACTIVE):
+            errors["grant"] = _(
+                "The agreement is «%(status)s»; projects can be approved only under a signed, "
+                "running agreement."
+            ) % {"status": agreement.get_status_display()}
+        requested = row.county_total()
+        remaining = frame_remaining(agreement, excluding=row)
+        if grant is None:
+            errors.setdefault("grant", _("Enter the grant."))
+        elif grant != requested:
+            errors.setdefault(
+                "grant",
+                _(
+                    "The funding plan asks %(owner)s for %(requested)s. To grant another "
+                    "amount, return the proposal so the funding plan can be changed."
+                )
+                % {"owner": agreement.programme.owner, "requested": kr(requested)},
+            )
+        elif grant > remaining:
+            errors.setdefault(
+                "grant",
+                _(
+                    "The grant of %(grant)s exceeds what is left of the agreement's frame: "
+                    "%(remaining)s of %(frame)s."
+                )
+                % {
+                    "grant": kr(grant),
+                    "remaining": kr(max(remaining, 0)),
+                    "frame": kr(agreement.county_frame),
+                },
+            )
+        if errors:
+            raise ValidationError(errors)
+        row.status = Project.Status.ACTIVE
+        row.granted_amount = grant
+    row.review_comment = comment.strip()
+    row.reviewed_at, row.reviewed_by = timezone.now(), user
+    row.version += 1
+    row._change_reason = (
+        _("Approved with a grant of %(grant)s") % {"grant": kr(grant)}
+        if approve
+        else _("Proposal returned")
+    )
+    row.save()
+    if approve and agreement.status == agreement.Status.SIGNED:
+        agreement.status = agreement.Status.ACTIVE
+        agreement.save(update_fields=["status"])
+    return row
+
+
+# Close-out ------------------------------------------------------------------------------
+
+
+def close_errors(project: Project) -> dict[str, str]:
+    errors = {}
+    if project.status != Project.Status.ACTIVE:
+        errors["project"] = _(
+            "Only an ongoing project can be closed; this one is «%(status)s»."
+        ) % {"status": project.get_status_display()}
+    elif not project.progress_reports.approved().filter(is_final=True).exists():
+        errors["project"] = _("The project can be closed when its final report is approved.")
+    return errors
+
+
+@transaction.atomic
+def project_close(*, project: Project, user) -> Project:
+    """Close an ongoing project whose final report is approved: its figures are frozen.
+    An agreement whose projects are all closed is completed."""
+    row = Project.objects.select_for_update().get(pk=project.pk)
+    errors = close_errors(row)
+    if errors:
+        raise ValidationError(errors)
+    row.status = Project.Status.COMPLETED
+    row.closed_at, row.closed_by = timezone.now(), user
+    row.version += 1
+    row._change_reason = _("Project closed")
+    row.save()
+    agreement = row.agreement
+    still_open = agreement.projects.exclude(
+        status__in=(Project.Status.COMPLETED, Project.Status.CANCELLED)
+    )
+    if agreement.status == agreement.Status.ACTIVE and not still_open.exists():
+        agreement.status = agreement.Status.COMPLETED
+        agreement._change_reason = _("Every project is closed")
+        agreement.save()
+    return row
+
+
+@transaction.atomic
+def project_reopen(*, project: Project, user, reason: str) -> Project:
+    """Reopen a closed project, with the reason, so its figures can change again."""
+    row = Project.objects.select_for_update().get(pk=project.pk)
+    if row.status != Project.Status.COMPLETED:
+        raise ValidationError(
+            _("Only a closed project can be reopened; this one is «%(status)s».")
+            % {"status": row.get_status_display()}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Write why the project is reopened.")})
+    row.status = Project.Status.ACTIVE
+    row.closed_at, row.closed_by = None, None
+    row.version += 1
+    row._change_reason = _("Reopened: %(reason)s") % {"reason": reason.strip()}
+    row.save()
+    agreement = row.agreement
+    if agreement.status == agreement.Status.COMPLETED:
+        agreement.status = agreement.Status.ACTIVE
+        agreement._change_reason = _("A project was reopened")
+        agreement.save()
     return row
 
 
@@ -195,6 +531,10 @@ def project_financing_save(
 @transaction.atomic
 def report_create(*, project: Project, user, period_start, period_end) -> ProgressReport:
     """A new draft status report; costs start from the latest approved report's figures."""
+    if project.is_closed or project.is_proposal:
+        raise ValidationError(
+            _("Status reports are written on approved projects that are not closed.")
+        )
     report = ProgressReport(
         project=project, period_start=period_start, period_end=period_end, created_by=user
     )
@@ -217,6 +557,7 @@ REPORT_FIELDS = (
     "next_steps",
     "risks",
     "lesson_learned",
+    "is_final",
 )
 
 

@@ -1,14 +1,19 @@
 from django.urls import path
 
 from projects.views import projects as views
-from projects.views import reports
+from projects.views import proposals, reports
 
 # The project and status report pages are the portal's (portal/urls.py).
 app_name = "projects"
 
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
+    path("ny/avtale/<int:agreement>/", proposals.ProjectProposeView.as_view(), name="propose"),
     path("<int:pk>/rediger/", views.ProjectUpdateView.as_view(), name="update"),
+    path("<int:pk>/send-inn/", proposals.ProjectSubmitView.as_view(), name="submit"),
+    path("<int:pk>/behandle/", proposals.ProjectReviewView.as_view(), name="review"),
+    path("<int:pk>/avslutt/", proposals.ProjectCloseView.as_view(), name="close"),
+    path("<int:pk>/gjenapne/", proposals.ProjectReopenView.as_view(), name="reopen"),
     path("<int:pk>/budsjett/", views.ProjectFinancingView.as_view(), name="financing"),
     path(
         "<int:pk>/statusrapporter/ny/",

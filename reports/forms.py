@@ -34,7 +34,7 @@ def orderable_programmes(user):
 
 def orderable_projects(user):
     """Published projects: an adviser's programmes', a leader's own municipalities'."""
-    projects = Project.objects.exclude(status=Project.Status.DRAFT).exclude(
+    projects = Project.objects.exclude(status__in=Project.PROPOSAL_STATES).exclude(
         agreement__status=Agreement.Status.DRAFT
     )
     if user.is_adviser:

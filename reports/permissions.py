@@ -25,7 +25,7 @@ def can_order_report(user, *, kind, programme, municipality=None, project=None) 
     if kind == ReportOrder.Kind.PROJECT:
         if project is None or project.agreement.programme_id != programme.pk:
             return False
-        if project.status == Project.Status.DRAFT or project.agreement.is_draft:
+        if project.status in Project.PROPOSAL_STATES or project.agreement.is_draft:
             return False
     elif kind == ReportOrder.Kind.MUNICIPALITY:
         if municipality is None or not (

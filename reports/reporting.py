@@ -26,6 +26,7 @@ from evaluations.timeline import programme_timeline
 from municipalities.models import Municipality
 from projects.figures import budget_grid, indicator_progress
 from projects.models import BudgetLine, FundingLine, ProgressReport, Project, ReportCost
+from projects.shares import allocate, municipality_part, share_of, shares_for
 from reports import charts as report_charts
 from reports.history import changes_for_project
 from reports.models import ReportOrder
@@ -70,7 +71,7 @@ def published_reader() -> User:
 def _published_projects(user):
     return (
         Project.objects.visible_to(user)
-        .exclude(status=Project.Status.DRAFT)
+        .exclude(status__in=Project.PROPOSAL_STATES)
         .exclude(agreement__status=Agreement.Status.DRAFT)
     )
 
@@ -139,6 +140,9 @@ class ProjectLine:
     indicators: list = field(default_factory=list)
     indicator_chart: str = ""
     budget_grid: dict | None = None
+    # In a municipality's report, a joint project counts with the municipality's share.
+    share_percent: Decimal | None = None
+    full_budget: int | None = None
 
     @property
     def light(self) -> str:
@@ -218,6 +222,31 @@ def project_lines(projects, *, detail: bool = False) -> list[ProjectLine]:
             _add_detail(line)
         lines.append(line)
     return lines
+
+
+def take_share(line: ProjectLine, shares, municipality_id) -> None:
+    """Make a joint project's line count only the municipality's share: budget, grant
+    and costs, and the categories under them (which still sum to the line's figures)."""
+    line.share_percent = share_of(shares, municipality_id)
+    if line.share_percent is None or line.share_percent == 100:
+        return
+    line.full_budget = line.budget
+    line.budget = municipality_part(line.budget, shares, municipality_id)
+    line.grant = municipality_part(line.grant, shares, municipality_id)
+    line.incurred = municipality_part(line.incurred, shares, municipality_id)
+    if line.spending is not None:
+        rows = line.spending["rows"]
+        budgets = allocate(line.budget, [(i, row["budget"]) for i, row in enumerate(rows)])
+        incurred = allocate(line.incurred, [(i, row["incurred"]) for i, row in enumerate(rows)])
+        line.spending = spending(
+            {row["category"]: budgets[i] for i, row in enumerate(rows)},
+            {row["category"]: incurred[i] for i, row in enumerate(rows)},
+        )
+        line.spending_chart = report_charts.budget_chart(
+            line.spending["rows"],
+            title=_("Budget and costs incurred by cost category: %(project)s")
+            % {"project": line.project},
+        )
 
 
 def _add_detail(line: ProjectLine) -> None:
@@ -396,6 +425,9 @@ def municipality_context(municipality, programme, *, user, today: datetime.date)
             _("%(municipality)s has no published agreement or project in %(programme)s.")
             % {"municipality": municipality, "programme": programme}
         )
+    shares = shares_for([line.project.pk for line in lines])
+    for line in lines:
+        take_share(line, shares[line.project.pk], municipality.pk)
     agreement_ids = {a.pk for a in agreements}
     milestones = _open_milestones(
         user, agreement_ids=agreement_ids, project_ids=[line.project.pk for line in lines]
@@ -416,6 +448,7 @@ def municipality_context(municipality, programme, *, user, today: datetime.date)
         "municipality": municipality,
         "agreements": agreements,
         "frame": sum(a.county_frame for a in agreements),
+        "frame_shared": any(len(a.municipalities.all()) > 1 for a in agreements),
         "lines": lines,
         "own_agreement_ids": agreement_ids,
         "totals": totals(lines),

@@ -25,6 +25,8 @@ from ilag.files import private_download
 from ilag.lists import Column, FilteredListView
 from municipalities.models import Municipality
 from projects.models import Project, agreements_with_totals
+from projects.permissions import can_propose_project
+from projects.services import frame_remaining
 from reports.history import changes_for_agreement
 
 
@@ -119,12 +121,16 @@ class AgreementDetailView(DetailView):
             .select_related("focus_area", "leader")
             .prefetch_related("municipalities")
         )
+        # The money of approved projects; proposals are listed but not yet counted.
+        approved = [p for p in projects if not p.is_proposal]
         context.update(
             projects=projects,
-            total_budget=sum(p.budget_sum for p in projects),
-            total_funding=sum(p.funding_sum for p in projects),
-            total_county=sum(p.county_sum for p in projects),
-            frame_left=self.object.county_frame - sum(p.county_sum for p in projects),
+            total_budget=sum(p.budget_sum for p in approved),
+            total_funding=sum(p.funding_sum for p in approved),
+            total_county=sum(p.county_sum for p in approved),
+            frame_left=frame_remaining(self.object),
+            has_proposals=len(approved) < len(projects),
+            can_propose=can_propose_project(user, self.object),
             documents=Document.objects.visible_to(user)
             .filter(agreement=self.object)
             .select_related("uploaded_by"),

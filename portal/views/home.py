@@ -84,7 +84,7 @@ class HomeView(TemplateView):
         programme = next((p for p in programmes if p.slug == chosen), programmes[0])
         agreements = Agreement.objects.visible_to(user).filter(programme=programme)
         projects = Project.objects.visible_to(user).filter(agreement__programme=programme)
-        participating = dashboard.participating_municipalities(programme, agreements)
+        participating = dashboard.participating_municipalities(programme, agreements, projects)
         paginator = Paginator(participating, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("side"))
         # The figures are computed for the page's municipalities only.

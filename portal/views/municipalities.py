@@ -8,6 +8,7 @@ from agreements.models import Agreement
 from evaluations.models import Milestone
 from municipalities.models import Municipality
 from projects.models import Project, agreements_with_totals
+from projects.shares import municipality_part, share_of, shares_for
 
 
 class MunicipalityListView(ListView):
@@ -64,11 +65,23 @@ class MunicipalityDetailView(DetailView):
             .select_related("agreement__programme", "focus_area", "leader")
             .prefetch_related("municipalities")
         )
+        # A joint project counts with this municipality's share; a proposal not at all.
+        shares = shares_for([p.pk for p in projects])
+        for project in projects:
+            project.share_percent = share_of(shares[project.pk], municipality.pk)
+            project.part_budget = municipality_part(
+                project.budget_sum, shares[project.pk], municipality.pk
+            )
+            project.part_grant = municipality_part(
+                project.county_sum, shares[project.pk], municipality.pk
+            )
+        counted = [p for p in projects if not p.is_proposal]
         context.update(
             agreements=agreements,
             projects=projects,
-            total_budget=sum(p.budget_sum for p in projects),
-            total_county=sum(p.county_sum for p in projects),
+            total_budget=sum(p.part_budget for p in counted),
+            total_county=sum(p.part_grant for p in counted),
+            has_proposals=len(counted) < len(projects),
             milestones=Milestone.objects.visible_to(user)
             .filter(
                 Q(agreement__municipalities=municipality) | Q(project__municipalities=municipality)

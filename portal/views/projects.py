@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from accounts.permissions import leader_municipality_ids
+from agreements.models import Agreement
 from documents.models import Document
 from documents.permissions import can_attach_document
 from evaluations.models import Milestone
@@ -14,12 +15,17 @@ from ilag.forms import ReviewForm
 from projects.figures import budget_grid, indicator_progress, spending_by_category
 from projects.models import ProgressReport, Project
 from projects.permissions import (
+    can_close_project,
     can_create_report,
     can_edit_project,
     can_edit_report,
+    can_reopen_project,
+    can_review_project,
     can_review_report,
+    can_submit_project,
     can_submit_report,
 )
+from projects.shares import allocate, project_shares
 from projects.views.reports import VisibleReportMixin
 from reports.history import changes_for_project, changes_for_report
 
@@ -33,8 +39,15 @@ class ProjectDetailView(DetailView):
         return (
             Project.objects.visible_to(self.request.user)
             .with_totals()
-            .select_related("agreement__programme__owner", "focus_area", "leader")
-            .prefetch_related("municipalities")
+            .select_related(
+                "agreement__programme__owner",
+                "focus_area",
+                "leader",
+                "submitted_by",
+                "reviewed_by",
+                "closed_by",
+            )
+            .prefetch_related("municipalities", "shares")
         )
 
     def get_context_data(self, **kwargs):
@@ -61,6 +74,11 @@ class ProjectDetailView(DetailView):
             county_share=project.county_share_percent(),
             financing_problems=project.financing_problems(),
             can_edit=can_edit_project(user, project),
+            can_submit=can_submit_project(user, project),
+            can_review=can_review_project(user, project),
+            can_close=can_close_project(user, project),
+            can_reopen=can_reopen_project(user, project),
+            shares=self.shares(project),
             can_create_report=can_create_report(user, project),
             documents=Document.objects.visible_to(user)
             .filter(project=project)
@@ -71,6 +89,21 @@ class ProjectDetailView(DetailView):
             history=changes_for_project(project, user=user),
         )
         return context
+
+    @staticmethod
+    def shares(project) -> list[dict]:
+        municipalities = {m.pk: m for m in project.municipalities.all()}
+        shares = project_shares(project)
+        budget = allocate(project.budget_sum, shares)
+        return [
+            {
+                "municipality": municipalities[pk],
+                "percent": share,
+                "is_lead": pk == project.lead_municipality_id,
+                "budget": budget[pk],
+            }
+            for pk, share in shares
+        ]
 
 
 class ReportDetailView(VisibleReportMixin, DetailView):
@@ -136,6 +169,14 @@ class MyProjectsView(TemplateView):
         today = timezone.localdate()
         return super().get_context_data(
             projects=projects,
+            proposable=Agreement.objects.visible_to(user)
+            .filter(
+                municipalities__in=own_ids,
+                status__in=(Agreement.Status.SIGNED, Agreement.Status.ACTIVE),
+            )
+            .distinct()
+            .order_by("title"),
+            returned_proposals=[p for p in projects if p.status == Project.Status.RETURNED],
             returned=reports.filter(status=ProgressReport.Status.RETURNED).select_related(
                 "project", "reviewed_by"
             ),

@@ -4,6 +4,7 @@ from projects.models.core import (
     Indicator,
     Project,
     ProjectQuerySet,
+    ProjectShare,
     agreements_with_totals,
     financing_errors,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "ProgressReport",
     "Project",
     "ProjectQuerySet",
+    "ProjectShare",
     "agreements_with_totals",
     "ReportCost",
     "financing_errors",

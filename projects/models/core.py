@@ -17,6 +17,7 @@ from accounts.permissions import (
 )
 from agreements.models import Agreement, Programme
 from ilag.formats import dato, kr, percent
+from ilag.review import ReviewTrail
 
 
 def financing_errors(
@@ -75,7 +76,9 @@ class ProjectQuerySet(models.QuerySet):
             return self.none()
         if user.is_adviser:
             return in_followed_programmes(self, user, "agreement__programme")
-        published = ~Q(status=Project.Status.DRAFT) & ~Q(agreement__status=Agreement.Status.DRAFT)
+        published = ~Q(status__in=Project.PROPOSAL_STATES) & ~Q(
+            agreement__status=Agreement.Status.DRAFT
+        )
         programmes = Programme.objects.visible_to(user).values("pk")
         own_ids = leader_municipality_ids(user)
         if own_ids:
@@ -97,9 +100,11 @@ class ProjectQuerySet(models.QuerySet):
         )
 
 
-class Project(models.Model):
+class Project(ReviewTrail):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Proposed, awaiting approval")
+        RETURNED = "returned", _("Proposal returned for changes")
         ACTIVE = "active", _("Ongoing")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
@@ -148,12 +153,41 @@ class Project(models.Model):
         default=False,
         help_text=_("Budget, funding and indicators are invented for demonstration."),
     )
+    lead_municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_joint_projects",
+        verbose_name=_("lead municipality"),
+        help_text=_("For a joint project: the municipality that owns the project."),
+    )
+    # The proposal's approval (who submitted and reviewed it: ReviewTrail), the grant,
+    # and the close-out that freezes its figures.
+    granted_amount = models.PositiveBigIntegerField(
+        _("grant (NOK)"),
+        null=True,
+        blank=True,
+        help_text=_("The grant from the agreement's frame, set when the project is approved."),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
     # Raised by every save through the services; a form carries the version it was
     # made from, so a save based on an older version is refused instead of overwriting.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(m2m_fields=[municipalities])
     objects = ProjectQuerySet.as_manager()
+
+    # Not yet approved, so not published to readers, partners or other municipalities.
+    PROPOSAL_STATES = ("draft", "submitted", "returned")
 
     class Meta:
         verbose_name = _("project")
@@ -246,7 +280,55 @@ class Project(models.Model):
 
     @property
     def is_joint(self) -> bool:
-        return self.municipalities.count() > 1
+        return len(self.municipalities.all()) > 1
+
+    @property
+    def is_proposal(self) -> bool:
+        """Not yet approved: drafted, waiting for the county, or returned."""
+        return self.status in (self.Status.DRAFT, self.Status.SUBMITTED, self.Status.RETURNED)
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed out (or cancelled): its figures are frozen until an adviser reopens it."""
+        return self.status in (self.Status.COMPLETED, self.Status.CANCELLED)
+
+
+class ProjectShare(models.Model):
+    """A municipality's share of a joint project: every per-municipality figure counts
+    only this part of the project's budget, grant and costs."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="shares", verbose_name=_("project")
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        related_name="project_shares",
+        verbose_name=_("municipality"),
+    )
+    percent = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("municipality's share")
+        verbose_name_plural = _("municipalities' shares")
+        ordering = ["project", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "municipality"],
+                name="project_share_unique_municipality",
+                violation_error_message=_("The municipality already has a share of the project."),
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__gt=0, percent__lte=100),
+                name="project_share_percent_range",
+                violation_error_message=_("A share is more than 0 % and at most 100 %."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality}: {percent(self.percent)}"
 
 
 class BudgetLine(models.Model):

@@ -60,6 +60,14 @@ class ProgressReport(ReviewedReport):
     achieved = models.TextField(_("achieved in the period"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
     risks = models.TextField(_("risks"), blank=True)
+    is_final = models.BooleanField(
+        _("final report"),
+        default=False,
+        help_text=_(
+            "The project's last report, on the whole period: when the county approves it, "
+            "the project can be closed."
+        ),
+    )
     lesson_learned = models.TextField(
         _("lesson worth sharing"),
         blank=True,

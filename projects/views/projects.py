@@ -8,12 +8,15 @@ from django.views.generic import FormView, TemplateView
 from ilag.lists import Column, FilteredListView
 from ilag.review import EditConflict
 from ilag.views import add_service_errors, conflict_message
+from municipalities.filters import municipality_lookup
+from municipalities.models import Municipality
 from projects.figures import traffic_light_label
 from projects.filters import ProjectFilter, latest_approved_light
 from projects.forms import BudgetGridForm, FundingFormSet, ProjectForm, source_choices
 from projects.models import Project
 from projects.permissions import can_edit_project
 from projects.services import project_financing_save, project_update
+from projects.shares import municipality_part, project_shares, share_of, shares_text
 from projects.views.mixins import VisibleProjectMixin
 
 
@@ -55,6 +58,53 @@ class ProjectListView(FilteredListView):
     def base_queryset(self):
         return Project.objects.visible_to(self.request.user)
 
+    def export(self, queryset, kind, filterset=None):
+        """The export names each joint project's shares; filtered to one municipality,
+        it also gives that municipality's part of each budget and grant, so the column
+        sums are the municipality's figures."""
+        columns = [
+            *type(self).export_columns,
+            Column(
+                gettext_lazy("Lead municipality"),
+                lambda p: p.lead_municipality.name if p.lead_municipality else "",
+            ),
+            Column(gettext_lazy("Shares of a joint project"), shares_text),
+        ]
+        municipality = self.filtered_municipality()
+        if municipality is not None:
+
+            def part(field):
+                return lambda p: municipality_part(
+                    getattr(p, field), project_shares(p), municipality.pk
+                )
+
+            columns += [
+                Column(
+                    _("%(municipality)s's share (%%)") % {"municipality": municipality.name},
+                    lambda p: share_of(project_shares(p), municipality.pk),
+                ),
+                Column(
+                    _("%(municipality)s's part of the budget (NOK)")
+                    % {"municipality": municipality.name},
+                    part("budget_sum"),
+                ),
+                Column(
+                    _("%(municipality)s's part of the grant (NOK)")
+                    % {"municipality": municipality.name},
+                    part("county_sum"),
+                ),
+            ]
+        self.export_columns = columns
+        queryset = queryset.select_related("lead_municipality").prefetch_related("shares")
+        return super().export(queryset, kind, filterset=filterset)
+
+    def filtered_municipality(self):
+        value = self.request.GET.get("kommune", "").strip()
+        if not value:
+            return None
+        matches = list(Municipality.objects.filter(**municipality_lookup(value))[:2])
+        return matches[0] if len(matches) == 1 else None
+
     def sorted(self, queryset):
         if self.request.GET.get("sorter", "").lstrip("-") == "budsjett":
             queryset = queryset.with_totals()
@@ -86,18 +136,28 @@ class ProjectUpdateView(VisibleProjectMixin, FormView):
     form_class = ProjectForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.project}
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.project,
+            "may_set_status": self.request.user.is_adviser,
+        }
 
     def form_valid(self, form):
-        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        data = {f: form.cleaned_data[f] for f in form.Meta.fields if f in form.cleaned_data}
         try:
-            project_update(project=self.project, version=form.cleaned_data["version"], data=data)
+            project_update(
+                project=self.project,
+                version=form.cleaned_data["version"],
+                data=data,
+                shares=form.share_entries(),
+                lead_id=form.lead_id(),
+            )
         except EditConflict as conflict:
             form.add_error(None, conflict_message(conflict, _("The project")))
             return self.conflict_response(form)
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            sections = add_service_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form, sections=sections))
         messages.success(self.request, _("The project is saved."))
         return redirect(self.project.get_absolute_url())
 

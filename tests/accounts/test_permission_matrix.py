@@ -51,6 +51,7 @@ class World:
     draft_report_document: object  # attached to the draft report
     agreement_document: object  # attached to the published agreement
     addendum: object  # to the published agreement
+    closed_project: object = None  # closed out, under the published agreement
 
 
 def build_world() -> World:
@@ -123,6 +124,7 @@ def build_world() -> World:
             new_end_date=agreement.end_date,
             document=ContentFile(b"%PDF-1.4 tillegg", name="tillegg.pdf"),
         ),
+        closed_project=ProjectFactory(agreement=agreement, status="completed"),
     )
 
 
@@ -235,6 +237,8 @@ MATRIX = {
     "evaluations:milestone-list": [(lambda w: {}, every(200, 405))],
     "projects:update": [
         (lambda w: {"pk": w.project.pk}, editors(200, 200)),
+        # Closed: frozen until an adviser reopens it.
+        (lambda w: {"pk": w.closed_project.pk}, every(403, 403)),
         (
             lambda w: {"pk": w.draft_project.pk},
             {**every_hidden(404), "adviser": (200, 200), "owner": (200, 200)},
@@ -242,17 +246,55 @@ MATRIX = {
     ],
     "projects:financing": [
         (lambda w: {"pk": w.project.pk}, editors(200, 200)),
+        # Closed: frozen until an adviser reopens it.
+        (lambda w: {"pk": w.closed_project.pk}, every(403, 403)),
         (
             lambda w: {"pk": w.draft_project.pk},
             {**every_hidden(404), "adviser": (200, 200), "owner": (200, 200)},
         ),
     ],
+    # Status reports are written on approved projects, until they are closed.
     "projects:report-create": [
         (lambda w: {"pk": w.project.pk}, {**every(403, 403), "owner": (200, 200)}),
         (
             lambda w: {"pk": w.draft_project.pk},
-            {**every_hidden(404), "adviser": (403, 403), "owner": (200, 200)},
+            {**every_hidden(404), "adviser": (403, 403), "owner": (403, 403)},
         ),
+        (lambda w: {"pk": w.closed_project.pk}, every(403, 403)),
+    ],
+    # A project is proposed under a signed agreement by its municipality's leaders, or
+    # made directly by the adviser (an empty POST comes back as the form with errors).
+    "projects:propose": [
+        (
+            lambda w: {"agreement": w.agreement.pk},
+            {**every(403, 403), "adviser": (200, 200), "owner": (200, 200)},
+        ),
+        (
+            lambda w: {"agreement": w.draft_agreement.pk},
+            {**every_hidden(404), "adviser": (403, 403), "owner": (403, 403)},
+        ),
+    ],
+    "projects:submit": [
+        (
+            lambda w: {"pk": w.draft_project.pk},
+            {**every_hidden(404), "adviser": (403, 403), "owner": (405, 302)},
+        ),
+        (lambda w: {"pk": w.project.pk}, every(403, 403)),
+    ],
+    "projects:review": [
+        (
+            lambda w: {"pk": w.draft_project.pk},
+            {**every_hidden(404), "adviser": (200, 200), "owner": (403, 403)},
+        ),
+        (lambda w: {"pk": w.project.pk}, every(403, 403)),
+    ],
+    "projects:close": [
+        (lambda w: {"pk": w.project.pk}, adviser_only(200, 200)),
+        (lambda w: {"pk": w.closed_project.pk}, every(403, 403)),
+    ],
+    "projects:reopen": [
+        (lambda w: {"pk": w.closed_project.pk}, adviser_only(200, 200)),
+        (lambda w: {"pk": w.project.pk}, every(403, 403)),
     ],
     "projects:report-detail": [
         (lambda w: {"pk": w.draft_report.pk}, {**drafts_hidden(), **every_hidden(404)}),

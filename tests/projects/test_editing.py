@@ -76,6 +76,7 @@ def project_form_data(project, **changes):
         "start_date": project.start_date.isoformat(),
         "end_date": project.end_date.isoformat(),
         "status": project.status,
+        **{f"share_{m.pk}": "100" for m in project.municipalities.all()},
     }
     data.update(changes)
     return data
@@ -149,30 +150,35 @@ def test_period_outside_the_agreement_is_refused_at_the_field(world):
 
 
 def test_status_change_the_workflow_does_not_allow_is_refused(world):
+    # Approval and close-out have their own actions; the form offers an adviser only
+    # cancelling, and a leader no status at all.
     project = world["project"]
-    client = client_for(world["leader"])
+    client = client_for(world["adviser"])
     response = client.post(
         reverse("projects:update", args=[project.pk]),
-        project_form_data(project, status=Project.Status.COMPLETED),
+        project_form_data(project, status=Project.Status.ACTIVE),
     )
     assert response.status_code == 200
     assert "Velg et gyldig valg" in response.content.decode()  # not among the offered choices
     project.refresh_from_db()
     assert project.status == Project.Status.DRAFT
+    leader_page = client_for(world["leader"]).get(reverse("projects:update", args=[project.pk]))
+    assert 'name="status"' not in leader_page.content.decode()
 
 
-def test_project_cannot_become_ongoing_with_unbalanced_financing(world):
+def test_proposal_with_unbalanced_financing_cannot_be_submitted(world):
     project = world["project"]
+    project.description, project.goals = "Nye boliger.", "Ti boliger."
+    project.save()
     BudgetLine.objects.create(
         project=project, year=2024, category=world["category"], amount=100_000
     )
     client = client_for(world["leader"])
     response = client.post(
-        reverse("projects:update", args=[project.pk]),
-        project_form_data(project, status=Project.Status.ACTIVE),
+        reverse("projects:submit", args=[project.pk]), {"version": project.version}, follow=True
     )
     html = response.content.decode()
-    assert "Prosjektet kan ikke ha status «Pågår» før finansieringen er i orden:" in html
+    assert "Finansieringsplanen (kr\xa00) må være lik budsjettet (kr\xa0100\xa0000)" in html
     project.refresh_from_db()
     assert project.status == Project.Status.DRAFT
 

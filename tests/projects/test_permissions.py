@@ -329,10 +329,12 @@ def test_deactivated_user_views_no_report(w, who):
 # can_create_report -----------------------------------------------------------------
 
 
-def test_leader_creates_reports_on_his_projects_drafts_too(w):
+def test_leader_creates_reports_on_his_approved_projects_not_on_proposals_or_closed_ones(w):
     assert can_create_report(w.owner, w.project)
-    assert can_create_report(w.owner, w.draft_project)
+    assert not can_create_report(w.owner, w.draft_project)
     assert not can_create_report(w.owner, w.meraker_project)
+    w.project.status = "completed"
+    assert not can_create_report(w.owner, w.project)
 
 
 def test_leader_of_another_municipality_cannot_create_a_report_on_the_project(w):

@@ -1,0 +1,187 @@
+"""Joint projects split among their municipalities.
+
+A joint project (fellesprosjekt) names each participant's share; every per-municipality
+figure counts only that share, so the municipality rows always sum to the programme's
+total. Kroner are split by the largest-remainder method: each municipality gets the
+whole kroner of its share, and the kroner left over go to the largest remainders (the
+lead municipality first on a tie), so the parts always add up to the whole.
+
+A project without recorded shares, or whose shares no longer match its municipalities
+(say one was added in the admin), is split equally among them.
+"""
+
+import math
+from collections import defaultdict
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import BigIntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from ilag.formats import percent
+from projects.models import ProgressReport, Project, ProjectShare, ReportCost
+
+HUNDRED = Decimal(100)
+
+
+def allocate(amount: int, weights: list[tuple]) -> dict:
+    """`amount` kroner split in proportion to `weights` ((key, weight) pairs, such as
+    percents that sum to 100; the first key wins a tie): whole kroner that sum exactly
+    to `amount`. Equal parts when every weight is zero."""
+    if not weights:
+        return {}
+    total = sum((Fraction(weight) for _key, weight in weights), Fraction(0))
+    if total == 0:
+        weights = [(key, 1) for key, _weight in weights]
+        total = Fraction(len(weights))
+    raw = [(key, Fraction(amount) * Fraction(weight) / total) for key, weight in weights]
+    parts = {key: math.floor(value) for key, value in raw}
+    left = amount - sum(parts.values())
+    by_remainder = sorted(
+        enumerate(raw), key=lambda item: (-(item[1][1] - math.floor(item[1][1])), item[0])
+    )
+    for _position, (key, _value) in by_remainder[:left]:
+        parts[key] += 1
+    return parts
+
+
+def equal_shares(municipality_ids: list[int]) -> list[tuple[int, Decimal]]:
+    """Equal percentages with two decimals that sum to exactly 100 (the first ones get
+    the odd hundredths)."""
+    count = len(municipality_ids)
+    if not count:
+        return []
+    hundredths = allocate(10_000, [(m, HUNDRED / count) for m in municipality_ids])
+    return [(m, Decimal(hundredths[m]) / 100) for m in municipality_ids]
+
+
+def effective_shares(
+    municipality_ids: list[int], recorded: dict[int, Decimal], lead_id: int | None
+) -> list[tuple[int, Decimal]]:
+    """The shares a project's figures are split by, the lead municipality first."""
+    ordered = sorted(municipality_ids, key=lambda m: (m != lead_id, municipality_ids.index(m)))
+    if ordered and set(recorded) == set(ordered) and sum(recorded.values(), Decimal(0)) == HUNDRED:
+        return [(m, recorded[m]) for m in ordered]
+    return equal_shares(ordered)
+
+
+def project_shares(project) -> list[tuple[int, Decimal]]:
+    """One project's shares from its prefetched `municipalities` and `shares`."""
+    return effective_shares(
+        [m.pk for m in project.municipalities.all()],
+        {share.municipality_id: share.percent for share in project.shares.all()},
+        project.lead_municipality_id,
+    )
+
+
+def shares_text(project) -> str:
+    """«Snåsa 60 %, Lierne 40 %» for a joint project, the lead first; empty otherwise."""
+    names = {m.pk: m.name for m in project.municipalities.all()}
+    shares = project_shares(project)
+    if len(shares) < 2:
+        return ""
+    return ", ".join(f"{names[pk]} {percent(share)}" for pk, share in shares)
+
+
+def shares_for(project_ids, leads: dict | None = None) -> dict[int, list[tuple[int, Decimal]]]:
+    """Each project's shares as (municipality id, percent), the lead first: three
+    queries, whatever the number of projects (two when `leads`, {project id: lead
+    municipality id}, is given)."""
+    project_ids = list(project_ids)
+    members = defaultdict(list)
+    for project_id, municipality_id in (
+        Project.municipalities.through.objects.filter(project_id__in=project_ids)
+        .order_by("project_id", "municipality__name")
+        .values_list("project_id", "municipality_id")
+    ):
+        members[project_id].append(municipality_id)
+    recorded = defaultdict(dict)
+    for project_id, municipality_id, share in ProjectShare.objects.filter(
+        project_id__in=project_ids
+    ).values_list("project_id", "municipality_id", "percent"):
+        recorded[project_id][municipality_id] = share
+    if leads is None:
+        leads = dict(
+            Project.objects.filter(pk__in=project_ids).values_list("pk", "lead_municipality_id")
+        )
+    return {
+        pid: effective_shares(members[pid], recorded[pid], leads.get(pid)) for pid in project_ids
+    }
+
+
+def split_figures(
+    figures: dict[int, dict[str, int]], shares: dict[int, list[tuple[int, Decimal]]]
+) -> dict[int, dict[str, int]]:
+    """Per-project figures ({project id: {"budget": …, "grant": …}}) summed per
+    municipality, each project counting only the municipality's share."""
+    totals = defaultdict(lambda: defaultdict(int))
+    for project_id, values in figures.items():
+        weights = shares.get(project_id) or []
+        for name, amount in values.items():
+            for municipality_id, part in allocate(amount or 0, weights).items():
+                totals[municipality_id][name] += part
+    return {m: dict(values) for m, values in totals.items()}
+
+
+def municipality_part(amount: int, shares: list[tuple[int, Decimal]], municipality_id) -> int:
+    """One municipality's part of one project's amount."""
+    return allocate(amount or 0, shares).get(municipality_id, 0)
+
+
+def share_of(shares: list[tuple[int, Decimal]], municipality_id) -> Decimal | None:
+    return dict(shares).get(municipality_id)
+
+
+def incurred_sum():
+    """Costs incurred by a project as its latest approved status report gives them."""
+    latest = (
+        ProgressReport.objects.approved()
+        .filter(project=OuterRef(OuterRef("pk")))
+        .order_by("-period_end", "-pk")
+        .values("pk")[:1]
+    )
+    return Coalesce(
+        Subquery(
+            ReportCost.objects.filter(report=Subquery(latest))
+            .order_by()
+            .values("report")
+            .annotate(t=Sum("amount"))
+            .values("t")
+        ),
+        Value(0),
+        output_field=BigIntegerField(),
+    )
+
+
+def project_figures(projects) -> tuple[dict[int, dict[str, int]], dict[int, int | None]]:
+    """Budget, grant (the programme owner's funding) and costs incurred per project, and
+    each project's lead municipality, in one query."""
+    figures, leads = {}, {}
+    for pk, budget, grant, incurred, lead in (
+        projects.with_totals()
+        .annotate(incurred_sum=incurred_sum())
+        .order_by()
+        .values_list("pk", "budget_sum", "county_sum", "incurred_sum", "lead_municipality_id")
+    ):
+        figures[pk] = {"budget": budget, "grant": grant, "incurred": incurred}
+        leads[pk] = lead
+    return figures, leads
+
+
+def municipality_totals(projects, municipality_ids=None) -> dict[int, dict[str, int]]:
+    """Budget, grant and costs incurred per municipality over `projects` (a queryset),
+    a joint project counting with each municipality's share; for `municipality_ids`
+    only, when given. Three queries, whatever the number of projects; the figures of
+    every municipality taking part sum to those of all the projects."""
+    if municipality_ids is not None:
+        projects = projects.filter(
+            pk__in=Project.municipalities.through.objects.filter(
+                municipality_id__in=list(municipality_ids)
+            ).values("project_id")
+        )
+    figures, leads = project_figures(projects)
+    totals = split_figures(figures, shares_for(list(figures), leads))
+    if municipality_ids is not None:
+        wanted = set(municipality_ids)
+        totals = {m: values for m, values in totals.items() if m in wanted}
+    return totals
