@@ -82,7 +82,9 @@ def proposal_data(w, **changes):
 def finance(project, w, budget=400_000, grant=200_000):
     BudgetLine.objects.create(project=project, year=2025, category=w["category"], amount=budget)
     FundingLine.objects.create(project=project, source=w["county"], amount=grant)
-    FundingLine.objects.create(project=project, source_municipality=w["snasa"], amount=budget - grant)
+    FundingLine.objects.create(
+        project=project, source_municipality=w["snasa"], amount=budget - grant
+    )
 
 
 def test_leader_proposes_a_joint_project_with_shares(w):
@@ -104,7 +106,10 @@ def test_leader_proposes_a_joint_project_with_shares(w):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"share_LIERNE": "30"}, "Andelene summerer til 90,0 %; til sammen må de være nøyaktig 100 %."),
+        (
+            {"share_LIERNE": "30"},
+            "Andelene summerer til 90,0 %; til sammen må de være nøyaktig 100 %.",
+        ),
         ({"lead_municipality": ""}, "Velg vertskommunen blant de deltakende kommunene."),
         ({"share_SNASA": "", "share_LIERNE": ""}, "Velg minst én kommune."),
         ({"end_date": "2027-06-30"}, "Prosjektet kan ikke slutte etter avtalen (31.12.2026)."),
@@ -125,9 +130,7 @@ def test_bad_proposal_gets_a_message_keeps_the_input_and_stores_nothing(w, chang
 
 
 def test_leader_cannot_propose_under_a_draft_agreement(w):
-    draft = AgreementFactory(
-        programme=w["programme"], municipalities=[w["snasa"]], draft=True
-    )
+    draft = AgreementFactory(programme=w["programme"], municipalities=[w["snasa"]], draft=True)
     response = client_for(w["leader"]).post(
         reverse("projects:propose", args=[draft.pk]), proposal_data(w)
     )
@@ -198,9 +201,7 @@ def test_a_grant_other_than_the_funding_plan_is_refused(w):
         reverse("projects:review", args=[project.pk]),
         {"action": "approve", "grant": "150 000", "comment": ""},
     )
-    assert "Finansieringsplanen ber Trøndelag fylkeskommune om kr 200 000." in (
-        page(response)
-    )
+    assert "Finansieringsplanen ber Trøndelag fylkeskommune om kr 200 000." in (page(response))
     project.refresh_from_db()
     assert project.status == Project.Status.SUBMITTED
 

@@ -1,0 +1,201 @@
+"""Every per-municipality figure counts a joint project with the municipality's share, so
+the municipality rows sum to the programme's total wherever they are shown: the
+dashboard, the municipality pages, the project export, the API and the committee PDFs.
+
+Over the demo data (joint projects in I LAG and in Hjerteregionen, whose four
+municipalities share every project) and a synthetic programme whose joint projects
+have odd shares, reach across agreements and include a municipality with no agreement.
+"""
+
+import csv
+import io
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from agreements.models import Agreement, Programme
+from municipalities.models import Municipality
+from portal import dashboard
+from projects.models import FundingLine, Project, ProjectShare
+from reports.reporting import municipality_context, programme_context
+from tests.factories import (
+    AgreementFactory,
+    BudgetLineFactory,
+    CostCategoryFactory,
+    CountyFactory,
+    MunicipalityFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+    following,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def synthetic_programme():
+    """Three municipalities with agreements and one without; joint projects with shares
+    that do not divide the kroner evenly."""
+    county = CountyFactory()
+    programme = ProgrammeFactory(slug="felles", max_county_share_percent=None)
+    a, b, c, outside = (MunicipalityFactory(name=n) for n in ("Aa", "Bø", "Cé", "Utenfor"))
+    category = CostCategoryFactory(programme=programme)
+    first = AgreementFactory(programme=programme, municipalities=[a, b])
+    second = AgreementFactory(programme=programme, municipalities=[c])
+
+    def project(agreement, members, shares, lead, budget, grant):
+        p = ProjectFactory(agreement=agreement, municipalities=members, lead_municipality=lead)
+        for municipality, percent in shares:
+            ProjectShare.objects.create(
+                project=p, municipality=municipality, percent=Decimal(percent)
+            )
+        BudgetLineFactory(project=p, category=category, amount=budget)
+        FundingLine.objects.create(project=p, source=county, amount=grant)
+        FundingLine.objects.create(project=p, source_municipality=lead, amount=budget - grant)
+        return p
+
+    project(first, [a, b], [(a, "33.33"), (b, "66.67")], a, 1_000_001, 333_333)
+    project(first, [a], [], a, 250_000, 125_000)
+    project(second, [c, a, outside], [(c, "50"), (a, "30"), (outside, "20")], c, 777_777, 1)
+    # Shares that no longer match the participants: split equally.
+    odd = project(second, [c, b], [(c, "100")], c, 100_000, 10_000)
+    assert odd.shares.count() == 1
+    # A proposal is not counted anywhere.
+    ProjectFactory(agreement=first, municipalities=[a], draft=True)
+    return programme
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("seed_demo", stdout=io.StringIO())
+        synthetic_programme()
+        adviser = following(*Programme.objects.all(), username="alt")
+        yield adviser
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def programmes():
+    return ["i-lag", "hjerteregionen", "felles"]
+
+
+def approved_projects(programme):
+    return Project.objects.filter(agreement__programme=programme).exclude(
+        status__in=Project.PROPOSAL_STATES
+    )
+
+
+def members(programme):
+    return Municipality.objects.filter(projects__in=approved_projects(programme)).distinct()
+
+
+@pytest.mark.parametrize("slug", programmes())
+def test_dashboard_municipality_rows_sum_to_the_programme_total(world, slug):
+    programme = Programme.objects.get(slug=slug)
+    agreements = Agreement.objects.filter(programme=programme)
+    projects = Project.objects.filter(agreement__programme=programme)
+    municipalities = dashboard.participating_municipalities(programme, agreements, projects)
+    rows = dashboard.municipality_rows(
+        programme=programme,
+        municipalities=municipalities,
+        projects=projects,
+        today=timezone.localdate(),
+    )
+    totals = dashboard.programme_totals(
+        programme=programme, agreements=agreements, projects=projects
+    )
+    assert set(members(programme)) <= set(municipalities)
+    assert sum(row.budget for row in rows) == totals.budget > 0
+    assert sum(row.incurred for row in rows) == totals.incurred
+    # And the page itself shows the same rows.
+    client = Client()
+    client.force_login(world)
+    response = client.get("/", {"program": slug})
+    html = response.content.decode()
+    from_ilag = [row for row in rows if row.budget]
+    for row in from_ilag[:3]:
+        assert f"{row.name}</a>" in html
+
+
+def municipality_page_totals(adviser) -> dict[str, int]:
+    client = Client()
+    client.force_login(adviser)
+    totals = {}
+    for municipality in Municipality.objects.filter(projects__isnull=False).distinct():
+        response = client.get(reverse("municipalities:detail", args=[municipality.number]))
+        assert response.status_code == 200
+        totals[municipality.number] = (
+            response.context["total_budget"],
+            response.context["total_county"],
+        )
+    return totals
+
+
+def test_municipality_pages_sum_to_every_programme_total(world):
+    pages = municipality_page_totals(world)
+    approved = Project.objects.exclude(status__in=Project.PROPOSAL_STATES).with_totals()
+    assert sum(budget for budget, _ in pages.values()) == sum(p.budget_sum for p in approved)
+    assert sum(grant for _, grant in pages.values()) == sum(p.county_sum for p in approved)
+
+
+def export(client, **params) -> list[dict]:
+    response = client.get(reverse("projects:list"), {"eksport": "csv", **params})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
+
+
+def test_the_export_per_municipality_sums_to_the_export_of_all(world):
+    client = Client()
+    client.force_login(world)
+    everything = export(client)
+    total = sum(int(row["Budsjett (kr)"]) for row in everything)
+    parts = 0
+    for municipality in Municipality.objects.filter(projects__isnull=False).distinct():
+        rows = export(client, kommune=municipality.number)
+        column = f"Budsjettandel for {municipality.name} (kr)"
+        parts += sum(int(row[column]) for row in rows)
+    assert parts == total > 0
+    joint = next(row for row in everything if row["Andeler i fellesprosjekt"].startswith("Cé"))
+    assert joint["Andeler i fellesprosjekt"] == "Cé 50,0\xa0%, Aa 30,0\xa0%, Utenfor 20,0\xa0%"
+
+
+def test_the_api_shares_sum_to_each_project_and_match_the_municipality_pages(world):
+    client = Client()
+    token = Token.objects.get_or_create(user=world)[0].key
+    url = reverse("api:project-list") + "?page_size=500"
+    per_municipality = defaultdict(int)
+    while url:
+        body = client.get(url, headers={"Authorization": f"Token {token}"}).json()
+        for project in body["results"]:
+            assert sum(s["budget"] for s in project["shares"]) == project["budget_total"]
+            assert (
+                sum(s["grant_from_owner"] for s in project["shares"])
+                == (project["grant_from_owner"])
+            )
+            assert sum(Decimal(s["percent"]) for s in project["shares"]) == 100
+            if project["status"] not in Project.PROPOSAL_STATES:
+                for share in project["shares"]:
+                    per_municipality[share["municipality"]] += share["budget"]
+        url = body["next"]
+    pages = municipality_page_totals(world)
+    assert dict(per_municipality) == {n: budget for n, (budget, _) in pages.items() if budget}
+
+
+@pytest.mark.parametrize("slug", programmes())
+def test_the_municipality_reports_sum_to_the_programme_report(world, slug):
+    programme = Programme.objects.get(slug=slug)
+    today = timezone.localdate()
+    whole = programme_context(programme, user=world, today=today)["totals"]
+    budget = grant = incurred = 0
+    for municipality in members(programme):
+        totals = municipality_context(municipality, programme, user=world, today=today)["totals"]
+        budget += totals["budget"]
+        grant += totals["grant"]
+        incurred += totals["incurred"]
+    assert (budget, grant, incurred) == (whole["budget"], whole["grant"], whole["incurred"])
+    assert budget > 0
