@@ -53,6 +53,7 @@ class ProgrammeForm(SetupFormMixin, forms.ModelForm):
             "decision_case_number",
             "reminder_days",
             "stale_report_weeks",
+            "change_threshold_percent",
             "shared_with_partners",
         ]
         widgets = {

@@ -95,6 +95,16 @@ class Programme(models.Model):
         _("weeks without an approved status report before a project is flagged"),
         default=12,
     )
+    change_threshold_percent = models.PositiveSmallIntegerField(
+        _("change request threshold (percent of the budget)"),
+        default=10,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "A project leader's change to an approved project's budget or funding plan larger "
+            "than this share of the budget, any change to the grant, and any change to the "
+            "period become a change request an adviser approves; smaller changes apply at once."
+        ),
+    )
     shared_with_partners = models.BooleanField(
         _("shared with partners"),
         default=True,

@@ -237,6 +237,7 @@ COPIED_FIELDS = (
     "max_county_share_percent",
     "reminder_days",
     "stale_report_weeks",
+    "change_threshold_percent",
     "shared_with_partners",
 )
 

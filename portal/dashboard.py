@@ -26,7 +26,14 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement
 from evaluations.models import Milestone, MilestoneReport
 from municipalities.models import Municipality
-from projects.models import BudgetLine, FundingLine, ProgressReport, Project, ReportCost
+from projects.models import (
+    BudgetLine,
+    ChangeRequest,
+    FundingLine,
+    ProgressReport,
+    Project,
+    ReportCost,
+)
 from projects.shares import municipality_totals
 
 LIGHT_RANK = Case(
@@ -253,31 +260,44 @@ def money_projects(projects):
 WAITING_SHOWN = 10
 
 
-def waiting_for_approval(*, user, programme, limit=None):
-    """Submitted status and milestone reports in the programme, oldest first (at most
-    `limit` of each), and how many there are in all."""
+def waiting_for_approval(*, user, programme, limit=None) -> dict:
+    """What waits for the advisers in the programme, oldest first (at most `limit` of
+    each kind): status reports, milestone reports, project proposals and change
+    requests; and how many there are in all (counted only when a list is full)."""
     limit = WAITING_SHOWN if limit is None else limit
-    progress = (
-        ProgressReport.objects.visible_to(user)
+    kinds = {
+        "progress": ProgressReport.objects.visible_to(user)
         .filter(project__agreement__programme=programme, status="submitted")
         .select_related("project")
-        .order_by("submitted_at")
-    )
-    milestone_reports = (
-        MilestoneReport.objects.visible_to(user)
+        .order_by("submitted_at"),
+        "milestones": MilestoneReport.objects.visible_to(user)
         .filter(
             Q(milestone__agreement__programme=programme)
             | Q(milestone__project__agreement__programme=programme),
             status="submitted",
         )
         .select_related("milestone__agreement", "milestone__project")
-        .order_by("submitted_at")
+        .order_by("submitted_at"),
+        "proposals": Project.objects.visible_to(user)
+        .filter(agreement__programme=programme, status=Project.Status.SUBMITTED)
+        .order_by("submitted_at"),
+        "changes": ChangeRequest.objects.visible_to(user)
+        .open()
+        .filter(project__agreement__programme=programme)
+        .select_related("project")
+        .order_by("submitted_at"),
+    }
+    waiting = {}
+    count = 0
+    for name, queryset in kinds.items():
+        rows = list(queryset[:limit])
+        waiting[name] = rows
+        count += len(rows) if len(rows) < limit else queryset.count()
+    waiting["count"] = count
+    waiting["not_listed"] = count - sum(
+        len(rows) for rows in waiting.values() if isinstance(rows, list)
     )
-    return (
-        list(progress[:limit]),
-        list(milestone_reports[:limit]),
-        progress.count() + milestone_reports.count(),
-    )
+    return waiting
 
 
 def participating_municipalities(programme, agreements, projects):

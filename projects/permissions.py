@@ -105,3 +105,9 @@ def can_review_report(user, report) -> bool:
     """An adviser following the programme approves or returns the project's reports
     (a submitted one: the service says why another cannot be reviewed)."""
     return follows_programme(user, report.project.agreement.programme_id)
+
+
+def can_review_change_request(user, change) -> bool:
+    """An adviser following the programme approves or returns a change request (the
+    service says why one that is no longer waiting cannot be)."""
+    return follows_programme(user, change.project.agreement.programme_id)

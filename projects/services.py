@@ -1,5 +1,7 @@
 """Writes that span several project rows."""
 
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ilag import review
-from ilag.formats import kr, percent
+from ilag.formats import dato, kr, percent
 from ilag.review import locked
 from projects.models import (
     BudgetLine,
+    ChangeRequest,
     FundingLine,
     IndicatorValue,
     ProgressReport,
@@ -50,6 +53,26 @@ def project_financing_set(
     Raises ValidationError keyed by "budget", "funding" or "county_share"; on error nothing
     stored changes.
     """
+    budget_lines, funding_lines = financing_check(project=project, budget=budget, funding=funding)
+    # Row by row, never in bulk, so that every line's history is recorded; unchanged
+    # lines are left alone so the history shows exactly what changed.
+    _replace_lines(
+        project.budget_lines.all(),
+        budget_lines,
+        key=lambda li: (li.year, li.category_id),
+        fields=("amount", "note"),
+    )
+    _replace_lines(
+        project.funding_lines.all(),
+        funding_lines,
+        key=lambda li: (li.source_id, li.source_municipality_id, li.kind),
+        fields=("amount", "note"),
+    )
+
+
+def financing_check(*, project: Project, budget: list[BudgetEntry], funding: list[FundingEntry]):
+    """The budget and funding lines `budget` and `funding` would make, checked under the
+    programme's rules (ValidationError keyed by "budget", "funding" or "county_share")."""
     programme = project.agreement.programme
     budget_lines = [
         BudgetLine(
@@ -95,20 +118,7 @@ def project_financing_set(
             errors.setdefault(key, []).append(message)
     if errors:
         raise ValidationError(errors)
-    # Row by row, never in bulk, so that every line's history is recorded; unchanged
-    # lines are left alone so the history shows exactly what changed.
-    _replace_lines(
-        project.budget_lines.all(),
-        budget_lines,
-        key=lambda li: (li.year, li.category_id),
-        fields=("amount", "note"),
-    )
-    _replace_lines(
-        project.funding_lines.all(),
-        funding_lines,
-        key=lambda li: (li.source_id, li.source_municipality_id, li.kind),
-        fields=("amount", "note"),
-    )
+    return budget_lines, funding_lines
 
 
 def _replace_lines(existing, wanted, *, key, fields):
@@ -215,9 +225,212 @@ def project_financing_save(
     row = locked(Project, pk=project.pk, version=version)
     _refuse_frozen(row)
     project_financing_set(project=row, budget=budget, funding=funding)
+    fields = ["version"]
+    if row.status == Project.Status.ACTIVE:
+        # An approved project's grant is what its funding plan asks, within the frame.
+        grant = row.county_total()
+        if grant != row.granted_amount:
+            _check_grant_in_frame(row, grant)
+            row.granted_amount = grant
+            fields.append("granted_amount")
     row.version += 1
-    row.save(update_fields=["version"])
+    row.save(update_fields=fields)
     return row
+
+
+def _check_grant_in_frame(project: Project, grant: int) -> None:
+    agreement = type(project.agreement).objects.select_for_update().get(pk=project.agreement_id)
+    remaining = frame_remaining(agreement, excluding=project)
+    if grant > remaining:
+        raise ValidationError(
+            {
+                "county_share": _(
+                    "The grant of %(grant)s exceeds what is left of the agreement's frame: "
+                    "%(remaining)s of %(frame)s."
+                )
+                % {
+                    "grant": kr(grant),
+                    "remaining": kr(max(remaining, 0)),
+                    "frame": kr(agreement.county_frame),
+                }
+            }
+        )
+
+
+# Change requests ------------------------------------------------------------------------
+
+
+def change_reasons(
+    project: Project,
+    *,
+    budget: list[BudgetEntry] | None = None,
+    funding: list[FundingEntry] | None = None,
+    start_date=None,
+    end_date=None,
+) -> list[str]:
+    """Why a project leader's change to an approved project needs an adviser's approval
+    (a change request); empty when it may apply at once. Any change to the period or to
+    the grant needs one, and so does moving more of the budget or funding plan than the
+    programme's threshold."""
+    if project.status != Project.Status.ACTIVE:
+        return []
+    programme = project.agreement.programme
+    reasons = []
+    if (start_date, end_date) != (None, None) and (start_date, end_date) != (
+        project.start_date,
+        project.end_date,
+    ):
+        reasons.append(
+            _("The period changes from %(old)s to %(new)s.")
+            % {
+                "old": f"{dato(project.start_date)}–{dato(project.end_date)}",
+                "new": f"{dato(start_date)}–{dato(end_date)}",
+            }
+        )
+    if funding is not None:
+        grant = sum(e.amount for e in funding if e.source_id == programme.owner_id)
+        if grant != project.county_total():
+            reasons.append(
+                _("The grant from %(owner)s changes from %(old)s to %(new)s.")
+                % {"owner": programme.owner, "old": kr(project.county_total()), "new": kr(grant)}
+            )
+    if budget is not None or funding is not None:
+        total = project.budget_total()
+        moved = 0
+        if budget is not None:
+            old = defaultdict(int)
+            for line in project.budget_lines.all():
+                old[(line.year, line.category_id)] += line.amount
+            new = defaultdict(int)
+            for e in budget:
+                new[(e.year, e.category_id)] += e.amount
+            moved = max(moved, sum(abs(new[k] - old[k]) for k in set(old) | set(new)))
+        if funding is not None:
+            old = defaultdict(int)
+            for line in project.funding_lines.all():
+                old[(line.source_id, line.source_municipality_id, line.kind)] += line.amount
+            new = defaultdict(int)
+            for e in funding:
+                new[(e.source_id, e.source_municipality_id, e.kind)] += e.amount
+            moved = max(moved, sum(abs(new[k] - old[k]) for k in set(old) | set(new)))
+        threshold = programme.change_threshold_percent
+        if moved and moved * 100 > threshold * total:
+            reasons.append(
+                _(
+                    "It moves %(moved)s, more than %(threshold)s of the budget of %(total)s "
+                    "that %(programme)s allows without a change request."
+                )
+                % {
+                    "moved": kr(moved),
+                    "threshold": percent(threshold, 0),
+                    "total": kr(total),
+                    "programme": programme,
+                }
+            )
+    return reasons
+
+
+@transaction.atomic
+def change_request_create(
+    *,
+    project: Project,
+    version: int,
+    user,
+    reason: str,
+    reasons: list[str],
+    budget: list[BudgetEntry] | None = None,
+    funding: list[FundingEntry] | None = None,
+    start_date=None,
+    end_date=None,
+) -> ChangeRequest:
+    """The change, checked under the programme's rules but not applied, as a change
+    request to the advisers following the programme."""
+    row = locked(Project, pk=project.pk, version=version)
+    _refuse_frozen(row)
+    if not reason.strip():
+        raise ValidationError({"change_reason": _("Explain why the project needs the change.")})
+    if row.change_requests.open().exists():
+        raise ValidationError(
+            _(
+                "The project already has a change request waiting for the county; wait for "
+                "it to be approved or returned."
+            )
+        )
+    proposed = {}
+    if budget is not None and funding is not None:
+        financing_check(project=row, budget=budget, funding=funding)
+        proposed["budget"] = [[e.year, e.category_id, e.amount, e.note] for e in budget]
+        proposed["funding"] = [
+            [e.source_id, e.source_municipality_id, e.kind, e.amount, e.note] for e in funding
+        ]
+    if start_date is not None and end_date is not None:
+        row.start_date, row.end_date = start_date, end_date
+        row.full_clean(exclude=["agreement", "status"])
+        proposed["start_date"] = start_date.isoformat()
+        proposed["end_date"] = end_date.isoformat()
+    return ChangeRequest.objects.create(
+        project=row,
+        reason=reason.strip(),
+        proposed=proposed,
+        summary="\n".join(reasons),
+        base_version=row.version,
+        submitted_at=timezone.now(),
+        submitted_by=user,
+    )
+
+
+@transaction.atomic
+def change_request_review(
+    *, change: ChangeRequest, user, approve: bool, comment: str
+) -> ChangeRequest:
+    """Approve a change request, applying it to the project as it was when the request
+    was made, or return it with a comment."""
+    change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
+    if change.status != ChangeRequest.Status.SUBMITTED:
+        raise ValidationError(
+            _("The change request cannot be %(action)s while its status is «%(status)s».")
+            % {
+                "action": _("approved") if approve else _("returned"),
+                "status": change.get_status_display(),
+            }
+        )
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Write what the project leader must change.")})
+    if approve:
+        project = Project.objects.select_for_update().get(pk=change.project_id)
+        if project.version != change.base_version:
+            raise ValidationError(
+                _(
+                    "The project has been changed since the change request was made; return it "
+                    "so the project leader can make a new one from the project as it is now."
+                )
+            )
+        _refuse_frozen(project)
+        proposed = change.proposed
+        if "start_date" in proposed:
+            project.start_date = datetime.date.fromisoformat(proposed["start_date"])
+            project.end_date = datetime.date.fromisoformat(proposed["end_date"])
+            project.full_clean(exclude=["agreement"])
+        if "budget" in proposed:
+            project_financing_set(
+                project=project,
+                budget=[BudgetEntry(y, c, a, n) for y, c, a, n in proposed["budget"]],
+                funding=[FundingEntry(a, k, s, m, n) for s, m, k, a, n in proposed["funding"]],
+            )
+            grant = project.county_total()
+            if grant != project.granted_amount:
+                _check_grant_in_frame(project, grant)
+                project.granted_amount = grant
+        project.version += 1
+        project._change_reason = _("Change request approved: %(reason)s") % {
+            "reason": change.reason
+        }
+        project.save()
+    change.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.RETURNED
+    change.review_comment = comment.strip()
+    change.reviewed_at, change.reviewed_by = timezone.now(), user
+    change.save()
+    return change
 
 
 def _refuse_frozen(project: Project) -> None:

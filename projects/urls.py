@@ -22,6 +22,16 @@ urlpatterns = [
     ),
     path("statusrapporter/", reports.ReportListView.as_view(), name="report-list"),
     path(
+        "endringsmeldinger/<int:pk>/",
+        proposals.ChangeRequestDetailView.as_view(),
+        name="change-detail",
+    ),
+    path(
+        "endringsmeldinger/<int:pk>/vurder/",
+        proposals.ChangeRequestReviewView.as_view(),
+        name="change-review",
+    ),
+    path(
         "statusrapporter/<int:pk>/rediger/",
         reports.ReportUpdateView.as_view(),
         name="report-update",

@@ -108,9 +108,7 @@ class HomeView(TemplateView):
             programme=programme, agreements=agreements, projects=projects
         )
         lights = dashboard.light_distribution(projects)
-        progress, milestone_reports, waiting_count = dashboard.waiting_for_approval(
-            user=user, programme=programme
-        )
+        waiting = dashboard.waiting_for_approval(user=user, programme=programme)
         query = QueryDict(mutable=True)
         query["program"] = programme.slug
         return dict(
@@ -130,10 +128,12 @@ class HomeView(TemplateView):
             light_chart=charts.light_chart(
                 lights, title=_("Projects by latest status light"), chart_id="light-chart"
             ),
-            waiting_progress=progress,
-            waiting_milestones=milestone_reports,
-            waiting_count=waiting_count,
-            waiting_not_listed=waiting_count - len(progress) - len(milestone_reports),
+            waiting_progress=waiting["progress"],
+            waiting_milestones=waiting["milestones"],
+            waiting_proposals=waiting["proposals"],
+            waiting_changes=waiting["changes"],
+            waiting_count=waiting["count"],
+            waiting_not_listed=waiting["not_listed"],
             overdue_count=Milestone.objects.visible_to(user)
             .filter(
                 Q(programme=programme)

@@ -13,7 +13,7 @@ from documents.permissions import can_attach_document
 from evaluations.models import Milestone
 from ilag.forms import ReviewForm
 from projects.figures import budget_grid, indicator_progress, spending_by_category
-from projects.models import ProgressReport, Project
+from projects.models import ChangeRequest, ProgressReport, Project
 from projects.permissions import (
     can_close_project,
     can_create_report,
@@ -79,6 +79,9 @@ class ProjectDetailView(DetailView):
             can_close=can_close_project(user, project),
             can_reopen=can_reopen_project(user, project),
             shares=self.shares(project),
+            change_requests=ChangeRequest.objects.visible_to(user)
+            .filter(project=project)
+            .select_related("submitted_by", "reviewed_by"),
             can_create_report=can_create_report(user, project),
             documents=Document.objects.visible_to(user)
             .filter(project=project)

@@ -1,3 +1,4 @@
+from projects.models.changes import ChangeRequest
 from projects.models.core import (
     BudgetLine,
     FundingLine,
@@ -11,6 +12,7 @@ from projects.models.core import (
 from projects.models.reports import IndicatorValue, ProgressReport, ReportCost
 
 __all__ = [
+    "ChangeRequest",
     "BudgetLine",
     "FundingLine",
     "Indicator",

@@ -15,7 +15,12 @@ from projects.filters import ProjectFilter, latest_approved_light
 from projects.forms import BudgetGridForm, FundingFormSet, ProjectForm, source_choices
 from projects.models import Project
 from projects.permissions import can_edit_project
-from projects.services import project_financing_save, project_update
+from projects.services import (
+    change_reasons,
+    change_request_create,
+    project_financing_save,
+    project_update,
+)
 from projects.shares import municipality_part, project_shares, share_of, shares_text
 from projects.views.mixins import VisibleProjectMixin
 
@@ -128,6 +133,19 @@ class ProjectListView(FilteredListView):
         }
 
 
+CHANGE_REQUEST_SENT = gettext_lazy(
+    "The change request is sent to the county's advisers. The project stays as it was "
+    "until an adviser approves it."
+)
+
+
+def leader_change_reasons(user, project, **change) -> list[str]:
+    """Why a project leader's change needs a change request; advisers change directly."""
+    if user.is_adviser:
+        return []
+    return change_reasons(project, **change)
+
+
 class ProjectUpdateView(VisibleProjectMixin, FormView):
     """Edit a project's facts; refuses to overwrite a newer version."""
 
@@ -144,6 +162,14 @@ class ProjectUpdateView(VisibleProjectMixin, FormView):
 
     def form_valid(self, form):
         data = {f: form.cleaned_data[f] for f in form.Meta.fields if f in form.cleaned_data}
+        reasons = leader_change_reasons(
+            self.request.user,
+            self.project,
+            start_date=data.get("start_date"),
+            end_date=data.get("end_date"),
+        )
+        if reasons:
+            return self.period_change_request(form, data, reasons)
         try:
             project_update(
                 project=self.project,
@@ -160,6 +186,35 @@ class ProjectUpdateView(VisibleProjectMixin, FormView):
             return self.render_to_response(self.get_context_data(form=form, sections=sections))
         messages.success(self.request, _("The project is saved."))
         return redirect(self.project.get_absolute_url())
+
+    def period_change_request(self, form, data, reasons):
+        """A leader's new period for an approved project goes to the advisers as a
+        change request (with a reason); nothing else on the form is saved meanwhile."""
+        request = self.request
+        reason = request.POST.get("change_reason", "")
+        context = {"change_reasons": reasons, "change_reason": reason}
+        if request.POST.get("send_change_request"):
+            try:
+                change_request_create(
+                    project=self.project,
+                    version=form.cleaned_data["version"],
+                    user=request.user,
+                    reason=reason,
+                    reasons=reasons,
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                )
+            except EditConflict as conflict:
+                form.add_error(None, conflict_message(conflict, _("The project")))
+                return self.conflict_response(form)
+            except ValidationError as error:
+                sections = add_service_errors(form, error)
+                context["change_reason_error"] = " ".join(sections.pop("change_reason", []))
+                context["sections"] = sections
+            else:
+                messages.success(request, CHANGE_REQUEST_SENT)
+                return redirect(self.project.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form, **context))
 
     def conflict_response(self, form):
         # Keep what was typed; a second save, after review, goes on top of the new version.
@@ -211,11 +266,23 @@ class ProjectFinancingView(VisibleProjectMixin, TemplateView):
                 for form in funding
                 if form.has_changed() and not form.cleaned_data.get("DELETE")
             ]
+            budget = grid.entries()
+            reasons = leader_change_reasons(
+                request.user, self.project, budget=budget, funding=entries
+            )
             try:
+                if reasons:
+                    return self.change_request(
+                        reasons,
+                        grid=grid,
+                        funding=funding,
+                        budget=budget,
+                        funding_entries=entries,
+                    )
                 project_financing_save(
                     project=self.project,
                     version=grid.cleaned_data["version"],
-                    budget=grid.entries(),
+                    budget=budget,
                     funding=entries,
                 )
             except EditConflict as conflict:
@@ -232,6 +299,32 @@ class ProjectFinancingView(VisibleProjectMixin, TemplateView):
                 return redirect(self.project.get_absolute_url())
         context = self.get_context_data(grid=grid, funding=funding, sections=sections)
         return self.render_to_response(context, status=200)
+
+    def change_request(self, reasons, *, grid, funding, budget, funding_entries):
+        """A leader's change above the programme's threshold: with a reason it goes to
+        the advisers as a change request; without one the page says why it must."""
+        request = self.request
+        reason = request.POST.get("change_reason", "")
+        context = {"change_reasons": reasons, "change_reason": reason}
+        if request.POST.get("send_change_request"):
+            try:
+                change_request_create(
+                    project=self.project,
+                    version=grid.cleaned_data["version"],
+                    user=request.user,
+                    reason=reason,
+                    reasons=reasons,
+                    budget=budget,
+                    funding=funding_entries,
+                )
+            except ValidationError as error:
+                sections = add_service_errors(grid, error)
+                context["change_reason_error"] = " ".join(sections.pop("change_reason", []))
+                context["sections"] = sections
+            else:
+                messages.success(request, CHANGE_REQUEST_SENT)
+                return redirect(self.project.get_absolute_url())
+        return self.render_to_response(self.get_context_data(grid=grid, funding=funding, **context))
 
     def get_context_data(self, **kwargs):
         programme = self.project.agreement.programme

@@ -1,6 +1,8 @@
 """A project's life in the portal: proposed under an agreement, submitted, approved with
 a grant from the agreement's frame (or returned), and in the end closed and reopened."""
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,18 +10,22 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from agreements.models import Agreement
 from ilag.fields import KronerField
+from ilag.formats import dato, kr
+from ilag.forms import ReviewForm
 from ilag.review import EditConflict
 from ilag.views import add_service_errors, conflict_message
 from projects import services
 from projects.forms import ProjectProposalForm
+from projects.models import ChangeRequest
 from projects.permissions import (
     can_close_project,
     can_propose_project,
     can_reopen_project,
+    can_review_change_request,
     can_review_project,
     can_submit_project,
 )
@@ -213,4 +219,94 @@ class ProjectReopenView(VisibleProjectMixin, FormView):
             add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The project is reopened."))
+        return redirect(self.project.get_absolute_url())
+
+
+class VisibleChangeRequestMixin:
+    """The change request from the URL among those the user may see (404), then
+    `permission` (403)."""
+
+    permission = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.change = get_object_or_404(
+            ChangeRequest.objects.visible_to(request.user).select_related(
+                "project__agreement__programme__owner", "submitted_by", "reviewed_by"
+            ),
+            pk=kwargs["pk"],
+        )
+        self.project = self.change.project
+        if self.permission is not None and not self.permission(request.user, self.change):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ChangeRequestDetailView(VisibleChangeRequestMixin, TemplateView):
+    """What a change request would change, against the project as it is, and the
+    adviser's approve or return."""
+
+    template_name = "projects/change_request_detail.html"
+
+    def get_context_data(self, **kwargs):
+        change, project = self.change, self.project
+        proposed = change.proposed
+        owner_id = project.agreement.programme.owner_id
+        rows = [
+            (
+                _("Period"),
+                f"{dato(project.start_date)}–{dato(project.end_date)}",
+                f"{dato(datetime.date.fromisoformat(proposed['start_date']))}–"
+                f"{dato(datetime.date.fromisoformat(proposed['end_date']))}",
+            )
+            if "start_date" in proposed
+            else None,
+            (_("Budget"), kr(project.budget_total()), kr(sum(b[2] for b in proposed["budget"])))
+            if "budget" in proposed
+            else None,
+            (
+                _("Grant from %(owner)s") % {"owner": project.agreement.programme.owner},
+                kr(project.county_total()),
+                kr(sum(f[3] for f in proposed["funding"] if f[0] == owner_id)),
+            )
+            if "funding" in proposed
+            else None,
+        ]
+        return super().get_context_data(
+            change=change,
+            project=project,
+            rows=[row for row in rows if row],
+            reasons=change.summary.splitlines(),
+            can_review=can_review_change_request(self.request.user, change)
+            and change.status == ChangeRequest.Status.SUBMITTED,
+            stale=change.status == ChangeRequest.Status.SUBMITTED
+            and project.version != change.base_version,
+            review_form=ReviewForm(),
+            **kwargs,
+        )
+
+
+class ChangeRequestReviewView(VisibleChangeRequestMixin, View):
+    permission = staticmethod(can_review_change_request)
+
+    def post(self, request, pk):
+        form = ReviewForm(request.POST)
+        form.is_valid()
+        approve = request.POST.get("action") == "approve"
+        try:
+            services.change_request_review(
+                change=self.change,
+                user=request.user,
+                approve=approve,
+                comment=form.cleaned_data.get("comment", ""),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(self.change.get_absolute_url())
+        messages.success(
+            request,
+            _("The change request is approved and the change applied.")
+            if approve
+            else _("The change request is returned to the project leader."),
+        )
         return redirect(self.project.get_absolute_url())

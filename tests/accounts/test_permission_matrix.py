@@ -20,7 +20,7 @@ from accounts.models import Role
 from accounts.services import invitation_tokens
 from agreements.models import AgreementAddendum
 from documents.models import Document
-from projects.models import ProgressReport
+from projects.models import ChangeRequest, ProgressReport
 from tests.factories import (
     AgreementFactory,
     MunicipalityFactory,
@@ -52,6 +52,7 @@ class World:
     agreement_document: object  # attached to the published agreement
     addendum: object  # to the published agreement
     closed_project: object = None  # closed out, under the published agreement
+    change_request: object = None  # the owner's, on `project`, waiting for the adviser
 
 
 def build_world() -> World:
@@ -125,6 +126,14 @@ def build_world() -> World:
             document=ContentFile(b"%PDF-1.4 tillegg", name="tillegg.pdf"),
         ),
         closed_project=ProjectFactory(agreement=agreement, status="completed"),
+        change_request=ChangeRequest.objects.create(
+            project=project,
+            reason="Forlenget periode",
+            proposed={"start_date": "2023-05-01", "end_date": "2025-04-30"},
+            summary="Perioden endres.",
+            base_version=project.version,
+            submitted_by=users["owner"],
+        ),
     )
 
 
@@ -287,6 +296,19 @@ MATRIX = {
             {**every_hidden(404), "adviser": (200, 200), "owner": (403, 403)},
         ),
         (lambda w: {"pk": w.project.pk}, every(403, 403)),
+    ],
+    # Change requests: the project's leaders and the programme's advisers.
+    "projects:change-detail": [
+        (
+            lambda w: {"pk": w.change_request.pk},
+            {**every(404, 404), "adviser": (200, 405), "owner": (200, 405)},
+        ),
+    ],
+    "projects:change-review": [
+        (
+            lambda w: {"pk": w.change_request.pk},
+            {**every(404, 404), "adviser": (405, 302), "owner": (403, 403)},
+        ),
     ],
     "projects:close": [
         (lambda w: {"pk": w.project.pk}, adviser_only(200, 200)),
