@@ -4,9 +4,25 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.notices import DECIDED, SUBMITTED, kinds_for
+
+EVENT_LABELS = {
+    SUBMITTED: _("%(what)s submitted for your approval"),
+    DECIDED: _("%(what)s approved or returned (your own and your municipality's)"),
+}
 
 
 class ProfileForm(forms.ModelForm):
+    notices = forms.MultipleChoiceField(
+        label=_("E-mail notices"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Untick what you do not want by e-mail. Deadline reminders for milestones you are "
+            "responsible for are sent regardless."
+        ),
+    )
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email"]
@@ -14,8 +30,28 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
+        kinds = kinds_for(self.instance)
+        if kinds:
+            self.fields["notices"].choices = [
+                (kind, EVENT_LABELS[event] % {"what": what}) for kind, what, event in kinds
+            ]
+            muted = set(self.instance.muted_notices or [])
+            self.initial["notices"] = [kind for kind, _what, _event in kinds if kind not in muted]
+        else:
+            del self.fields["notices"]
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if "notices" in self.fields:
+            offered = {kind for kind, _label in self.fields["notices"].choices}
+            wanted = set(self.cleaned_data["notices"])
+            kept = [k for k in (user.muted_notices or []) if k not in offered]
+            user.muted_notices = sorted(kept + [k for k in offered if k not in wanted])
+        if commit:
+            user.save()
+        return user
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()

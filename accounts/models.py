@@ -57,10 +57,17 @@ class User(AbstractUser):
         verbose_name=_("organisation"),
     )
 
+    muted_notices = models.JSONField(
+        _("notices turned off"),
+        default=list,
+        blank=True,
+        help_text=_("The kinds of e-mail notice the user does not want."),
+    )
+
     # Who had which role and municipalities, and when a user was deactivated. The
     # password and the last login are left out (a login would otherwise be a «change»).
     history = HistoricalRecords(
-        excluded_fields=["password", "last_login"],
+        excluded_fields=["password", "last_login", "muted_notices"],
         m2m_fields=["groups", "municipalities", "programmes"],
     )
 
@@ -118,3 +125,25 @@ class User(AbstractUser):
             return str(_("Operations (superuser)"))
         labels = [str(label) for value, label in Role.choices if value in self.role_names]
         return ", ".join(labels)
+
+
+class SentNotice(models.Model):
+    """One e-mail notice sent to one user about one event: recorded in the transaction
+    that sends it, so that no event is told twice."""
+
+    key = models.CharField(_("event"), max_length=200)
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sent_notices", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent notice")
+        verbose_name_plural = _("sent notices")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "recipient"], name="sent_notice_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient}"

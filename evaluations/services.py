@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from accounts.tasks import notify
 from agreements.models import CostCategory, FocusArea, Programme
 from evaluations.models import (
     Milestone,
@@ -194,7 +196,45 @@ def milestone_report_submit(*, report: MilestoneReport, user) -> MilestoneReport
     milestone.status = Milestone.Status.DELIVERED
     milestone.delivered_on = timezone.localdate()
     milestone.save()
+    _notify_milestone_report(
+        "milestone_report_submitted",
+        row,
+        key=f"milestone_report_submitted:{row.pk}:{row.version}",
+        title=gettext_lazy("Milestone report to approve: %(milestone)s, %(owner)s"),
+        message=gettext_lazy(
+            "%(who)s has submitted «%(milestone)s» for %(owner)s. It waits for the approval "
+            "of an adviser following the programme."
+        ),
+        user=user,
+    )
     return row
+
+
+def _notify_milestone_report(kind, row, *, key, title, message, user, author_id=None):
+    milestone = row.milestone
+    owner = milestone.agreement or milestone.project
+    programme_id = (
+        milestone.agreement.programme_id
+        if milestone.agreement_id
+        else milestone.project.agreement.programme_id
+    )
+    notify(
+        kind,
+        event_key=key,
+        programme_id=programme_id,
+        municipality_ids=[m.pk for m in owner.municipalities.all()],
+        author_id=author_id,
+        actor_id=user.pk,
+        title=title,
+        message=message,
+        params={
+            "milestone": milestone.label,
+            "owner": str(owner),
+            "who": user.get_full_name() or user.username,
+            "comment": row.review_comment,
+        },
+        path=row.get_absolute_url(),
+    )
 
 
 @transaction.atomic
@@ -210,6 +250,21 @@ def milestone_report_review(
     else:
         milestone.status, milestone.delivered_on = Milestone.Status.PLANNED, None
     milestone.save()
+    _notify_milestone_report(
+        "milestone_report_decided",
+        row,
+        key=f"milestone_report_decided:{row.pk}:{row.status}:{row.reviewed_at.isoformat()}",
+        title=gettext_lazy("Milestone report approved: %(milestone)s, %(owner)s")
+        if approve
+        else gettext_lazy("Milestone report returned: %(milestone)s, %(owner)s"),
+        message=gettext_lazy("%(who)s has approved «%(milestone)s» for %(owner)s.")
+        if approve
+        else gettext_lazy(
+            "%(who)s has returned «%(milestone)s» for %(owner)s with this comment:\n\n%(comment)s"
+        ),
+        user=user,
+        author_id=row.submitted_by_id,
+    )
     return row
 
 

@@ -8,9 +8,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.tasks import notify
 from ilag import review
 from ilag.formats import dato, kr, percent
 from ilag.review import locked
@@ -368,7 +371,7 @@ def change_request_create(
         row.full_clean(exclude=["agreement", "status"])
         proposed["start_date"] = start_date.isoformat()
         proposed["end_date"] = end_date.isoformat()
-    return ChangeRequest.objects.create(
+    change = ChangeRequest.objects.create(
         project=row,
         reason=reason.strip(),
         proposed=proposed,
@@ -377,6 +380,20 @@ def change_request_create(
         submitted_at=timezone.now(),
         submitted_by=user,
     )
+    _notify_about(
+        "change_request_submitted",
+        row,
+        key=f"change_request_submitted:{change.pk}",
+        title=gettext_lazy("Change request to approve: %(project)s"),
+        message=gettext_lazy(
+            "%(who)s asks for a change to the project «%(project)s»:\n%(summary)s\n\n"
+            "Reason: %(reason)s"
+        ),
+        params={"summary": change.summary, "reason": change.reason},
+        path=change.get_absolute_url(),
+        user=user,
+    )
+    return change
 
 
 @transaction.atomic
@@ -430,6 +447,26 @@ def change_request_review(
     change.review_comment = comment.strip()
     change.reviewed_at, change.reviewed_by = timezone.now(), user
     change.save()
+    _notify_decided(
+        "change_request_decided",
+        change.project,
+        change,
+        approve=approve,
+        user=user,
+        titles=(
+            gettext_lazy("Change request approved: %(project)s"),
+            gettext_lazy("Change request returned: %(project)s"),
+        ),
+        messages=(
+            gettext_lazy("%(who)s has approved the change to «%(project)s»; it now applies."),
+            gettext_lazy(
+                "%(who)s has returned the change request for «%(project)s» with this "
+                "comment:\n\n%(comment)s"
+            ),
+        ),
+        params={},
+        path=change.get_absolute_url(),
+    )
     return change
 
 
@@ -586,6 +623,19 @@ def project_submit(*, project: Project, version: int, user) -> Project:
     row.version += 1
     row._change_reason = _("Proposal submitted")
     row.save()
+    _notify_about(
+        "proposal_submitted",
+        row,
+        key=f"proposal_submitted:{row.pk}:{row.version}",
+        title=gettext_lazy("Project proposal to approve: %(project)s"),
+        message=gettext_lazy(
+            "%(who)s has proposed the project «%(project)s» under «%(agreement)s». It waits "
+            "for an adviser following the programme to approve it with a grant, or return it."
+        ),
+        params={"agreement": row.agreement.title},
+        path=reverse("projects:review", args=[row.pk]),
+        user=user,
+    )
     return row
 
 
@@ -673,6 +723,28 @@ def project_review(
     if approve and agreement.status == agreement.Status.SIGNED:
         agreement.status = agreement.Status.ACTIVE
         agreement.save(update_fields=["status"])
+    _notify_decided(
+        "proposal_decided",
+        row,
+        row,
+        approve=approve,
+        user=user,
+        titles=(
+            gettext_lazy("Project approved: %(project)s"),
+            gettext_lazy("Project proposal returned: %(project)s"),
+        ),
+        messages=(
+            gettext_lazy(
+                "%(who)s has approved the project «%(project)s» with a grant of %(grant)s. "
+                "Status reports are written on the project's page."
+            ),
+            gettext_lazy(
+                "%(who)s has returned the proposal «%(project)s» with this comment:\n\n%(comment)s"
+            ),
+        ),
+        params={"grant": kr(row.granted_amount or 0)},
+        path=row.get_absolute_url(),
+    )
     return row
 
 
@@ -736,6 +808,43 @@ def project_reopen(*, project: Project, user, reason: str) -> Project:
         agreement._change_reason = _("A project was reopened")
         agreement.save()
     return row
+
+
+# Notices ------------------------------------------------------------------------------
+
+
+def _who(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def _notify_about(kind, project, *, key, title, message, params, path, user, author_id=None):
+    notify(
+        kind,
+        event_key=key,
+        programme_id=project.agreement.programme_id,
+        municipality_ids=[m.pk for m in project.municipalities.all()],
+        author_id=author_id,
+        actor_id=user.pk,
+        title=title,
+        message=message,
+        params={"project": project.title, "who": _who(user), **params},
+        path=path,
+    )
+
+
+def _notify_decided(kind, project, row, *, approve, user, titles, messages, params, path):
+    """An approval or a return, told to the one who submitted and the leaders."""
+    _notify_about(
+        kind,
+        project,
+        key=f"{kind}:{row.pk}:{row.status}:{row.reviewed_at.isoformat()}",
+        title=titles[0] if approve else titles[1],
+        message=messages[0] if approve else messages[1],
+        params={"comment": row.review_comment, **params},
+        path=path,
+        user=user,
+        author_id=row.submitted_by_id,
+    )
 
 
 # Status reports ---------------------------------------------------------------------
@@ -836,13 +945,50 @@ def report_submission_errors(report: ProgressReport) -> dict[str, str]:
 
 @transaction.atomic
 def report_submit(*, report: ProgressReport, version: int, user) -> ProgressReport:
-    """Draft or returned → submitted; locked for the leader from now on."""
-    return review.submit(
+    """Draft or returned → submitted; locked for the leader from now on. The advisers
+    following the programme are told."""
+    row = review.submit(
         ProgressReport, pk=report.pk, user=user, version=version, errors=report_submission_errors
     )
+    _notify_about(
+        "progress_report_submitted",
+        row.project,
+        key=f"progress_report_submitted:{row.pk}:{row.version}",
+        title=gettext_lazy("Status report to approve: %(project)s"),
+        message=gettext_lazy(
+            "%(who)s has submitted the status report for %(period)s on the project "
+            "«%(project)s». It waits for the approval of an adviser following the programme."
+        ),
+        params={"period": str(row)},
+        path=row.get_absolute_url(),
+        user=user,
+    )
+    return row
 
 
 @transaction.atomic
 def report_review(*, report: ProgressReport, user, approve: bool, comment: str) -> ProgressReport:
-    """Submitted → approved, or → returned with a comment the leader sees."""
-    return review.review(ProgressReport, pk=report.pk, user=user, approve=approve, comment=comment)
+    """Submitted → approved, or → returned with a comment the leader sees; the one who
+    submitted it and the project's leaders are told."""
+    row = review.review(ProgressReport, pk=report.pk, user=user, approve=approve, comment=comment)
+    _notify_decided(
+        "progress_report_decided",
+        row.project,
+        row,
+        approve=approve,
+        user=user,
+        titles=(
+            gettext_lazy("Status report approved: %(project)s"),
+            gettext_lazy("Status report returned: %(project)s"),
+        ),
+        messages=(
+            gettext_lazy("%(who)s has approved the status report for %(period)s on «%(project)s»."),
+            gettext_lazy(
+                "%(who)s has returned the status report for %(period)s on «%(project)s» with "
+                "this comment:\n\n%(comment)s"
+            ),
+        ),
+        params={"period": str(row)},
+        path=row.get_absolute_url(),
+    )
+    return row
