@@ -1,9 +1,25 @@
+import contextlib
+import threading
+
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
 from accounts.notices import KINDS, deliver
+
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def notices_suppressed():
+    """No notices for what happens inside (loading demo or imported data)."""
+    previous = getattr(_local, "suppressed", False)
+    _local.suppressed = True
+    try:
+        yield
+    finally:
+        _local.suppressed = previous
 
 
 @shared_task(
@@ -36,6 +52,8 @@ def notify(
     language (bokmål); `event_key` names the event once (say a report's id and
     version), so that nobody is told of it twice."""
     assert kind in KINDS, kind
+    if getattr(_local, "suppressed", False):
+        return
     params = params or {}
     with translation.override(settings.LANGUAGE_CODE):
         title, message = str(title) % params, str(message) % params

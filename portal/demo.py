@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Role, User, role_group
+from accounts.tasks import notices_suppressed
 from agreements.models import Agreement, CostCategory, FocusArea, Programme
 from evaluations.models import Milestone, MilestoneTemplate
 from evaluations.services import (
@@ -380,8 +381,12 @@ class DemoSeeder:
         if self.stdout:
             self.stdout.write(text)
 
-    @transaction.atomic
     def run(self):
+        """Everything, in one transaction, telling nobody by e-mail."""
+        with notices_suppressed(), transaction.atomic():
+            self._run()
+
+    def _run(self):
         self.organisations = {
             short: upsert(
                 Organisation,

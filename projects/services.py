@@ -814,7 +814,7 @@ def project_reopen(*, project: Project, user, reason: str) -> Project:
 
 
 def _who(user) -> str:
-    return user.get_full_name() or user.username
+    return (user.get_full_name() or user.username) if user else ""
 
 
 def _notify_about(kind, project, *, key, title, message, params, path, user, author_id=None):
@@ -824,7 +824,7 @@ def _notify_about(kind, project, *, key, title, message, params, path, user, aut
         programme_id=project.agreement.programme_id,
         municipality_ids=[m.pk for m in project.municipalities.all()],
         author_id=author_id,
-        actor_id=user.pk,
+        actor_id=getattr(user, "pk", None),
         title=title,
         message=message,
         params={"project": project.title, "who": _who(user), **params},

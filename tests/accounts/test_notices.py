@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts.models import SentNotice
 from accounts.notices import deliver
-from accounts.tasks import send_notice
+from accounts.tasks import notices_suppressed, send_notice
 from projects.models import BudgetLine, FundingLine, Project
 from projects.services import project_review, project_submit
 from tests.factories import (
@@ -159,3 +159,10 @@ def test_the_notice_goes_through_the_celery_worker_once(transactional_db, celery
     assert SentNotice.objects.count() == 1
     assert Project.objects.get(pk=project.pk).status == "submitted"
     assert not SentNotice.objects.filter(recipient=w["stranger"]).exists()
+
+
+def test_loading_demo_data_tells_nobody(w, django_capture_on_commit_callbacks):
+    project = w["project"]
+    with django_capture_on_commit_callbacks() as callbacks, notices_suppressed():
+        project_submit(project=project, version=project.version, user=w["author"])
+    assert payloads(callbacks) == []
