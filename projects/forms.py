@@ -30,7 +30,7 @@ class SharesFieldsMixin:
         self.candidates = list(candidates)
         for municipality in self.candidates:
             self.fields[f"share_{municipality.pk}"] = forms.DecimalField(
-                label=municipality.name,
+                label=_("%(municipality)s (%%)") % {"municipality": municipality.name},
                 required=False,
                 max_digits=5,
                 decimal_places=2,

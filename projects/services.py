@@ -307,7 +307,7 @@ def change_reasons(
             new = defaultdict(int)
             for e in budget:
                 new[(e.year, e.category_id)] += e.amount
-            moved = max(moved, sum(abs(new[k] - old[k]) for k in set(old) | set(new)))
+            moved = max(moved, _moved(old, new))
         if funding is not None:
             old = defaultdict(int)
             for line in project.funding_lines.all():
@@ -315,7 +315,7 @@ def change_reasons(
             new = defaultdict(int)
             for e in funding:
                 new[(e.source_id, e.source_municipality_id, e.kind)] += e.amount
-            moved = max(moved, sum(abs(new[k] - old[k]) for k in set(old) | set(new)))
+            moved = max(moved, _moved(old, new))
         threshold = programme.change_threshold_percent
         if moved and moved * 100 > threshold * total:
             reasons.append(
@@ -331,6 +331,13 @@ def change_reasons(
                 }
             )
     return reasons
+
+
+def _moved(old: dict, new: dict) -> int:
+    """How much a change moves: what is added or what is taken away, whichever is more
+    (kr 50 000 moved from one line to another moves kr 50 000)."""
+    differences = [new.get(k, 0) - old.get(k, 0) for k in set(old) | set(new)]
+    return max(sum(d for d in differences if d > 0), -sum(d for d in differences if d < 0))
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
+from accounts.permissions import follows_programme
 from agreements.models import Agreement
 from documents.models import Document
 from evaluations.models import Milestone, MilestoneIndicatorResult, MilestoneReport
@@ -31,14 +32,16 @@ from ilag.formats import dato, kr, number
 from ilag.uploads import file_type_for
 from projects.models import (
     BudgetLine,
+    ChangeRequest,
     FundingLine,
     Indicator,
     IndicatorValue,
     ProgressReport,
     Project,
+    ProjectShare,
     ReportCost,
 )
-from projects.permissions import can_edit_project
+from projects.permissions import is_project_leader_of
 
 EMPTY = "–"
 TEXT_LIMIT = 120
@@ -49,6 +52,7 @@ HIDDEN_FIELDS = {
     Document: {"file", "content_type", "size", "uploaded_by"},
     ProgressReport: {"created_by"},
     MilestoneReport: {"created_by"},
+    ChangeRequest: {"proposed", "base_version"},
 }
 
 CREATED, CHANGED, DELETED = "created", "changed", "deleted"
@@ -90,7 +94,14 @@ def changes_for_project(
     """
     pid = project.pk
     report_ids = ProgressReport.history.filter(project_id=pid).values("id")
-    if user is not None and not can_edit_project(user, project):
+    # Change requests are between the project's leaders and the advisers.
+    change_ids = Q(project_id=pid)
+    insider = user is None or (
+        follows_programme(user, project.agreement.programme_id)
+        or is_project_leader_of(user, project)
+    )
+    if not insider:
+        change_ids = Q(pk__in=[])
         report_ids = list(
             ProgressReport.objects.visible_to(user)
             .filter(project_id=pid)
@@ -102,6 +113,8 @@ def changes_for_project(
             _Source(BudgetLine, Q(project_id=pid), parents={"project"}),
             _Source(FundingLine, Q(project_id=pid), parents={"project"}),
             _Source(Indicator, Q(project_id=pid), parents={"project"}),
+            _Source(ProjectShare, Q(project_id=pid), parents={"project"}),
+            _Source(ChangeRequest, change_ids, parents={"project"}),
             _Source(ProgressReport, Q(id__in=report_ids), parents={"project"}),
             _Source(ReportCost, Q(report_id__in=report_ids), parents={"report"}, in_report=True),
             _Source(
@@ -461,12 +474,17 @@ _DESCRIBE: dict[type[models.Model], Callable[[_Record, _Names], str]] = {
     Document: _describe_document,
     Milestone: _describe_milestone,
     MilestoneReport: lambda record, names: str(capfirst(MilestoneReport._meta.verbose_name)),
+    ProjectShare: lambda record, names: (
+        _("Share of %(municipality)s") % {"municipality": _fk(record, names, "municipality")}
+    ),
+    ChangeRequest: lambda record, names: str(capfirst(ChangeRequest._meta.verbose_name)),
     MilestoneIndicatorResult: lambda record, names: (
         _("Result: %(indicator)s") % {"indicator": _fk(record, names, "indicator")}
     ),
 }
 # Foreign keys the descriptions above name (loaded with the other related objects).
 _DESCRIPTION_REFS = {
+    ProjectShare: ("municipality",),
     MilestoneIndicatorResult: ("indicator",),
     BudgetLine: ("category",),
     FundingLine: ("source", "source_municipality"),

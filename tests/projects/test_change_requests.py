@@ -207,3 +207,18 @@ def test_return_needs_a_comment(w):
     assert change.status == ChangeRequest.Status.RETURNED
     detail = page(client_for(w["leader"]).get(w["project"].get_absolute_url()))
     assert "Bruk egne midler." in detail
+
+
+def test_the_change_request_is_in_the_history_for_insiders_only(w):
+    client_for(w["leader"]).post(
+        reverse("projects:financing", args=[w["project"].pk]),
+        financing(w, 400_000, 250_000, send_change_request="1", change_reason="Mer."),
+    )
+    url = w["project"].get_absolute_url()
+    assert "Endringsmelding" in page(client_for(w["adviser"]).get(url))
+    outsider = leader(MunicipalityFactory(name="Lierne"))
+    AgreementFactory(
+        programme=w["project"].agreement.programme, municipalities=outsider.municipalities.all()
+    )
+    seen = page(client_for(outsider).get(url))
+    assert "Boliger" in seen and "Endringsmelding" not in seen
