@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -25,7 +25,11 @@ class CalendarFeedView(View):
     def get(self, request, token):
         user = User.objects.filter(calendar_token=token, is_active=True).first()
         if user is None:
-            raise Http404
+            # Bare and the same every time: the page a person gets (with a form token
+            # that changes per request) would tell a probing client nothing more.
+            return HttpResponseNotFound(
+                _("No calendar here.").encode(), content_type="text/html; charset=utf-8"
+            )
         response = HttpResponse(calendar_for(user), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="ilag-frister.ics"'
         response["Cache-Control"] = "private, max-age=900"

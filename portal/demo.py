@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Role, User, role_group
 from accounts.tasks import notices_suppressed
@@ -924,7 +924,7 @@ class DemoSeeder:
                     target=rng.randrange(1, 20),
                 )
             )
-        Project.objects.bulk_update(created, ["granted_amount"], batch_size=1000)
+        bulk_update_with_history(created, Project, ["granted_amount"], batch_size=1000)
         bulk_create_with_history(budget, BudgetLine, batch_size=1000)
         bulk_create_with_history(funding, FundingLine, batch_size=1000)
         bulk_create_with_history(indicators, Indicator, batch_size=1000)

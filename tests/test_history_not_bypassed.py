@@ -66,6 +66,10 @@ ALLOWED = {
 # Models of the apps that keep no history, and why that leaves no gap.
 NOT_AUDITED = {
     "ilag.WorkerHeartbeat": "Operational: when a Celery worker was last seen.",
+    "accounts.SentNotice": (
+        "An append-only log of e-mail notices sent, one row per event and person, written "
+        "by the notice task: it is itself the record."
+    ),
     "evaluations.Reminder": (
         "An append-only log of reminders sent, written once per occasion by the reminder "
         "task: it is itself the record."

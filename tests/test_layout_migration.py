@@ -16,9 +16,13 @@ from django.db.migrations.executor import MigrationExecutor
 from documents.models import Document
 from projects.models import ProgressReport
 
-# The last migration of each app before the move, and the apps the move made; and where
-# the move ended (later migrations change tables for reasons of their own).
+# The last migration of each app at the previous main (every app: later migrations add
+# columns its code does not fill), and the apps the move made; and where the move ended
+# (later migrations change tables for reasons of their own).
 BEFORE_THE_MOVE = [
+    ("accounts", "0006_user_history"),
+    ("municipalities", "0002_district_index_help"),
+    ("ilag", "0001_initial"),
     ("agreements", "0003_reminder_settings"),
     ("projects", "0004_created_by_optional"),
     ("evaluations", "0005_report_file_storage"),

@@ -49,6 +49,7 @@ def programme_data(owner, **changes):
         "decision_case_number": "2026/4711",
         "reminder_days": "30,7",
         "stale_report_weeks": "12",
+        "change_threshold_percent": "10",
         "shared_with_partners": "on",
         **management("focus"),
         **management("cost"),
