@@ -247,6 +247,7 @@ class AgreementForm(SetupFormMixin, forms.ModelForm):
         fields = [
             "title",
             "municipalities",
+            "other_parties",
             "theme",
             "focus_areas",
             "start_date",
@@ -258,6 +259,7 @@ class AgreementForm(SetupFormMixin, forms.ModelForm):
         ]
         widgets = {
             "municipalities": forms.CheckboxSelectMultiple,
+            "other_parties": forms.CheckboxSelectMultiple,
             "focus_areas": forms.CheckboxSelectMultiple,
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -276,6 +278,9 @@ class AgreementForm(SetupFormMixin, forms.ModelForm):
         self.instance.programme = programme
         self.fields["municipalities"].queryset = self.fields["municipalities"].queryset.order_by(
             "name"
+        )
+        self.fields["other_parties"].queryset = (
+            self.fields["other_parties"].queryset.exclude(pk=programme.owner_id).order_by("name")
         )
         self.fields["focus_areas"].queryset = programme.focus_areas.all()
         if not programme.focus_areas.exists():

@@ -252,6 +252,16 @@ class Agreement(models.Model):
         "municipalities.Municipality", related_name="agreements", verbose_name=_("municipalities")
     )
     title = models.CharField(_("title"), max_length=200)
+    other_parties = models.ManyToManyField(
+        "municipalities.Organisation",
+        blank=True,
+        related_name="agreements_as_party",
+        verbose_name=_("other parties"),
+        help_text=_(
+            "Organisations that sign the agreement too, such as the state administrator or "
+            "a regional council."
+        ),
+    )
     theme = models.CharField(_("main theme"), max_length=200, blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -282,7 +292,7 @@ class Agreement(models.Model):
         help_text=_("The financial frame and dates are invented for demonstration."),
     )
 
-    history = HistoricalRecords(m2m_fields=[municipalities, focus_areas])
+    history = HistoricalRecords(m2m_fields=[municipalities, other_parties, focus_areas])
     objects = AgreementQuerySet.as_manager()
 
     class Meta:

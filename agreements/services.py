@@ -43,7 +43,7 @@ def agreement_amend(
     if new_end_date is not None:
         row.end_date = new_end_date
     try:
-        row.full_clean(exclude=["municipalities", "focus_areas"])
+        row.full_clean(exclude=["municipalities", "other_parties", "focus_areas"])
     except ValidationError as error:
         fields = {"county_frame": "new_county_frame", "end_date": "new_end_date"}
         raise ValidationError(

@@ -412,7 +412,7 @@ def municipality_context(municipality, programme, *, user, today: datetime.date)
     agreements = list(
         _published_agreements(user)
         .filter(programme=programme, municipalities=municipality)
-        .prefetch_related("municipalities")
+        .prefetch_related("municipalities", "other_parties")
         .order_by("start_date", "title")
     )
     projects = _published_projects(user).filter(

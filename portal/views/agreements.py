@@ -108,7 +108,7 @@ class AgreementDetailView(DetailView):
         return (
             Agreement.objects.visible_to(self.request.user)
             .select_related("programme__owner")
-            .prefetch_related("municipalities", "focus_areas", "addenda")
+            .prefetch_related("municipalities", "other_parties", "focus_areas", "addenda")
         )
 
     def get_context_data(self, **kwargs):

@@ -14,6 +14,7 @@ from evaluations.models import MilestoneTemplate
 from tests.factories import (
     AgreementFactory,
     MunicipalityFactory,
+    OrganisationFactory,
     ProgrammeFactory,
     UserFactory,
     leader,
@@ -68,6 +69,15 @@ def test_adviser_makes_a_draft_agreement_with_two_municipalities(client, adviser
     assert agreement.county_frame == 1_800_000
     assert set(agreement.municipalities.all()) == {lierne, royrvik}
     assert not agreement.milestones.exists()
+    # Other parties: organisations that sign too, shown on the agreement and in its history.
+    state = OrganisationFactory(name="Statsforvalteren i Trøndelag")
+    data = agreement_data(lierne, royrvik, other_parties=[state.pk])
+    client.post(reverse("agreements:update", args=[agreement.pk]), data)
+    assert list(agreement.other_parties.all()) == [state]
+    assert (
+        "Statsforvalteren i Trøndelag" in client.get(agreement.get_absolute_url()).content.decode()
+    )
+    assert agreement.history.first().other_parties.count() == 1
     client.force_login(leader(MunicipalityFactory()))
     assert client.get(agreement.get_absolute_url()).status_code == 404
 
