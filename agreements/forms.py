@@ -11,7 +11,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, CostCategory, FocusArea, Programme
+from agreements.models import Agreement, CostCategory, FocusArea, Programme, TargetFigureKind
 from ilag.fields import KronerField
 from ilag.formats import dato, kr
 from ilag.forms import DateInput
@@ -35,6 +35,16 @@ class ProgrammeForm(SetupFormMixin, forms.ModelForm):
         required=False,
         help_text=_("Leave empty when the programme sets no cap."),
     )
+    target_figure_kinds = forms.MultipleChoiceField(
+        label=_("Target figures every project sets"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[c for c in TargetFigureKind.choices if c[0] != TargetFigureKind.CUSTOM],
+        help_text=_(
+            "A proposal cannot be submitted without a baseline and a target for each of these; "
+            "projects may add others."
+        ),
+    )
 
     class Meta:
         model = Programme
@@ -54,6 +64,7 @@ class ProgrammeForm(SetupFormMixin, forms.ModelForm):
             "reminder_days",
             "stale_report_weeks",
             "change_threshold_percent",
+            "target_figure_kinds",
             "shared_with_partners",
         ]
         widgets = {

@@ -49,6 +49,23 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.none()
 
 
+class TargetFigureKind(models.TextChoices):
+    """The kinds of target figure (måltall) a project sets, with baseline and target."""
+
+    EMPLOYMENT = "employment", _("Employment")
+    IN_MOVERS_KEPT = "in_movers_kept", _("In-movers kept")
+    APPLICANTS_PER_VACANCY = "applicants_per_vacancy", _("Applicants per vacancy")
+    PARTNER_PARTICIPATION = "partner_participation", _("Partner participation")
+    EXTERNAL_FUNDING = "external_funding", _("External funding triggered")
+    CUSTOM = "custom", _("Other (custom)")
+
+
+def validate_target_figure_kinds(value) -> None:
+    known = set(TargetFigureKind.values) - {TargetFigureKind.CUSTOM}
+    if not isinstance(value, list) or not set(value) <= known:
+        raise ValidationError(_("Choose among the listed kinds of target figure."))
+
+
 class Programme(models.Model):
     slug = models.SlugField(_("short address"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -94,6 +111,15 @@ class Programme(models.Model):
     stale_report_weeks = models.PositiveSmallIntegerField(
         _("weeks without an approved status report before a project is flagged"),
         default=12,
+    )
+    target_figure_kinds = models.JSONField(
+        _("target figures every project sets"),
+        default=list,
+        blank=True,
+        validators=[validate_target_figure_kinds],
+        help_text=_(
+            "A proposal cannot be submitted without a baseline and a target for each of these."
+        ),
     )
     change_threshold_percent = models.PositiveSmallIntegerField(
         _("change request threshold (percent of the budget)"),

@@ -293,6 +293,7 @@ COPIED_FIELDS = (
     "reminder_days",
     "stale_report_weeks",
     "change_threshold_percent",
+    "target_figure_kinds",
     "shared_with_partners",
 )
 

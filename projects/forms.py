@@ -11,7 +11,7 @@ from ilag.fields import KronerField
 from ilag.forms import DateInput, VersionedForm
 from ilag.uploads import XLSX, UploadFormMixin, megabytes, validate_upload
 from municipalities.models import Municipality, Organisation
-from projects.models import FundingLine, ProgressReport, Project
+from projects.models import FundingLine, Indicator, ProgressReport, Project
 from projects.services import (
     PROJECT_STATUS_TRANSITIONS,
     BudgetEntry,
@@ -462,3 +462,46 @@ class BudgetImportForm(UploadFormMixin, forms.Form):
         uploaded = self.cleaned_data["file"]
         validate_upload(uploaded, types=(XLSX,))
         return uploaded
+
+
+class IndicatorForm(forms.ModelForm):
+    """One target figure (måltall): its kind, unit, baseline and target."""
+
+    class Meta:
+        model = Indicator
+        fields = ["kind", "name", "unit", "baseline", "target"]
+        localized_fields = ["baseline", "target"]
+        widgets = {
+            "kind": forms.Select(attrs={"class": "form-select form-select-sm"}),
+            "name": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            "unit": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            "baseline": forms.TextInput(
+                attrs={"class": "form-control form-control-sm text-end", "inputmode": "decimal"}
+            ),
+            "target": forms.TextInput(
+                attrs={"class": "form-control form-control-sm text-end", "inputmode": "decimal"}
+            ),
+        }
+        labels = {"name": _("Name (for «Other»)")}
+
+
+class BaseIndicatorFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            kind = form.cleaned_data.get("kind")
+            if kind and kind != Indicator.Kind.CUSTOM:
+                if kind in seen:
+                    form.add_error(
+                        "kind",
+                        _("The project already has a target figure of this kind."),
+                    )
+                seen.add(kind)
+
+
+IndicatorFormSet = forms.modelformset_factory(
+    Indicator, form=IndicatorForm, formset=BaseIndicatorFormSet, extra=2, can_delete=True
+)

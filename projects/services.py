@@ -21,6 +21,7 @@ from projects.models import (
     BudgetLine,
     ChangeRequest,
     FundingLine,
+    Indicator,
     IndicatorValue,
     ProgressReport,
     Project,
@@ -600,9 +601,39 @@ def project_propose(
     return project
 
 
+def missing_target_figures(project: Project) -> list[str]:
+    """The kinds of target figure the programme requires that the project lacks."""
+    required = project.agreement.programme.target_figure_kinds or []
+    present = set(project.indicators.values_list("kind", flat=True))
+    return [str(Indicator.Kind(kind).label) for kind in required if kind not in present]
+
+
+@transaction.atomic
+def indicators_save(*, project: Project, version: int, formset) -> Project:
+    """The project's target figures as the (valid) formset has them, row by row so the
+    history shows each change; refused on a stale form or a frozen project."""
+    row = locked(Project, pk=project.pk, version=version)
+    _refuse_frozen(row)
+    for indicator in formset.save(commit=False):
+        indicator.project = row
+        indicator.full_clean()
+        indicator.save()
+    for indicator in formset.deleted_objects:
+        indicator.delete()
+    row.version += 1
+    row.save(update_fields=["version"])
+    return row
+
+
 def proposal_errors(project: Project) -> dict[str, str]:
     """What a proposal needs before the county can consider it."""
     errors = {}
+    missing = missing_target_figures(project)
+    if missing:
+        errors["indicators"] = _(
+            "%(programme)s asks every project for these target figures, with baseline and "
+            "target: %(kinds)s."
+        ) % {"programme": project.agreement.programme, "kinds": ", ".join(missing)}
     if not project.description.strip():
         errors["description"] = _("Describe the project before you submit it.")
     if not project.goals.strip():

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/avslutt/", proposals.ProjectCloseView.as_view(), name="close"),
     path("<int:pk>/gjenapne/", proposals.ProjectReopenView.as_view(), name="reopen"),
     path("<int:pk>/budsjett/", views.ProjectFinancingView.as_view(), name="financing"),
+    path("<int:pk>/maltall/", views.ProjectTargetsView.as_view(), name="targets"),
     path(
         "<int:pk>/statusrapporter/ny/",
         reports.ReportCreateView.as_view(),

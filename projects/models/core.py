@@ -15,7 +15,7 @@ from accounts.permissions import (
     leader_municipality_ids,
     user_is_active,
 )
-from agreements.models import Agreement, Programme
+from agreements.models import Agreement, Programme, TargetFigureKind
 from ilag.formats import dato, kr, percent
 from ilag.review import ReviewTrail
 
@@ -479,13 +479,8 @@ class FundingLine(models.Model):
 
 
 class Indicator(models.Model):
-    class Kind(models.TextChoices):
-        EMPLOYMENT = "employment", _("Employment")
-        IN_MOVERS_KEPT = "in_movers_kept", _("In-movers kept")
-        APPLICANTS_PER_VACANCY = "applicants_per_vacancy", _("Applicants per vacancy")
-        PARTNER_PARTICIPATION = "partner_participation", _("Partner participation")
-        EXTERNAL_FUNDING = "external_funding", _("External funding triggered")
-        CUSTOM = "custom", _("Other (custom)")
+    # The kinds a programme may require of its projects (agreements.models).
+    Kind = TargetFigureKind
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("project")

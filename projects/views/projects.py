@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -12,12 +13,20 @@ from municipalities.filters import municipality_lookup
 from municipalities.models import Municipality
 from projects.figures import traffic_light_label
 from projects.filters import ProjectFilter, latest_approved_light
-from projects.forms import BudgetGridForm, FundingFormSet, ProjectForm, source_choices
-from projects.models import Project
+from projects.forms import (
+    BaseIndicatorFormSet,
+    BudgetGridForm,
+    FundingFormSet,
+    IndicatorFormSet,
+    ProjectForm,
+    source_choices,
+)
+from projects.models import Indicator, Project
 from projects.permissions import can_edit_project
 from projects.services import (
     change_reasons,
     change_request_create,
+    indicators_save,
     project_financing_save,
     project_update,
 )
@@ -331,5 +340,71 @@ class ProjectFinancingView(VisibleProjectMixin, TemplateView):
         return super().get_context_data(
             programme=programme,
             county_source=f"o{programme.owner_id}",
+            **kwargs,
+        )
+
+
+class ProjectTargetsView(VisibleProjectMixin, TemplateView):
+    """The project's target figures (måltall): kind, unit, baseline and target; the
+    programme's required kinds are offered on a new project's empty rows."""
+
+    permission = staticmethod(can_edit_project)
+    template_name = "projects/project_targets.html"
+
+    def formset(self, data=None):
+        project = self.project
+        present = set(project.indicators.values_list("kind", flat=True))
+        required = [
+            kind for kind in project.agreement.programme.target_figure_kinds if kind not in present
+        ]
+        formset_class = IndicatorFormSet
+        if len(required) > formset_class.extra:
+            formset_class = forms.modelformset_factory(
+                Indicator,
+                form=IndicatorFormSet.form,
+                formset=BaseIndicatorFormSet,
+                extra=len(required),
+                can_delete=True,
+            )
+        return formset_class(
+            data,
+            queryset=project.indicators.all(),
+            prefix="targets",
+            initial=[{"kind": kind} for kind in required],
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(
+            self.get_context_data(formset=self.formset(), version=self.project.version)
+        )
+
+    def post(self, request, *args, **kwargs):
+        formset = self.formset(request.POST)
+        version = request.POST.get("version", "")
+        if formset.is_valid():
+            try:
+                indicators_save(
+                    project=self.project,
+                    version=int(version) if version.isdigit() else -1,
+                    formset=formset,
+                )
+            except EditConflict as conflict:
+                messages.error(request, conflict_message(conflict, _("The project")))
+                version = Project.objects.values_list("version", flat=True).get(pk=self.project.pk)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The target figures are saved."))
+                return redirect(self.project.get_absolute_url())
+        return self.render_to_response(self.get_context_data(formset=formset, version=version))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            programme=self.project.agreement.programme,
+            required=[
+                Indicator.Kind(kind).label
+                for kind in self.project.agreement.programme.target_figure_kinds
+            ],
             **kwargs,
         )

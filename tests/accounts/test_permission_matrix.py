@@ -253,6 +253,14 @@ MATRIX = {
             {**every_hidden(404), "adviser": (200, 200), "owner": (200, 200)},
         ),
     ],
+    "projects:targets": [
+        (lambda w: {"pk": w.project.pk}, editors(200, 200)),
+        (
+            lambda w: {"pk": w.draft_project.pk},
+            {**every_hidden(404), "adviser": (200, 200), "owner": (200, 200)},
+        ),
+        (lambda w: {"pk": w.closed_project.pk}, every(403, 403)),
+    ],
     "projects:financing": [
         (lambda w: {"pk": w.project.pk}, editors(200, 200)),
         # Closed: frozen until an adviser reopens it.

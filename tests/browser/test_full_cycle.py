@@ -68,12 +68,14 @@ def test_a_programme_from_set_up_to_a_closed_project(page, tmp_path):
     walk.click("button", "Lag kopien", "copy-made")
     page.locator("#id_max_grant_per_agreement").fill("1 500 000")
     page.locator("#id_max_county_share_percent").fill("60")
+    page.get_by_label("Sysselsetting", exact=True).check()
     walk.click("button", "Lagre", "programme-saved")
     programme = Programme.objects.get(slug="i-lag-2026")
     assert (programme.max_grant_per_agreement, programme.max_county_share_percent) == (
         1_500_000,
         60,
     )
+    assert programme.target_figure_kinds == ["employment"]
 
     # An agreement with two municipalities, signed with its document.
     walk.click("link", "Ny samarbeidsavtale", "agreement-new")
@@ -117,6 +119,14 @@ def test_a_programme_from_set_up_to_a_closed_project(page, tmp_path):
     page.locator("[name=funding-1-source]").select_option(f"m{snasa.pk}")
     page.locator("[name=funding-1-amount]").fill("250 000")
     walk.click("button", "Lagre budsjett og finansieringsplan", "project-draft")
+    # The programme asks for employment as a target figure: without it, no submission.
+    walk.click("button", "Send forslaget inn til fylkeskommunen", "proposal-refused")
+    assert "krever disse måltallene" in page.locator(".messages").inner_text()
+    walk.click("link", "Måltall", "targets")
+    page.locator("[name=targets-0-unit]").fill("fagfolk")
+    page.locator("[name=targets-0-baseline]").fill("0")
+    page.locator("[name=targets-0-target]").fill("10")
+    walk.click("button", "Lagre måltallene", "targets-saved")
     walk.click("button", "Send forslaget inn til fylkeskommunen", "proposal-submitted")
     project.refresh_from_db()
     assert project.status == Project.Status.SUBMITTED

@@ -298,3 +298,52 @@ def test_reopen_takes_a_reason_kept_in_the_history(w):
     final_report(project)
     adviser.post(reverse("projects:close", args=[project.pk]))
     assert client_for(w["leader"]).post(url, {"reason": "x"}).status_code == 403
+
+
+def test_the_programmes_target_figures_are_needed_before_submitting(w):
+    w["programme"].target_figure_kinds = ["employment", "in_movers_kept"]
+    w["programme"].save()
+    project = ProjectFactory(
+        agreement=w["agreement"], draft=True, description="Boliger.", goals="Ti boliger."
+    )
+    finance(project, w)
+    leader_client = client_for(w["leader"])
+    response = leader_client.post(
+        reverse("projects:submit", args=[project.pk]), {"version": project.version}, follow=True
+    )
+    assert (
+        "krever disse måltallene, med utgangsverdi og målverdi: Sysselsetting, Tilflyttere som"
+        in page(response)
+    )
+    url = reverse("projects:targets", args=[project.pk])
+    form = page(leader_client.get(url))
+    assert form.count("selected>Sysselsetting</option>") == 1
+    data = {
+        "version": project.version,
+        "targets-TOTAL_FORMS": 2,
+        "targets-INITIAL_FORMS": 0,
+        "targets-MIN_NUM_FORMS": 0,
+        "targets-MAX_NUM_FORMS": 1000,
+        "targets-0-kind": "employment",
+        "targets-0-unit": "arbeidsplasser",
+        "targets-0-baseline": "0",
+        "targets-0-target": "6,5",
+        "targets-1-kind": "employment",
+        "targets-1-unit": "årsverk",
+        "targets-1-baseline": "1",
+        "targets-1-target": "2",
+    }
+    response = leader_client.post(url, data)
+    assert "Prosjektet har allerede et måltall av denne typen." in page(response)
+    assert not project.indicators.exists()
+    data.update({"targets-1-kind": "in_movers_kept", "targets-1-unit": "personer"})
+    assert leader_client.post(url, data).status_code == 302
+    assert sorted(project.indicators.values_list("kind", flat=True)) == [
+        "employment",
+        "in_movers_kept",
+    ]
+    assert str(project.indicators.get(kind="employment").target) == "6.50"
+    project.refresh_from_db()
+    leader_client.post(reverse("projects:submit", args=[project.pk]), {"version": project.version})
+    project.refresh_from_db()
+    assert project.status == Project.Status.SUBMITTED
