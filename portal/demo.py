@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -20,10 +21,12 @@ from agreements.models import Agreement, CostCategory, FocusArea, Programme
 from evaluations.models import Milestone, MilestoneTemplate
 from evaluations.services import (
     agreement_milestones_create,
+    agreement_sign,
     milestone_report_review,
     milestone_report_save,
     milestone_report_start,
     milestone_report_submit,
+    programme_copy,
 )
 from ilag.cache import bump_data_version
 from municipalities.models import Municipality, Organisation
@@ -31,7 +34,12 @@ from projects.models import BudgetLine, FundingLine, Indicator, Project, Project
 from projects.services import (
     BudgetEntry,
     FundingEntry,
+    ShareEntry,
+    change_reasons,
+    change_request_create,
     project_financing_set,
+    project_propose,
+    project_submit,
     report_create,
     report_review,
     report_save,
@@ -350,6 +358,10 @@ HJERTEREGIONEN_PROJECTS = [
     ),
 ]
 
+# The round that runs from the day the demo is loaded (seed_current_round).
+CURRENT_ROUND = "i-lag-ny-runde"
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 INDICATOR_DEFAULTS = {
     "employment": ("arbeidsplasser", 0, 6),
     "in_movers_kept": ("personer", 0, 15),
@@ -419,6 +431,7 @@ class DemoSeeder:
         self.users = self.seed_users()
         self.seed_i_lag()
         self.seed_hjerteregionen()
+        self.seed_current_round()
 
     def seed_users(self):
         users = {}
@@ -608,14 +621,17 @@ class DemoSeeder:
                 co_funder="Statsforvalteren",
             )
 
-    def seed_report(self, project, leader, *, rng_key):
-        """One approved status report a year into the project (invented, like the
-        project's figures), so the overview has lights and costs to show."""
+    def seed_report(self, project, leader, *, rng_key, end=None):
+        """One approved status report a year into the project (or up to `end`; invented,
+        like the project's figures), so the overview has lights and costs to show."""
         if project.progress_reports.exists():
             return
         rng = random.Random(rng_key)
-        end = min(project.start_date.replace(year=project.start_date.year + 1), project.end_date)
-        end = end - datetime.timedelta(days=1)
+        if end is None:
+            end = min(
+                project.start_date.replace(year=project.start_date.year + 1), project.end_date
+            )
+            end = end - datetime.timedelta(days=1)
         report = report_create(
             project=project, user=leader, period_start=project.start_date, period_end=end
         )
@@ -726,6 +742,7 @@ class DemoSeeder:
         county_share,
         funder_key="TRFK",
         co_funder=None,
+        report_end=None,
     ):
         members = list(municipalities) + [self.municipalities[n] for n in spec.partners]
         start, end = agreement.start_date, agreement.end_date
@@ -788,7 +805,9 @@ class DemoSeeder:
             project.status, project.granted_amount = Project.Status.ACTIVE, grant
             project.full_clean()
             project.save()
-        self.seed_report(project, leader, rng_key=f"{agreement.title}/{spec.number}/report")
+        self.seed_report(
+            project, leader, rng_key=f"{agreement.title}/{spec.number}/report", end=report_end
+        )
         if project.status != status:
             project.status = status
             project.full_clean()
@@ -811,6 +830,147 @@ class DemoSeeder:
                 {"project": project, "municipality": municipality},
                 {"percent": part.quantize(Decimal("0.01"))},
             )
+
+    # A round running today ------------------------------------------------------------
+    def seed_current_round(self):
+        """A new I LAG round, dated from the day the demo is loaded, so that the portal
+        shows a programme in use today: a joint agreement for Snåsa and Meråker signed
+        some months ago, an ongoing joint project (60/40) with an approved status report
+        and a change request waiting, and a proposal waiting for the adviser. All of it
+        is invented and marked as demo data. Made once; a later run leaves it be."""
+        if Programme.objects.filter(slug=CURRENT_ROUND).exists():
+            return
+        adviser = self.users["radgiver"]
+        snasa, meraker = self.municipalities["5041"], self.municipalities["5034"]
+        sigrid = self.users["leder.snasa"]
+        year = self.today.year
+        programme = programme_copy(
+            source=Programme.objects.get(slug="i-lag"),
+            name="Distriktssatsinga I LAG, ny runde",
+            short_name="I LAG ny runde",
+            slug=CURRENT_ROUND,
+            start_date=D(year - 1, 1, 1),
+            end_date=D(year + 3, 12, 31),
+            user=adviser,
+        )
+        programme.description = (
+            "En oppdiktet ny runde av I LAG, laget for å vise portalen i bruk i dag. Avtaler, "
+            "prosjekter og tall er demodata."
+        )
+        programme.target_figure_kinds = ["employment", "in_movers_kept"]
+        programme.is_demo = True
+        programme.save()
+        self.follow(programme)
+        start = (self.today - datetime.timedelta(days=180)).replace(day=1)
+        end = start.replace(year=start.year + 2) - datetime.timedelta(days=1)
+        agreement = Agreement.objects.create(
+            programme=programme,
+            title="Samarbeidsavtale Snåsa og Meråker",
+            theme="Rekruttering og bolig",
+            start_date=start,
+            end_date=end,
+            county_frame=1_500_000,
+            decision_organ="Hovedutvalg for næring",
+            decision_date=start - datetime.timedelta(days=30),
+            is_demo=True,
+        )
+        agreement.municipalities.set([snasa, meraker])
+        agreement.other_parties.set([self.organisations["KDD"]])
+        agreement_sign(
+            agreement=agreement,
+            signed_date=start - datetime.timedelta(days=10),
+            document=ContentFile(DEMO_PDF, name="samarbeidsavtale-snasa-meraker.pdf"),
+            user=adviser,
+        )
+        agreement.refresh_from_db()
+        areas = {area.name: area for area in programme.focus_areas.all()}
+        categories = {c.name: c for c in programme.cost_categories.all()}
+        joint = self.seed_project(
+            agreement,
+            ProjectSpec(
+                1,
+                "Felles rekrutteringskampanje",
+                None,
+                "Snåsa og Meråker rekrutterer fagfolk sammen: felles kampanje, "
+                "mottaksapparat og boligformidling.",
+                "Ti nye fagfolk bosatt i de to kommunene innen prosjektslutt.",
+                indicators=("employment", "in_movers_kept"),
+                partners=("5034",),
+            ),
+            [snasa],
+            areas,
+            categories,
+            sigrid,
+            county_share=0.5,
+            report_end=self.today - datetime.timedelta(days=30),
+        )
+        agreement.status = Agreement.Status.ACTIVE
+        agreement.save()
+        # A change request waiting: the leader asks for kr 50 000 more from the county.
+        budget = [
+            BudgetEntry(line.year, line.category_id, line.amount, line.note)
+            for line in joint.budget_lines.all()
+        ]
+        funding = [
+            FundingEntry(
+                line.amount
+                + (50_000 if line.source_id == programme.owner_id else 0)
+                - (50_000 if line.source_municipality_id else 0),
+                line.kind,
+                line.source_id,
+                line.source_municipality_id,
+                line.note,
+            )
+            for line in joint.funding_lines.all()
+        ]
+        joint.refresh_from_db()
+        change_request_create(
+            project=joint,
+            version=joint.version,
+            user=sigrid,
+            reason="Annonsering i riksmedier ble dyrere enn antatt.",
+            reasons=change_reasons(joint, budget=budget, funding=funding),
+            budget=budget,
+            funding=funding,
+        )
+        # A proposal waiting for the adviser.
+        proposal = project_propose(
+            agreement=agreement,
+            user=sigrid,
+            data={
+                "title": "Boligstrategi for Snåsa sentrum",
+                "description": "Kartlegge boligbehovet og legge til rette for utleieboliger.",
+                "goals": "En vedtatt boligstrategi og tolv nye utleieboliger.",
+                "leader": sigrid,
+                "start_date": start + datetime.timedelta(days=120),
+                "end_date": end,
+            },
+            shares=[ShareEntry(snasa.pk, Decimal(100))],
+            lead_id=snasa.pk,
+        )
+        proposal.is_demo = True
+        proposal.save(update_fields=["is_demo"])
+        eligible = [c for c in categories.values() if c.eligible]
+        years = sorted({proposal.start_date.year, proposal.end_date.year})
+        project_financing_set(
+            project=proposal,
+            budget=[BudgetEntry(y, eligible[0].pk, 150_000) for y in years],
+            funding=[
+                FundingEntry(75_000 * len(years), source_id=programme.owner_id),
+                FundingEntry(
+                    75_000 * len(years),
+                    kind=FundingLine.Kind.IN_KIND,
+                    source_municipality_id=snasa.pk,
+                ),
+            ],
+        )
+        for kind in programme.target_figure_kinds:
+            unit, baseline, target = INDICATOR_DEFAULTS[kind]
+            Indicator.objects.create(
+                project=proposal, kind=kind, unit=unit, baseline=baseline, target=target
+            )
+        proposal.refresh_from_db()
+        project_submit(project=proposal, version=proposal.version, user=sigrid)
 
     # Volume for performance work -------------------------------------------------
     def seed_synthetic(self, count: int):

@@ -81,9 +81,15 @@ class HomeView(TemplateView):
         if not programmes:
             return {"programmes": []}
         chosen = self.request.GET.get("program")
-        programme = next((p for p in programmes if p.slug == chosen), programmes[0])
+        # Unless one is chosen: the newest programme running today.
+        running = [p for p in programmes if p.start_date <= today <= p.end_date]
+        default = max(running, key=lambda p: p.start_date) if running else programmes[0]
+        programme = next((p for p in programmes if p.slug == chosen), default)
         agreements = Agreement.objects.visible_to(user).filter(programme=programme)
-        projects = Project.objects.visible_to(user).filter(agreement__programme=programme)
+        # Approved projects; proposals wait in their own list until they are.
+        projects = dashboard.money_projects(
+            Project.objects.visible_to(user).filter(agreement__programme=programme)
+        )
         participating = dashboard.participating_municipalities(programme, agreements, projects)
         paginator = Paginator(participating, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("side"))

@@ -28,7 +28,7 @@ def adviser(client):
     return client
 
 
-def get(client, url="/"):
+def get(client, url="/?program=i-lag"):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

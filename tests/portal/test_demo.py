@@ -1,7 +1,9 @@
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
+from accounts.models import User
 from agreements.models import Agreement, Programme
 from evaluations.models import Milestone
 from municipalities.models import Municipality
@@ -99,3 +101,22 @@ def test_seed_demo_adds_synthetic_projects_up_to_the_count():
     call_command("seed_demo", "--projects", "25", stdout=open("/dev/null", "w"))
     assert synthetic.count() == 25
     assert all(p.budget_sum == p.funding_sum > 0 for p in synthetic.with_totals())
+
+
+def test_the_demo_has_a_round_running_today_with_work_waiting(client):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    programme = Programme.objects.get(slug="i-lag-ny-runde")
+    assert programme.is_demo
+    agreement = programme.agreements.get()
+    assert agreement.status == Agreement.Status.ACTIVE
+    assert agreement.start_date <= timezone.localdate() <= agreement.end_date
+    assert agreement.milestones.exists()
+    joint = Project.objects.get(agreement=agreement, status=Project.Status.ACTIVE)
+    assert joint.municipalities.count() == 2 and joint.shares.count() == 2
+    assert joint.change_requests.open().count() == 1
+    assert Project.objects.filter(agreement=agreement, status=Project.Status.SUBMITTED).exists()
+    # The adviser lands on it, with both waiting.
+    client.force_login(User.objects.get(username="radgiver"))
+    html = client.get("/").content.decode()
+    assert "Distriktssatsinga I LAG, ny runde" in html
+    assert "Prosjektforslag: Boligstrategi for Snåsa sentrum" in html
