@@ -459,9 +459,6 @@ class DemoSeeder:
             )
         return users
 
-    def status_for(self, end: datetime.date, active, completed):
-        return completed if end < self.today else active
-
     def seed_i_lag(self):
         owner = self.organisations["TRFK"]
         programme, _ = upsert(
@@ -537,9 +534,7 @@ class DemoSeeder:
                     "county_frame": 2_000_000,
                     "decision_organ": "Fylkesutvalget",
                     "decision_date": D(2023, 6, 20),
-                    "status": self.status_for(
-                        end, Agreement.Status.ACTIVE, Agreement.Status.COMPLETED
-                    ),
+                    "status": Agreement.Status.ACTIVE,
                     "signed_date": start,
                     "is_demo": True,
                 },
@@ -599,7 +594,7 @@ class DemoSeeder:
                 "start_date": D(2024, 1, 1),
                 "end_date": end,
                 "county_frame": 4_000_000,
-                "status": self.status_for(end, Agreement.Status.ACTIVE, Agreement.Status.COMPLETED),
+                "status": Agreement.Status.ACTIVE,
                 "signed_date": D(2024, 1, 1),
                 "decision_organ": "Kommunestyret",
                 "decision_date": D(2023, 11, 22),
@@ -799,7 +794,10 @@ class DemoSeeder:
                 {"unit": unit, "baseline": baseline, "target": target},
             )
         # Approved with what the funding plan asks of the programme's owner.
-        status = self.status_for(end, Project.Status.ACTIVE, Project.Status.COMPLETED)
+        # Running, also after the period has ended: a project is closed by the adviser
+        # after its final report, and its agreement is completed when all are; the
+        # ended rounds of the demo wait for that close-out.
+        status = Project.Status.ACTIVE
         grant = project.county_total()
         if (project.status, project.granted_amount) != (status, grant):
             project.status, project.granted_amount = Project.Status.ACTIVE, grant
