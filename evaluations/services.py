@@ -1,6 +1,8 @@
 """Writes on milestones and milestone reports, and on a programme's set-up (which holds
 its milestone templates)."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from evaluations.models import (
     MilestoneTemplate,
 )
 from ilag import review
+from ilag.formats import dato
 from projects.services import indicator_entries_sync
 
 
@@ -339,6 +342,26 @@ def programme_copy(
 
 
 @transaction.atomic
+def milestones_after_end(agreement) -> list[str]:
+    """The programme's template milestones that would fall after the agreement's end,
+    as bokmål messages. The day after the end is still the agreement's: a report on the
+    whole of a two-year agreement is due «24 months after the start»."""
+    last_day = agreement.end_date + datetime.timedelta(days=1)
+    return [
+        _(
+            "The programme's milestone «%(milestone)s» would be due %(due)s, after the "
+            "agreement ends (%(end)s). End the agreement later, or change the template."
+        )
+        % {
+            "milestone": template.title or template.get_kind_display(),
+            "due": dato(due),
+            "end": dato(agreement.end_date),
+        }
+        for template in agreement.programme.milestone_templates.all()
+        if (due := template.due_date_for(agreement)) > last_day
+    ]
+
+
 def agreement_sign(*, agreement, signed_date, document, user):
     """A draft agreement signed: the signed document stored, the status «signed» and
     the programme's standard milestones made (as when it is signed in the admin).
@@ -350,6 +373,9 @@ def agreement_sign(*, agreement, signed_date, document, user):
             % {"status": row.get_status_display()},
             code="not_draft",
         )
+    late = milestones_after_end(row)
+    if late:
+        raise ValidationError(late, code="milestone_after_end")
     row.status = row.Status.SIGNED
     row.signed_date = signed_date
     row._history_user = user

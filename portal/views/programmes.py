@@ -29,7 +29,12 @@ from agreements.permissions import (
 )
 from agreements.services import agreement_amend, agreement_terminate
 from evaluations.forms import milestone_template_formset
-from evaluations.services import agreement_sign, programme_copy, programme_setup_save
+from evaluations.services import (
+    agreement_sign,
+    milestones_after_end,
+    programme_copy,
+    programme_setup_save,
+)
 from ilag.views import add_service_errors
 
 
@@ -143,6 +148,15 @@ class ProgrammeCopyView(VisibleProgrammeMixin, FormView):
 # Agreements ---------------------------------------------------------------------------
 
 
+def end_holds_the_milestones(form) -> bool:
+    """The programme's template milestones fall within the agreement's period; if not,
+    the end date says which (nothing is saved)."""
+    late = milestones_after_end(form.instance)
+    for message in late:
+        form.add_error("end_date", message)
+    return not late
+
+
 class AgreementCreateView(FormView):
     """A new cooperation agreement of the programme, as a draft."""
 
@@ -164,6 +178,8 @@ class AgreementCreateView(FormView):
         return super().get_context_data(programme=self.programme, **kwargs)
 
     def form_valid(self, form):
+        if not end_holds_the_milestones(form):
+            return self.form_invalid(form)
         agreement = form.save()
         messages.success(
             self.request,
@@ -204,6 +220,8 @@ class AgreementUpdateView(DraftAgreementMixin, FormView):
         }
 
     def form_valid(self, form):
+        if not end_holds_the_milestones(form):
+            return self.form_invalid(form)
         agreement = form.save()
         messages.success(self.request, _("The changes are saved."))
         return redirect(agreement.get_absolute_url())

@@ -221,3 +221,32 @@ def test_terminating_needs_a_reason_and_ends_the_changes(client, adviser, progra
     assert agreement.history.first().history_change_reason == "Sagt opp: Kommunen trakk seg."
     assert client.get(url).status_code == 403
     assert client.get(reverse("agreements:amend", args=[agreement.pk])).status_code == 403
+
+
+def test_a_template_milestone_after_the_agreements_end_is_refused_at_the_end_date(
+    client, adviser, programme
+):
+    MilestoneTemplate.objects.create(
+        programme=programme, kind="sluttrapport", months_after_start=30
+    )
+    data = agreement_data(MunicipalityFactory())  # 01.01.2024–31.12.2025
+    response = client.post(reverse("agreements:create", args=[programme.slug]), data)
+    errors = response.context["form"].errors["end_date"]
+    assert errors == [
+        "Programmets milepæl «Sluttrapport» ville hatt frist 01.07.2026, etter at avtalen "
+        "slutter (31.12.2025). La avtalen slutte senere, eller endre malen."
+    ]
+    assert 'value="Felles næringsarbeid"' in response.content.decode()
+    assert not Agreement.objects.exists()
+    # A draft made before the template changed cannot be signed either.
+    draft = AgreementFactory(programme=programme, draft=True)
+    response = client.post(
+        reverse("agreements:sign", args=[draft.pk]),
+        {
+            "signed_date": "2023-04-20",
+            "document": SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf"),
+        },
+    )
+    assert "etter at avtalen slutter" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_draft and not draft.milestones.exists()
