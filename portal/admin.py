@@ -50,7 +50,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
     list_display = ("title", "programme", "status", "start_date", "end_date", "county_frame")
     list_filter = ("programme", "status", "municipalities")
     search_fields = ("title", "theme", "municipalities__name", "decision_case_number")
-    filter_horizontal = ("municipalities", "focus_areas")
+    filter_horizontal = ("municipalities", "other_parties", "focus_areas")
     list_select_related = ("programme",)
 
     def save_related(self, request, form, formsets, change):
