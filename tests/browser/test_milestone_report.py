@@ -17,7 +17,9 @@ def media_root(settings, tmp_path):
 
 def test_meraker_submits_midtveisrapport_and_adviser_approves(page, browser):
     milestone = Milestone.objects.get(
-        agreement__municipalities__number="5034", kind=Milestone.Kind.MIDTERM_REPORT
+        agreement__programme__slug="i-lag",
+        agreement__municipalities__number="5034",
+        kind=Milestone.Kind.MIDTERM_REPORT,
     )
     # The demo has every past report approved; this walk-through writes this one afresh.
     MilestoneReport.objects.filter(milestone=milestone).delete()
