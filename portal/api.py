@@ -22,7 +22,7 @@ from evaluations.models import DISPLAY_STATE_LABELS, Milestone
 from municipalities.models import Municipality
 from projects.filters import ProgressReportFilter, ProjectFilter, latest_approved_light
 from projects.models import ProgressReport, Project, agreements_with_totals
-from projects.shares import allocate, project_shares
+from projects.shares import share_parts
 
 app_name = "api"
 
@@ -114,18 +114,15 @@ class ProjectSerializer(serializers.ModelSerializer):
     @extend_schema_field(ShareSerializer(many=True))
     def get_shares(self, project) -> list[dict]:
         numbers = {m.pk: m.number for m in project.municipalities.all()}
-        shares = project_shares(project)
-        budget = allocate(project.budget_sum, shares)
-        grant = allocate(project.county_sum, shares)
         return [
             {
-                "municipality": numbers[pk],
-                "is_lead": pk == project.lead_municipality_id,
-                "percent": percent,
-                "budget": budget[pk],
-                "grant_from_owner": grant[pk],
+                "municipality": numbers[part["municipality_id"]],
+                "is_lead": part["is_lead"],
+                "percent": part["percent"],
+                "budget": part["budget"],
+                "grant_from_owner": part["grant"],
             }
-            for pk, percent in shares
+            for part in share_parts(project, budget=project.budget_sum, grant=project.county_sum)
         ]
 
     class Meta:

@@ -74,6 +74,22 @@ def project_shares(project) -> list[tuple[int, Decimal]]:
     )
 
 
+def share_parts(project, **amounts) -> list[dict]:
+    """Each municipality's share of one project (from its prefetched `municipalities`
+    and `shares`), the lead first, with its part of each of `amounts` (name=kroner)."""
+    shares = project_shares(project)
+    parts = {name: allocate(amount or 0, shares) for name, amount in amounts.items()}
+    return [
+        {
+            "municipality_id": pk,
+            "percent": share,
+            "is_lead": pk == project.lead_municipality_id,
+            **{name: split[pk] for name, split in parts.items()},
+        }
+        for pk, share in shares
+    ]
+
+
 def shares_text(project) -> str:
     """«Snåsa 60 %, Lierne 40 %» for a joint project, the lead first; empty otherwise."""
     names = {m.pk: m.name for m in project.municipalities.all()}

@@ -25,7 +25,7 @@ from projects.permissions import (
     can_submit_project,
     can_submit_report,
 )
-from projects.shares import allocate, project_shares
+from projects.shares import share_parts
 from projects.views.reports import VisibleReportMixin
 from reports.history import changes_for_project, changes_for_report
 
@@ -96,16 +96,9 @@ class ProjectDetailView(DetailView):
     @staticmethod
     def shares(project) -> list[dict]:
         municipalities = {m.pk: m for m in project.municipalities.all()}
-        shares = project_shares(project)
-        budget = allocate(project.budget_sum, shares)
         return [
-            {
-                "municipality": municipalities[pk],
-                "percent": share,
-                "is_lead": pk == project.lead_municipality_id,
-                "budget": budget[pk],
-            }
-            for pk, share in shares
+            {**part, "municipality": municipalities[part["municipality_id"]]}
+            for part in share_parts(project, budget=project.budget_sum)
         ]
 
 
