@@ -285,7 +285,7 @@ class Project(ReviewTrail):
     @property
     def is_proposal(self) -> bool:
         """Not yet approved: drafted, waiting for the county, or returned."""
-        return self.status in (self.Status.DRAFT, self.Status.SUBMITTED, self.Status.RETURNED)
+        return self.status in self.PROPOSAL_STATES
 
     @property
     def is_closed(self) -> bool:
