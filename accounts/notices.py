@@ -29,10 +29,13 @@ NOTICE_KINDS = [
     ("milestone_report_submitted", _("Milestone reports"), SUBMITTED),
     ("proposal_submitted", _("Project proposals"), SUBMITTED),
     ("change_request_submitted", _("Change requests"), SUBMITTED),
+    ("payment_request_submitted", _("Payment requests"), SUBMITTED),
     ("progress_report_decided", _("Status reports"), DECIDED),
     ("milestone_report_decided", _("Milestone reports"), DECIDED),
     ("proposal_decided", _("Project proposals"), DECIDED),
     ("change_request_decided", _("Change requests"), DECIDED),
+    ("payment_request_decided", _("Payment requests"), DECIDED),
+    ("payout_due", _("Payouts that may be requested"), DECIDED),
 ]
 KINDS = {kind for kind, _label, _event in NOTICE_KINDS}
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -66,6 +66,11 @@ def validate_target_figure_kinds(value) -> None:
         raise ValidationError(_("Choose among the listed kinds of target figure."))
 
 
+class PayoutPlanLevel(models.TextChoices):
+    AGREEMENT = "agreement", _("Agreement")
+    PROJECT = "project", _("Project")
+
+
 class Programme(models.Model):
     slug = models.SlugField(_("short address"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -129,6 +134,25 @@ class Programme(models.Model):
             "A project leader's change to an approved project's budget or funding plan larger "
             "than this share of the budget, any change to the grant, and any change to the "
             "period become a change request an adviser approves; smaller changes apply at once."
+        ),
+    )
+    payout_plan_level = models.CharField(
+        _("payout plan kept per"),
+        max_length=20,
+        choices=PayoutPlanLevel.choices,
+        default=PayoutPlanLevel.AGREEMENT,
+        help_text=_(
+            "Whether each agreement's projects are paid by the agreement's plan, or each "
+            "project has its own. A new plan starts from the programme's default plan."
+        ),
+    )
+    payout_request_days = models.PositiveSmallIntegerField(
+        _("days to request a payout"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "When a tranche's condition has been met this many days and no payment has been "
+            "requested, the project leaders are reminded."
         ),
     )
     shared_with_partners = models.BooleanField(

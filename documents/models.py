@@ -9,9 +9,10 @@ from accounts.permissions import user_is_active
 from agreements.models import Agreement
 from evaluations.models import MilestoneReport
 from ilag.files import document_upload_to
+from payouts.models import PaymentRequest
 from projects.models import ProgressReport, Project
 
-PARENT_FIELDS = ("project", "agreement", "progress_report", "milestone_report")
+PARENT_FIELDS = ("project", "agreement", "progress_report", "milestone_report", "payment_request")
 
 
 def exactly_one_parent() -> Q:
@@ -31,11 +32,13 @@ class DocumentQuerySet(models.QuerySet):
             | Q(agreement__in=Agreement.objects.visible_to(user).values("pk"))
             | Q(progress_report__in=ProgressReport.objects.visible_to(user).values("pk"))
             | Q(milestone_report__in=MilestoneReport.objects.visible_to(user).values("pk"))
+            | Q(payment_request__in=PaymentRequest.objects.visible_to(user).values("pk"))
         )
 
 
 class Document(models.Model):
-    """A file attached to a project, an agreement, a status report or a milestone report.
+    """A file attached to a project, an agreement, a status or milestone report, or a
+    payment request.
 
     Stored under a generated name outside the web root; served only through a view
     that checks access.
@@ -73,6 +76,14 @@ class Document(models.Model):
         related_name="documents",
         verbose_name=_("milestone report"),
     )
+    payment_request = models.ForeignKey(
+        "payouts.PaymentRequest",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("payment request"),
+    )
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=document_upload_to)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -102,7 +113,7 @@ class Document(models.Model):
                 name="document_belongs_to_exactly_one",
                 violation_error_message=_(
                     "A document belongs to exactly one of: a project, an agreement, a status "
-                    "report, a milestone report."
+                    "report, a milestone report, a payment request."
                 ),
             ),
         ]
@@ -115,4 +126,10 @@ class Document(models.Model):
 
     @property
     def parent(self):
-        return self.project or self.agreement or self.progress_report or self.milestone_report
+        return (
+            self.project
+            or self.agreement
+            or self.progress_report
+            or self.milestone_report
+            or self.payment_request
+        )

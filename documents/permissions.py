@@ -8,6 +8,8 @@ from agreements.permissions import can_edit_agreement
 from documents.models import Document
 from evaluations.models import MilestoneReport
 from evaluations.permissions import can_edit_milestone_report
+from payouts.models import PaymentRequest
+from payouts.permissions import can_edit_payment_request
 from projects.models import ProgressReport, Project
 from projects.permissions import can_edit_project, can_edit_report
 
@@ -17,6 +19,7 @@ ATTACH_PERMISSION = {
     Agreement: can_edit_agreement,
     ProgressReport: can_edit_report,
     MilestoneReport: can_edit_milestone_report,
+    PaymentRequest: can_edit_payment_request,
 }
 
 

@@ -8,6 +8,7 @@ from agreements.models import Agreement
 from documents.models import Document
 from evaluations.models import MilestoneReport
 from ilag.uploads import validate_upload
+from payouts.models import PaymentRequest
 from projects.models import ProgressReport, Project
 
 PARENT_FIELD = {
@@ -15,6 +16,7 @@ PARENT_FIELD = {
     Agreement: "agreement",
     ProgressReport: "progress_report",
     MilestoneReport: "milestone_report",
+    PaymentRequest: "payment_request",
 }
 
 

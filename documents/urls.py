@@ -5,6 +5,7 @@ from django.urls import path
 from agreements.models import Agreement
 from documents import views
 from evaluations.models import MilestoneReport
+from payouts.models import PaymentRequest
 from projects.models import ProgressReport, Project
 
 app_name = "documents"
@@ -34,6 +35,13 @@ urlpatterns = [
             related=["milestone__agreement__programme", "milestone__project"],
         ),
         name="upload-milestone-report",
+    ),
+    path(
+        "utbetalinger/<int:pk>/dokumenter/ny/",
+        views.DocumentUploadView.as_view(
+            model=PaymentRequest, related=["project__agreement__programme"]
+        ),
+        name="upload-payment-request",
     ),
     path("dokumenter/<int:pk>/", views.DocumentDownloadView.as_view(), name="download"),
     path("dokumenter/<int:pk>/slett/", views.DocumentDeleteView.as_view(), name="delete"),

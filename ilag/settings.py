@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "agreements",
     "projects",
     "evaluations",
+    "payouts",
     "documents",
     "reports",
     "portal",

@@ -44,3 +44,44 @@ def validate_organisation_number(value: str) -> None:
             code="invalid_organisation_number_check",
             params={"value": value},
         )
+
+
+ACCOUNT_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def account_number_check_digit(first_ten: str) -> int | None:
+    """The MOD11 check digit of a Norwegian bank account number, or None when none exists."""
+    remainder = sum(int(d) * w for d, w in zip(first_ten, ACCOUNT_WEIGHTS, strict=True)) % 11
+    if remainder == 0:
+        return 0
+    check = 11 - remainder
+    return None if check == 10 else check
+
+
+def normalise_account_number(value: str) -> str:
+    """«1503.12.34567» or «1503 12 34567» as the eleven digits it is stored as."""
+    return "".join(ch for ch in value if ch not in " .")
+
+
+def validate_account_number(value: str) -> None:
+    """A Norwegian bank account number: eleven digits whose last is the MOD11 check digit."""
+    digits = normalise_account_number(value)
+    if len(digits) != 11 or not digits.isdigit():
+        raise ValidationError(
+            _("The account number must be eleven digits, e.g. 1503.12.34567."),
+            code="invalid_account_number",
+        )
+    if account_number_check_digit(digits[:10]) != int(digits[10]):
+        raise ValidationError(
+            _("The account number %(value)s has a wrong check digit (MOD11)."),
+            code="invalid_account_number_check",
+            params={"value": value},
+        )
+
+
+def format_account_number(value: str) -> str:
+    """«15031234567» as «1503.12.34567»."""
+    digits = normalise_account_number(value or "")
+    if len(digits) != 11:
+        return value or ""
+    return f"{digits[:4]}.{digits[4:6]}.{digits[6:]}"

@@ -3,7 +3,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ilag.validators import municipality_number_validator, validate_organisation_number
+from ilag.validators import (
+    format_account_number,
+    municipality_number_validator,
+    validate_account_number,
+    validate_organisation_number,
+)
 
 
 class Organisation(models.Model):
@@ -70,6 +75,13 @@ class Municipality(models.Model):
         blank=True,
         validators=[validate_organisation_number],
     )
+    bank_account_number = models.CharField(
+        _("bank account number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_account_number],
+        help_text=_("Where the county pays the municipality's grants, e.g. 1503.12.34567."),
+    )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     district_index = models.PositiveSmallIntegerField(
         _("district index"),
@@ -111,6 +123,10 @@ class Municipality(models.Model):
 
     def get_absolute_url(self):
         return reverse("municipalities:detail", kwargs={"number": self.number})
+
+    @property
+    def bank_account_display(self) -> str:
+        return format_account_number(self.bank_account_number)
 
     @property
     def display_name(self):

@@ -21,6 +21,7 @@ from portal.views import (
     home,
     milestones,
     municipalities,
+    payouts,
     programmes,
     projects,
     users,
@@ -104,6 +105,41 @@ milestone_patterns = [
     ),
 ]
 
+payout_patterns = [
+    path("", payouts.PayoutListView.as_view(), name="list"),
+    path("eksport.<str:fmt>", payouts.PayoutExportView.as_view(), name="export"),
+    path("prosjekt/<int:pk>/", payouts.ProjectPayoutsView.as_view(), name="project"),
+    path("prosjekt/<int:pk>/ny/", payouts.RequestCreateView.as_view(), name="request-create"),
+    path(
+        "prosjekt/<int:pk>/utbetalingsplan/",
+        payouts.PlanEditView.as_view(kind="project"),
+        name="plan-project",
+    ),
+    path(
+        "avtale/<int:pk>/utbetalingsplan/",
+        payouts.PlanEditView.as_view(kind="agreement"),
+        name="plan-agreement",
+    ),
+    path(
+        "program/<slug:slug>/utbetalingsplan/",
+        payouts.PlanEditView.as_view(kind="programme"),
+        name="plan-programme",
+    ),
+    path("anmodninger/<int:pk>/", payouts.RequestDetailView.as_view(), name="request-detail"),
+    path(
+        "anmodninger/<int:pk>/rediger/", payouts.RequestUpdateView.as_view(), name="request-update"
+    ),
+    path(
+        "anmodninger/<int:pk>/send-inn/",
+        payouts.RequestSubmitView.as_view(),
+        name="request-submit",
+    ),
+    path(
+        "anmodninger/<int:pk>/vurder/", payouts.RequestReviewView.as_view(), name="request-review"
+    ),
+    path("<int:pk>/betalt/", payouts.PayoutMarkPaidView.as_view(), name="mark-paid"),
+]
+
 account_patterns = [*accounts_urls.urlpatterns, *users.urlpatterns]
 
 # The PDF reports' addresses before they moved to /rapporter/ (a milestone report's own
@@ -132,6 +168,7 @@ urlpatterns = [
     path("filer/", include("documents.urls")),
     path("filer/", include("projects.urls_files")),
     path("milepeler/", include((milestone_patterns, "evaluations"))),
+    path("utbetalinger/", include((payout_patterns, "payouts"))),
     path("rapporter/", include("reports.urls")),
     path("kalender/", include("evaluations.urls_calendar")),
     path("", include((account_patterns, "accounts"))),

@@ -94,7 +94,11 @@ class ReportOrderForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         if user.is_adviser:
-            self.fields["kind"].choices = ReportOrder.Kind.choices
+            self.fields["kind"].choices = [
+                (value, label)
+                for value, label in ReportOrder.Kind.choices
+                if value != ReportOrder.Kind.PAYMENT_ORDER
+            ]
             programmes = orderable_programmes(user)
             self.fields["programme"].queryset = programmes
             self.fields["municipality"].queryset = (

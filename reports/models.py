@@ -24,13 +24,19 @@ class ReportOrderQuerySet(models.QuerySet):
             return in_followed_programmes(self, user, "programme")
         own_ids = leader_municipality_ids(user)
         if own_ids:
-            return self.filter(
-                Q(ordered_by=user)
-                | Q(project__municipalities__in=own_ids)
-                | Q(municipality__in=own_ids)
-            ).distinct()
+            # A payment order is the county's internal order; the municipality sees the
+            # payout on the request's page.
+            return (
+                self.exclude(kind=ReportOrder.Kind.PAYMENT_ORDER)
+                .filter(
+                    Q(ordered_by=user)
+                    | Q(project__municipalities__in=own_ids)
+                    | Q(municipality__in=own_ids)
+                )
+                .distinct()
+            )
         if user.has_role(Role.COMMITTEE_READER):
-            return self.filter(
+            return self.exclude(kind=ReportOrder.Kind.PAYMENT_ORDER).filter(
                 status=ReportOrder.Status.READY,
                 programme__in=Programme.objects.visible_to(user).values("pk"),
             )
@@ -45,6 +51,7 @@ class ReportOrder(models.Model):
         PROJECT = "project", _("Project status report")
         MUNICIPALITY = "municipality", _("Municipality report")
         PROGRAMME = "programme", _("Programme report for a committee")
+        PAYMENT_ORDER = "payment_order", _("Payment order")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -74,6 +81,14 @@ class ReportOrder(models.Model):
         on_delete=models.PROTECT,
         related_name="report_orders",
         verbose_name=_("project"),
+    )
+    payout = models.ForeignKey(
+        "payouts.Payout",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment_orders",
+        verbose_name=_("payout"),
     )
     ordered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -127,7 +142,9 @@ class ReportOrder(models.Model):
                     Q(kind="project", project__isnull=False, municipality__isnull=True)
                     | Q(kind="municipality", project__isnull=True, municipality__isnull=False)
                     | Q(kind="programme", project__isnull=True, municipality__isnull=True)
-                ),
+                    | Q(kind="payment_order", project__isnull=False, municipality__isnull=True)
+                )
+                & (Q(kind="payment_order", payout__isnull=False) | Q(payout__isnull=True)),
                 name="report_order_target_matches_kind",
                 violation_error_message=_("The report's subject does not match its kind."),
             ),
@@ -146,6 +163,8 @@ class ReportOrder(models.Model):
 
     @property
     def subject_name(self) -> str:
+        if self.payout_id:
+            return f"{self.project} ({self.payout.reference})"
         if self.project_id:
             return str(self.project)
         if self.municipality_id:

@@ -24,6 +24,8 @@ from agreements.models import Agreement, CostCategory, Programme
 from evaluations.models import Milestone
 from evaluations.timeline import programme_timeline
 from municipalities.models import Municipality
+from payouts.models import Payout, Settlement
+from payouts.services import project_money
 from projects.figures import budget_grid, indicator_progress
 from projects.models import BudgetLine, FundingLine, ProgressReport, Project, ReportCost
 from projects.shares import allocate, municipality_part, share_of, shares_for
@@ -43,6 +45,7 @@ TEMPLATES = {
     ReportOrder.Kind.PROJECT: "reports/pdf/project.html",
     ReportOrder.Kind.MUNICIPALITY: "reports/pdf/municipality.html",
     ReportOrder.Kind.PROGRAMME: "reports/pdf/programme.html",
+    ReportOrder.Kind.PAYMENT_ORDER: "reports/pdf/payment_order.html",
 }
 
 
@@ -562,6 +565,54 @@ def programme_context(programme, *, user, today: datetime.date) -> dict:
     }
 
 
+def payment_order_context(payout_id: int, *, user) -> dict:
+    """Utbetalingsanvisning: the county's order to its finance department to pay one
+    approved payout (or to claim one back): who pays whom (organisation numbers, the
+    municipality's account number), how much, under which agreement and decision."""
+    payout = (
+        Payout.objects.visible_to(user)
+        .select_related(
+            "project__agreement__programme__owner",
+            "project__lead_municipality",
+            "request__tranche",
+            "request__submitted_by",
+            "request__reviewed_by",
+            "ordered_by",
+        )
+        .filter(pk=payout_id)
+        .first()
+    )
+    if payout is None:
+        raise ReportNotAvailable(_("The payout is not visible to you."))
+    project = payout.project
+    agreement = project.agreement
+    programme = agreement.programme
+    payee = project.lead_municipality or project.municipalities.order_by("name").first()
+    request = payout.request
+    money = project_money(project)
+    settlement = Settlement.objects.filter(project=project).first()
+    return {
+        "title": str(ReportOrder.Kind.PAYMENT_ORDER.label),
+        "kind": ReportOrder.Kind.PAYMENT_ORDER,
+        "programme": programme,
+        "payout": payout,
+        "project": project,
+        "agreement": agreement,
+        "payer": programme.owner,
+        "payee": payee,
+        "request": request,
+        "costs": list(request.costs.select_related("category")),
+        "money": money,
+        "settlement": settlement if settlement and settlement.request_id == request.pk else None,
+        "decision": {
+            "organ": agreement.decision_organ or programme.decision_organ,
+            "date": agreement.decision_date or programme.decision_date,
+            "case_number": agreement.decision_case_number or programme.decision_case_number,
+        },
+        "has_demo": _has_demo(programme, agreement, project),
+    }
+
+
 # Rendering ----------------------------------------------------------------------------
 
 
@@ -571,10 +622,11 @@ class ReportSubject:
     programme: Programme
     municipality: Municipality | None = None
     project: Project | None = None
+    payout: Payout | None = None
 
     @classmethod
     def of(cls, order: ReportOrder) -> "ReportSubject":
-        return cls(order.kind, order.programme, order.municipality, order.project)
+        return cls(order.kind, order.programme, order.municipality, order.project, order.payout)
 
 
 def report_context(subject: ReportSubject, *, user, cutoff: datetime.datetime) -> dict:
@@ -589,6 +641,8 @@ def report_context(subject: ReportSubject, *, user, cutoff: datetime.datetime) -
         raise ReportNotAvailable(_("The programme is not visible to you."))
     if subject.kind == ReportOrder.Kind.PROJECT:
         context = project_context(subject.project.pk, user=user, today=today)
+    elif subject.kind == ReportOrder.Kind.PAYMENT_ORDER:
+        context = payment_order_context(subject.payout.pk, user=user)
     elif subject.kind == ReportOrder.Kind.MUNICIPALITY:
         context = municipality_context(subject.municipality, programme, user=user, today=today)
     else:
@@ -629,6 +683,8 @@ def render_report(
 def report_filename(order: ReportOrder) -> str:
     """«statusrapport-i-lag-2026-11-26.pdf», with the municipality or project when given."""
     when = timezone.localdate(order.data_cutoff or order.ordered_at)
+    if order.kind == ReportOrder.Kind.PAYMENT_ORDER:
+        return f"utbetalingsanvisning-{order.payout.reference.lower()}-{when.isoformat()}.pdf"
     parts = ["statusrapport", order.programme.slug]
     if order.municipality_id:
         parts.append(order.municipality.number)

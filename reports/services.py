@@ -102,3 +102,31 @@ def report_order_delete(*, order: ReportOrder) -> None:
     order.delete()
     if name:
         transaction.on_commit(lambda: reports_storage().delete(name))
+
+
+@transaction.atomic
+def payment_order_create(*, payout, user) -> ReportOrder:
+    """The payment order (utbetalingsanvisning) for an ordered payout, as a PDF made in
+    the background like the other reports. One per payout: asked again, the existing
+    one is returned (a failed one is queued again)."""
+    existing = ReportOrder.objects.filter(
+        kind=ReportOrder.Kind.PAYMENT_ORDER, payout=payout
+    ).first()
+    if existing is not None:
+        if existing.status == ReportOrder.Status.FAILED:
+            existing.status = ReportOrder.Status.QUEUED
+            existing.failure_reason = ""
+            existing.save(update_fields=["status", "failure_reason"])
+            transaction.on_commit(lambda: report_order_queue(order=existing))
+        return existing
+    order = ReportOrder(
+        kind=ReportOrder.Kind.PAYMENT_ORDER,
+        programme=payout.project.agreement.programme,
+        project=payout.project,
+        payout=payout,
+        ordered_by=user,
+    )
+    order.full_clean()
+    order.save()
+    transaction.on_commit(lambda: report_order_queue(order=order))
+    return order

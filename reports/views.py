@@ -47,7 +47,7 @@ def status_message(order: ReportOrder) -> str:
 
 def visible_orders(user):
     return ReportOrder.objects.visible_to(user).select_related(
-        "programme", "municipality", "project", "ordered_by"
+        "programme", "municipality", "project", "ordered_by", "payout"
     )
 
 
