@@ -255,6 +255,7 @@ class RequestDetailView(VisibleRequestMixin, TemplateView):
 
 
 class RequestSubmitView(RequestDetailView):
+    http_method_names = ["post"]
     permission = staticmethod(can_edit_payment_request)
 
     def post(self, request, *args, **kwargs):
@@ -288,6 +289,7 @@ class RequestSubmitView(RequestDetailView):
 class RequestReviewView(RequestDetailView):
     """Approve (the payout is ordered and its payment order PDF made) or return."""
 
+    http_method_names = ["post"]
     permission = staticmethod(can_review_payment_request)
 
     def post(self, request, *args, **kwargs):
@@ -417,7 +419,7 @@ class PlanEditView(FormView):
         return self.holder.get_absolute_url()
 
     def get_context_data(self, **kwargs):
-        kwargs["formset"] = kwargs.pop("form")
+        kwargs["formset"] = kwargs.pop("form", None) or self.get_form()
         programme = (
             self.holder
             if self.kind == "programme"
@@ -475,9 +477,12 @@ class PayoutListView(TemplateView):
 class PayoutExportView(View):
     """Approved, unpaid payouts for the county's finance system, as .xlsx or .csv."""
 
-    def get(self, request, fmt):
+    def dispatch(self, request, *args, **kwargs):
         if not can_export_payouts(request.user):
             raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, fmt):
         rows = payouts_to_pay(request.user)
         if fmt == "csv":
             return export_csv(rows)
