@@ -35,8 +35,11 @@ PLAN_FIELDS = ("label", "percent", "amount", "is_final", "condition", "milestone
 
 def plan_holder(project: Project):
     """Whose plan pays the project: the project's own, where the programme keeps plans
-    per project, else its agreement's."""
-    if project.agreement.programme.payout_plan_level == PayoutPlanLevel.PROJECT:
+    per project and the project has one, else its agreement's."""
+    if (
+        project.agreement.programme.payout_plan_level == PayoutPlanLevel.PROJECT
+        and project.tranches.exists()
+    ):
         return project
     return project.agreement
 

@@ -24,6 +24,8 @@ from evaluations.timeline import programme_timeline
 from ilag.files import private_download
 from ilag.lists import Column, FilteredListView
 from municipalities.models import Municipality
+from payouts.figures import money_total
+from payouts.permissions import can_edit_plan
 from projects.models import Project, agreements_with_totals
 from projects.permissions import can_propose_project
 from projects.services import frame_remaining
@@ -129,6 +131,9 @@ class AgreementDetailView(DetailView):
             total_funding=sum(p.funding_sum for p in approved),
             total_county=sum(p.county_sum for p in approved),
             frame_left=frame_remaining(self.object),
+            money=money_total(Project.objects.visible_to(user).filter(agreement=self.object)),
+            can_edit_plan=can_edit_plan(user, self.object),
+            has_plan=self.object.tranches.exists(),
             has_proposals=len(approved) < len(projects),
             can_propose=can_propose_project(user, self.object),
             documents=Document.objects.visible_to(user)

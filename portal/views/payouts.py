@@ -390,7 +390,10 @@ class PlanEditView(FormView):
     def get_form(self, form_class=None):
         if self.request.method == "POST":
             return TrancheFormSet(self.request.POST, prefix="tranches")
-        initial = [TrancheForm.initial_for(t) for t in self.holder.tranches.all()]
+        tranches = list(self.holder.tranches.all())
+        if not tranches and self.kind == "project":
+            tranches = list(self.holder.agreement.tranches.all())  # start from the agreement's
+        initial = [TrancheForm.initial_for(t) for t in tranches]
         return TrancheFormSet(initial=initial, prefix="tranches")
 
     def form_valid(self, form):

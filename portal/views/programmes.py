@@ -36,6 +36,7 @@ from evaluations.services import (
     programme_setup_save,
 )
 from ilag.views import add_service_errors
+from payouts.services import plan_copy
 
 
 class ProgrammeSetupView(FormView):
@@ -134,6 +135,7 @@ class ProgrammeCopyView(VisibleProgrammeMixin, FormView):
             end_date=data["end_date"],
             user=self.request.user,
         )
+        plan_copy(source=self.programme, target=copy, user=self.request.user)
         messages.success(
             self.request,
             _(
@@ -181,6 +183,7 @@ class AgreementCreateView(FormView):
         if not end_holds_the_milestones(form):
             return self.form_invalid(form)
         agreement = form.save()
+        plan_copy(source=self.programme, target=agreement, user=self.request.user)
         messages.success(
             self.request,
             _("The agreement «%(title)s» is saved as a draft. Register it as signed when it is.")

@@ -12,6 +12,8 @@ from documents.models import Document
 from documents.permissions import can_attach_document
 from evaluations.models import Milestone
 from ilag.forms import ReviewForm
+from payouts.figures import money_by_project
+from payouts.permissions import can_view_project_payouts
 from projects.figures import budget_grid, indicator_progress, spending_by_category
 from projects.models import ChangeRequest, ProgressReport, Project
 from projects.permissions import (
@@ -90,6 +92,8 @@ class ProjectDetailView(DetailView):
             can_attach=can_attach_document(user, project),
             can_delete=can_attach_document(user, project),
             history=changes_for_project(project, user=user),
+            money=money_by_project(Project.objects.filter(pk=project.pk)).get(project.pk),
+            can_view_payouts=can_view_project_payouts(user, project),
         )
         return context
 
