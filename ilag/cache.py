@@ -31,7 +31,16 @@ CACHE_ERRORS = (RedisError, ConnectionError, OSError, TimeoutError)
 
 VERSION_KEY = "ilag:data-version"
 DOMAIN_APPS = frozenset(
-    {"accounts", "municipalities", "agreements", "projects", "evaluations", "documents", "reports"}
+    {
+        "accounts",
+        "municipalities",
+        "agreements",
+        "projects",
+        "evaluations",
+        "payouts",
+        "documents",
+        "reports",
+    }
 )
 # Written by the reminder runs without changing what the cached pages show.
 IGNORED_MODELS = frozenset({"evaluations.reminder"})

@@ -1,11 +1,12 @@
 """Granted, requested, ordered, paid and remaining over many projects: per project, per
 municipality (a joint project counting with each municipality's share) and in total.
-Three queries whatever the number of projects (plus the shares' when split), and the
+One query whatever the number of projects (plus two for the shares when split), and the
 same numbers wherever they are shown: the municipalities' figures sum to the total."""
 
 from collections import defaultdict
 
-from django.db.models import Q, Sum
+from django.db.models import BigIntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from ilag.review import ReviewStatus
 from payouts.models import PaymentRequest, Payout, Settlement
@@ -17,49 +18,69 @@ FIGURES = ("granted", "requested", "ordered", "paid")
 
 
 def money_projects(projects):
-    """The projects money is counted for: approved ones (ongoing or closed)."""
-    return projects.exclude(status__in=Project.PROPOSAL_STATES).exclude(
-        status=Project.Status.CANCELLED
+    """The projects money is counted for: approved ones (ongoing, closed or cancelled),
+    as everywhere else budgets and grants are summed; proposals are not counted."""
+    return projects.exclude(status__in=Project.PROPOSAL_STATES)
+
+
+def _sum_per_project(queryset, **filters):
+    return Coalesce(
+        Subquery(
+            queryset.filter(project=OuterRef("pk"), **filters)
+            .order_by()
+            .values("project")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        ),
+        Value(0),
+        output_field=BigIntegerField(),
     )
 
 
-def money_by_project(projects) -> dict[int, ProjectMoney]:
-    """Each project's money, for a queryset of projects."""
-    projects = money_projects(projects)
-    rows = {
-        pk: ProjectMoney(granted=granted or 0)
-        for pk, granted in projects.order_by().values_list("pk", "granted_amount")
-    }
-    ids = projects.order_by().values("pk")
-    for pk, allowed in Settlement.objects.filter(project__in=ids).values_list(
-        "project_id", "allowed"
-    ):
-        rows[pk].granted = allowed
-    for pk, total in (
-        PaymentRequest.objects.filter(project__in=ids, status=ReviewStatus.SUBMITTED)
+def money_rows(projects):
+    """(project id, lead municipality id, ProjectMoney) per project, in one query."""
+    settled = Settlement.objects.filter(project=OuterRef("pk")).values("allowed")[:1]
+    rows = (
+        money_projects(projects)
         .order_by()
-        .values("project_id")
-        .annotate(total=Sum("amount"))
-        .values_list("project_id", "total")
-    ):
-        rows[pk].requested = total
-    for pk, ordered, paid in (
-        Payout.objects.filter(project__in=ids)
-        .order_by()
-        .values("project_id")
         .annotate(
-            ordered=Sum("amount", filter=Q(paid_on__isnull=True), default=0),
-            paid=Sum("amount", filter=Q(paid_on__isnull=False), default=0),
+            settled=Subquery(settled),
+            requested_sum=_sum_per_project(PaymentRequest.objects, status=ReviewStatus.SUBMITTED),
+            ordered_sum=_sum_per_project(Payout.objects, paid_on__isnull=True),
+            paid_sum=_sum_per_project(Payout.objects, paid_on__isnull=False),
         )
-        .values_list("project_id", "ordered", "paid")
-    ):
-        rows[pk].ordered, rows[pk].paid = ordered, paid
-    return rows
+        .values_list(
+            "pk",
+            "lead_municipality_id",
+            "granted_amount",
+            "settled",
+            "requested_sum",
+            "ordered_sum",
+            "paid_sum",
+        )
+    )
+    for pk, lead, granted, settled, requested, ordered, paid in rows:
+        money = ProjectMoney(
+            granted=settled if settled is not None else granted or 0,
+            requested=requested,
+            ordered=ordered,
+            paid=paid,
+        )
+        yield pk, lead, money
+
+
+def money_by_project(projects) -> dict[int, ProjectMoney]:
+    """Each project's money, for a queryset of projects: one query."""
+    return {pk: money for pk, _lead, money in money_rows(projects)}
 
 
 def money_total(projects) -> ProjectMoney:
+    return sum_money(money for _pk, _lead, money in money_rows(projects))
+
+
+def sum_money(moneys) -> ProjectMoney:
     total = ProjectMoney()
-    for money in money_by_project(projects).values():
+    for money in moneys:
         total.add(money)
     return total
 
@@ -67,8 +88,13 @@ def money_total(projects) -> ProjectMoney:
 def money_by_municipality(projects, municipality_ids=None) -> dict[int, ProjectMoney]:
     """Each municipality's part of the projects' money; a joint project's figures are
     split by its shares in whole kroner, so the parts sum to the project's."""
-    by_project = money_by_project(projects)
-    shares = shares_for(list(by_project))
+    return split_money(list(money_rows(projects)), municipality_ids)
+
+
+def split_money(rows, municipality_ids=None) -> dict[int, ProjectMoney]:
+    """`money_rows` split per municipality by the projects' shares (two queries)."""
+    by_project = {pk: money for pk, _lead, money in rows}
+    shares = shares_for(list(by_project), {pk: lead for pk, lead, _money in rows})
     totals: dict[int, ProjectMoney] = defaultdict(ProjectMoney)
     for pk, money in by_project.items():
         weights = shares.get(pk) or []
@@ -79,15 +105,4 @@ def money_by_municipality(projects, municipality_ids=None) -> dict[int, ProjectM
             )
     if municipality_ids is not None:
         return {m: totals.get(m, ProjectMoney()) for m in municipality_ids}
-    return dict(totals)
-
-
-def money_by_agreement(projects) -> dict[int, ProjectMoney]:
-    by_project = money_by_project(projects)
-    agreements = dict(
-        Project.objects.filter(pk__in=list(by_project)).values_list("pk", "agreement_id")
-    )
-    totals: dict[int, ProjectMoney] = defaultdict(ProjectMoney)
-    for pk, money in by_project.items():
-        totals[agreements[pk]].add(money)
     return dict(totals)

@@ -17,6 +17,7 @@ from agreements.models import Agreement, Programme
 from evaluations.models import Milestone
 from ilag.cache import cache_get, cache_set, code_fingerprint, data_version
 from municipalities.models import Municipality
+from payouts import figures
 from portal import charts, dashboard
 from projects.models import Project
 
@@ -110,6 +111,11 @@ class HomeView(TemplateView):
             row.agreement_status_label = (
                 Agreement.Status(row.agreement_status).label if row.agreement_status else ""
             )
+        # The grants' money: one query for every project, two for the shares.
+        money_rows = list(figures.money_rows(projects))
+        money = figures.split_money(money_rows, [row.pk for row in rows])
+        for row in rows:
+            row.money = money[row.pk]
         totals = dashboard.programme_totals(
             programme=programme, agreements=agreements, projects=projects
         )
@@ -121,6 +127,7 @@ class HomeView(TemplateView):
             programmes=programmes,
             programme=programme,
             totals=totals,
+            money=figures.sum_money(m for _pk, _lead, m in money_rows),
             rows=rows,
             page_obj=page,
             paginator=paginator,
