@@ -29,7 +29,12 @@ from evaluations.services import (
     programme_copy,
 )
 from ilag.cache import bump_data_version
+from ilag.validators import account_number_check_digit
 from municipalities.models import Municipality, Organisation
+from payouts import services as payouts
+from payouts.models import PaymentRequest, Tranche
+from payouts.money import cost_ceiling
+from payouts.services import TrancheEntry
 from projects.models import BudgetLine, FundingLine, Indicator, Project, ProjectShare
 from projects.services import (
     BudgetEntry,
@@ -69,6 +74,31 @@ def upsert(model, lookup: dict, values: dict):
 def set_m2m(manager, objects):
     if set(manager.all()) != set(objects):
         manager.set(objects)
+
+
+DEMO_PLAN = [
+    TrancheEntry("Ved signering", Decimal(40), None, False, Tranche.Condition.SIGNED, "", None),
+    TrancheEntry(
+        "Etter godkjent midtveisrapport",
+        Decimal(40),
+        None,
+        False,
+        Tranche.Condition.MILESTONE,
+        Milestone.Kind.MIDTERM_REPORT,
+        None,
+    ),
+    TrancheEntry("Sluttutbetaling", None, None, True, Tranche.Condition.FINAL_REPORT, "", None),
+]
+
+
+def demo_account_number(municipality_number: str) -> str:
+    """An invented account number with a valid MOD11 check digit (demo data)."""
+    for serial in range(10):
+        first_ten = f"4200{municipality_number}{serial:02d}"[:10].ljust(10, "0")
+        check = account_number_check_digit(first_ten)
+        if check is not None:
+            return f"{first_ten}{check}"
+    raise ValueError(municipality_number)
 
 
 def two_years_from(start: datetime.date) -> datetime.date:
@@ -432,6 +462,7 @@ class DemoSeeder:
         self.seed_i_lag()
         self.seed_hjerteregionen()
         self.seed_current_round()
+        self.seed_payouts()
 
     def seed_users(self):
         users = {}
@@ -971,6 +1002,156 @@ class DemoSeeder:
         project_submit(project=proposal, version=proposal.version, user=sigrid)
 
     # Volume for performance work -------------------------------------------------
+    def seed_payouts(self):
+        """The grants' money in I LAG (demo): a default payout plan (40 % on signing, 40 %
+        once the municipality's mid-term report is approved, the rest after the final
+        report), each agreement starting from it; the first tranche requested, approved
+        and paid for most projects, one payout ordered and not yet paid, one request
+        waiting, one returned, and one project settled with a claw-back. Every request
+        goes through the same rules as in the portal; invented account numbers."""
+        for number, municipality in self.municipalities.items():
+            if not municipality.bank_account_number:
+                municipality.bank_account_number = demo_account_number(number)
+                municipality.save(update_fields=["bank_account_number"])
+        programme = Programme.objects.get(slug="i-lag")
+        adviser = self.users["radgiver"]
+        if not programme.tranches.exists():
+            payouts.plan_save(holder=programme, entries=DEMO_PLAN, user=adviser)
+        projects = list(
+            Project.objects.filter(agreement__programme=programme, status=Project.Status.ACTIVE)
+            .select_related("agreement__programme")
+            .prefetch_related("municipalities")
+            .order_by("agreement__start_date", "number", "pk")
+        )
+        for agreement in {p.agreement for p in projects}:
+            payouts.plan_copy(source=programme, target=agreement, user=adviser)
+        if PaymentRequest.objects.filter(project__in=projects).exists():
+            return
+        leaders = {"5041": self.users["leder.snasa"], "5034": self.users["leder.meraker"]}
+        voucher, made = 24_001, 0
+        for index, project in enumerate(projects):
+            leader = (
+                next(
+                    (
+                        leaders[m.number]
+                        for m in project.municipalities.all()
+                        if m.number in leaders
+                    ),
+                    None,
+                )
+                or User.objects.filter(municipalities__in=project.municipalities.all()).first()
+            )
+            if leader is None:
+                continue
+            request = self.demo_request(project, leader, part=1 if index % 4 == 3 else 0)
+            if request is None:
+                continue
+            made += 1
+            if made == 2:
+                payouts.request_review(
+                    request=request,
+                    user=adviser,
+                    approve=False,
+                    comment="Legg ved timelister for prosjektlederen før vi utbetaler.",
+                )
+                continue
+            if made == 3:
+                continue  # waits for the adviser
+            payouts.request_review(request=request, user=adviser, approve=True, comment="")
+            if made == 5:
+                continue  # ordered, not yet paid
+            for payout in request.payouts.all():
+                payouts.payout_mark_paid(
+                    payout=payout,
+                    version=payout.version,
+                    user=adviser,
+                    paid_on=self.today,
+                    voucher_number=f"DEMO-{voucher}",
+                )
+                voucher += 1
+        self.seed_settlement(projects, adviser)
+
+    def demo_request(self, project, leader, *, part=0, final=False):
+        """A submitted request for what the tranche and the costs allow (None if nothing)."""
+        states = [s for s in payouts.tranche_states(project) if s.tranche.is_final == final]
+        state = states[min(part, len(states) - 1)] if states else None
+        if state is None or not state.is_met or not state.available:
+            return None
+        costs = payouts.latest_approved_costs(project)
+        cap = project.agreement.programme.max_county_share_percent
+        money = payouts.project_money(project)
+        amount = min(
+            state.available,
+            cost_ceiling(sum(costs.values()), cap) - money.committed - money.requested,
+        )
+        if amount <= 0:
+            return None
+        request = payouts.request_create(
+            project=project,
+            user=leader,
+            tranche=state.tranche,
+            amount=amount,
+            comment="",
+            costs=costs,
+        )
+        return payouts.request_submit(
+            request=request, version=request.version, user=leader, confirmed=True, attachments=1
+        )
+
+    def seed_settlement(self, projects, adviser):
+        """One project whose costs came in lower: its final report approved, its final
+        request documenting less than half the budget, so the grant is reduced and what
+        was paid above the programme's share is claimed back."""
+        paid = [p for p in projects if p.payouts.filter(paid_on__isnull=False).exists()]
+        if not paid:
+            return
+        project = paid[0]
+        leader = next(
+            (u for u in User.objects.filter(municipalities__in=project.municipalities.all())),
+            None,
+        )
+        if leader is None:
+            return
+        final_report = report_create(
+            project=project,
+            user=leader,
+            period_start=project.start_date,
+            period_end=min(project.end_date, self.today),
+        )
+        final_report = report_save(
+            report=final_report,
+            version=final_report.version,
+            data={
+                "is_final": True,
+                "traffic_light": "green",
+                "percent_complete": 100,
+                "achieved": "Prosjektet er gjennomført; noen tiltak ble rimeligere enn budsjettert.",
+            },
+            costs={},
+            indicator_values={},
+        )
+        final_report = report_submit(report=final_report, version=final_report.version, user=leader)
+        report_review(report=final_report, user=adviser, approve=True, comment="")
+        money = payouts.project_money(project)
+        cap = project.agreement.programme.max_county_share_percent or 100
+        # Documented costs that allow 50 000 less than has been paid.
+        documented = max(0, (money.committed - 50_000)) * 100 // cap
+        categories = list(payouts.cost_categories(project).filter(eligible=True)[:1])
+        if not categories or documented <= 0:
+            return
+        request = payouts.request_create(
+            project=project,
+            user=leader,
+            tranche=next(s.tranche for s in payouts.tranche_states(project) if s.tranche.is_final),
+            amount=0,
+            comment="Sluttregnskap vedlagt (demo).",
+            costs={categories[0].pk: documented},
+        )
+        request = payouts.request_submit(
+            request=request, version=request.version, user=leader, confirmed=True, attachments=1
+        )
+        payouts.request_review(request=request, user=adviser, approve=True, comment="")
+
     def seed_synthetic(self, count: int):
         """Ensure `count` synthetic projects exist in the synthetic programme."""
         owner = self.organisations["TRFK"]
