@@ -43,6 +43,7 @@ APPS = [
     "agreements",
     "projects",
     "evaluations",
+    "payouts",
     "documents",
     "reports",
     "portal",
