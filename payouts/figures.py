@@ -10,17 +10,10 @@ from django.db.models.functions import Coalesce
 
 from ilag.review import ReviewStatus
 from payouts.models import PaymentRequest, Payout, Settlement
-from payouts.services import ProjectMoney
-from projects.models import Project
+from payouts.money import ProjectMoney
 from projects.shares import allocate, shares_for
 
 FIGURES = ("granted", "requested", "ordered", "paid")
-
-
-def money_projects(projects):
-    """The projects money is counted for: approved ones (ongoing, closed or cancelled),
-    as everywhere else budgets and grants are summed; proposals are not counted."""
-    return projects.exclude(status__in=Project.PROPOSAL_STATES)
 
 
 def _sum_per_project(queryset, **filters):
@@ -38,11 +31,11 @@ def _sum_per_project(queryset, **filters):
 
 
 def money_rows(projects):
-    """(project id, lead municipality id, ProjectMoney) per project, in one query."""
+    """(project id, lead municipality id, ProjectMoney) for each of `projects`, in one
+    query."""
     settled = Settlement.objects.filter(project=OuterRef("pk")).values("allowed")[:1]
     rows = (
-        money_projects(projects)
-        .order_by()
+        projects.order_by()
         .annotate(
             settled=Subquery(settled),
             requested_sum=_sum_per_project(PaymentRequest.objects, status=ReviewStatus.SUBMITTED),
@@ -70,12 +63,12 @@ def money_rows(projects):
 
 
 def money_by_project(projects) -> dict[int, ProjectMoney]:
-    """Each project's money, for a queryset of projects: one query."""
-    return {pk: money for pk, _lead, money in money_rows(projects)}
+    """Each approved project's money, for a queryset of projects: one query."""
+    return {pk: money for pk, _lead, money in money_rows(projects.counted())}
 
 
 def money_total(projects) -> ProjectMoney:
-    return sum_money(money for _pk, _lead, money in money_rows(projects))
+    return sum_money(money for _pk, _lead, money in money_rows(projects.counted()))
 
 
 def sum_money(moneys) -> ProjectMoney:
@@ -88,7 +81,7 @@ def sum_money(moneys) -> ProjectMoney:
 def money_by_municipality(projects, municipality_ids=None) -> dict[int, ProjectMoney]:
     """Each municipality's part of the projects' money; a joint project's figures are
     split by its shares in whole kroner, so the parts sum to the project's."""
-    return split_money(list(money_rows(projects)), municipality_ids)
+    return split_money(list(money_rows(projects.counted())), municipality_ids)
 
 
 def split_money(rows, municipality_ids=None) -> dict[int, ProjectMoney]:

@@ -1,7 +1,5 @@
 """Forms for payout plans, payment requests, their review and payment."""
 
-import datetime
-
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
@@ -157,7 +155,3 @@ class MarkPaidForm(VersionedForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("paid_on", timezone.localdate())
-
-
-def default_due_date() -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=14)

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.permissions import leader_municipality_ids, user_is_active
 from ilag.review import ReviewedReport, ReviewStatus
 from projects.models import Project
 
@@ -139,15 +138,7 @@ class Tranche(models.Model):
 class PaymentRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The programme's advisers and the project's own leaders; nobody else."""
-        if not user_is_active(user):
-            return self.none()
-        visible = Project.objects.visible_to(user)
-        if user.is_adviser:
-            return self.filter(project__in=visible.values("pk"))
-        own_ids = leader_municipality_ids(user)
-        if not own_ids:
-            return self.none()
-        return self.filter(project__in=visible.filter(municipalities__in=own_ids).values("pk"))
+        return self.filter(project__in=Project.objects.followed_by(user).values("pk"))
 
     def pending(self):
         return self.filter(status=ReviewStatus.SUBMITTED)
@@ -301,15 +292,8 @@ class Settlement(models.Model):
 
 class PayoutQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not user_is_active(user):
-            return self.none()
-        visible = Project.objects.visible_to(user)
-        if user.is_adviser:
-            return self.filter(project__in=visible.values("pk"))
-        own_ids = leader_municipality_ids(user)
-        if not own_ids:
-            return self.none()
-        return self.filter(project__in=visible.filter(municipalities__in=own_ids).values("pk"))
+        """As payment requests: the programme's advisers and the project's own leaders."""
+        return self.filter(project__in=Project.objects.followed_by(user).values("pk"))
 
     def unpaid(self):
         return self.filter(paid_on__isnull=True)

@@ -37,6 +37,29 @@ def tranche_amounts(tranches, grant: int) -> dict[int, int]:
     return amounts
 
 
+@dataclass
+class ProjectMoney:
+    granted: int = 0  # the grant, or the settled grant once settled
+    requested: int = 0  # waiting for the county
+    ordered: int = 0  # approved, not yet paid (net of claw-backs claimed)
+    paid: int = 0  # paid (net of claw-backs received)
+
+    @property
+    def remaining(self) -> int:
+        return self.granted - self.ordered - self.paid
+
+    @property
+    def committed(self) -> int:
+        """Ordered or paid: what the county has taken on to pay."""
+        return self.ordered + self.paid
+
+    def add(self, other: "ProjectMoney") -> None:
+        self.granted += other.granted
+        self.requested += other.requested
+        self.ordered += other.ordered
+        self.paid += other.paid
+
+
 @dataclass(frozen=True)
 class SettlementFigures:
     granted: int  # the grant before the settlement

@@ -8,21 +8,21 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
-from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.tasks import notify
 from agreements.models import CostCategory, PayoutPlanLevel
 from evaluations.models import Milestone, MilestoneReport
 from ilag import review
 from ilag.formats import dato, kr
 from ilag.review import ReviewStatus, locked
+from payouts.figures import money_rows
 from payouts.models import PaymentRequest, Payout, RequestCost, Settlement, Tranche
-from payouts.money import cost_ceiling, settle, tranche_amounts
+from payouts.money import ProjectMoney, cost_ceiling, settle, tranche_amounts
 from projects.models import ProgressReport, Project
+from projects.services import notify_about_project
 
 # How long the finance department has to pay an ordered payout, unless the adviser says.
 PAYMENT_TERMS_DAYS = 14
@@ -190,50 +190,13 @@ def plan_copy(*, source, target, user) -> list[Tranche]:
 # What a project has had, and what each tranche allows ---------------------------------
 
 
-@dataclass
-class ProjectMoney:
-    granted: int = 0  # the grant, or the settled grant once settled
-    requested: int = 0  # waiting for the county
-    ordered: int = 0  # approved, not yet paid (net of claw-backs claimed)
-    paid: int = 0  # paid (net of claw-backs received)
-
-    @property
-    def remaining(self) -> int:
-        return self.granted - self.ordered - self.paid
-
-    @property
-    def committed(self) -> int:
-        """Ordered or paid: what the county has taken on to pay."""
-        return self.ordered + self.paid
-
-    def add(self, other: "ProjectMoney") -> None:
-        self.granted += other.granted
-        self.requested += other.requested
-        self.ordered += other.ordered
-        self.paid += other.paid
-
-    def as_dict(self) -> dict:
-        return {
-            "granted": self.granted,
-            "requested": self.requested,
-            "ordered": self.ordered,
-            "paid": self.paid,
-            "remaining": self.remaining,
-        }
-
-
 def project_money(project: Project, *, excluding=None) -> ProjectMoney:
     """The project's grant, what is requested, ordered and paid, and what remains; a
-    request given as `excluding` is left out of the requested."""
-    settled = Settlement.objects.filter(project=project).values_list("allowed", flat=True).first()
-    money = ProjectMoney(granted=settled if settled is not None else project.granted_amount or 0)
-    pending = PaymentRequest.objects.filter(project=project).pending()
-    if excluding is not None:
-        pending = pending.exclude(pk=excluding.pk)
-    money.requested = pending.aggregate(total=Sum("amount"))["total"] or 0
-    payouts = Payout.objects.filter(project=project)
-    money.ordered = payouts.unpaid().aggregate(total=Sum("amount"))["total"] or 0
-    money.paid = payouts.paid().aggregate(total=Sum("amount"))["total"] or 0
+    waiting request given as `excluding` is left out of the requested."""
+    rows = money_rows(Project.objects.filter(pk=project.pk))
+    money = next((money for _pk, _lead, money in rows), ProjectMoney())
+    if excluding is not None and excluding.status == ReviewStatus.SUBMITTED:
+        money.requested -= excluding.amount
     return money
 
 
@@ -357,9 +320,9 @@ def request_errors(
     if tranche is None or tranche.pk not in states:
         return {"tranche": _("Choose one of the tranches in the project's payout plan.")}
     state = states[tranche.pk]
-    if request is not None and request.status != ReviewStatus.DRAFT and request in state.requests:
-        if request.status in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED):
-            state.taken -= request.amount
+    if request is not None and request.status in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED):
+        if request.tranche_id == tranche.pk:
+            state.taken -= request.amount  # counted in the tranche as it is being checked
     if not state.is_met:
         errors["tranche"] = _(
             "«%(tranche)s» cannot be requested yet: its condition is not met (%(condition)s)."
@@ -702,10 +665,6 @@ def _order_payouts(row: PaymentRequest, *, project: Project, user, due_date) -> 
         payout.save()
 
 
-class AlreadyPaid(ValidationError):
-    pass
-
-
 @transaction.atomic
 def payout_mark_paid(
     *, payout: Payout, version: int, user, paid_on: datetime.date, voucher_number: str, today=None
@@ -715,7 +674,7 @@ def payout_mark_paid(
     today = today or timezone.localdate()
     row = Payout.objects.select_for_update().get(pk=payout.pk)
     if row.is_paid:
-        raise AlreadyPaid(
+        raise ValidationError(
             {
                 "paid_on": _(
                     "The payout was registered as paid on %(date)s (voucher %(voucher)s); it "
@@ -752,26 +711,18 @@ def payout_mark_paid(
 
 
 def _notify(kind, row: PaymentRequest, *, key, title, message, user, author_id=None):
-    project = row.project
-    notify(
+    notify_about_project(
         kind,
-        event_key=key,
-        programme_id=project.agreement.programme_id,
-        municipality_ids=list(project.municipalities.values_list("pk", flat=True)),
-        author_id=author_id,
-        actor_id=getattr(user, "pk", None),
+        row.project,
+        key=key,
         title=title,
         message=message,
         params={
-            "project": project.title,
-            "who": (user.get_full_name() or user.username) if user else "",
             "amount": kr(row.amount),
             "tranche": row.tranche.name,
             "comment": row.review_comment,
         },
         path=row.get_absolute_url(),
+        user=user,
+        author_id=author_id,
     )
-
-
-def project_payouts_url(project) -> str:
-    return reverse("payouts:project", args=[project.pk])

@@ -253,7 +253,7 @@ def municipality_rows(*, programme, municipalities, projects, today) -> list:
 
 def money_projects(projects):
     """The projects whose money counts: approved ones, not proposals."""
-    return projects.exclude(status__in=Project.PROPOSAL_STATES)
+    return projects.counted()
 
 
 # How many waiting reports of each kind the dashboard lists.

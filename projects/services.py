@@ -388,7 +388,7 @@ def change_request_create(
         submitted_at=timezone.now(),
         submitted_by=user,
     )
-    _notify_about(
+    notify_about_project(
         "change_request_submitted",
         row,
         key=f"change_request_submitted:{change.pk}",
@@ -661,7 +661,7 @@ def project_submit(*, project: Project, version: int, user) -> Project:
     row.version += 1
     row._change_reason = _("Proposal submitted")
     row.save()
-    _notify_about(
+    notify_about_project(
         "proposal_submitted",
         row,
         key=f"proposal_submitted:{row.pk}:{row.version}",
@@ -855,7 +855,7 @@ def _who(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
-def _notify_about(kind, project, *, key, title, message, params, path, user, author_id=None):
+def notify_about_project(kind, project, *, key, title, message, params, path, user, author_id=None):
     notify(
         kind,
         event_key=key,
@@ -872,7 +872,7 @@ def _notify_about(kind, project, *, key, title, message, params, path, user, aut
 
 def _notify_decided(kind, project, row, *, approve, user, titles, messages, params, path):
     """An approval or a return, told to the one who submitted and the leaders."""
-    _notify_about(
+    notify_about_project(
         kind,
         project,
         key=f"{kind}:{row.pk}:{row.status}:{row.reviewed_at.isoformat()}",
@@ -988,7 +988,7 @@ def report_submit(*, report: ProgressReport, version: int, user) -> ProgressRepo
     row = review.submit(
         ProgressReport, pk=report.pk, user=user, version=version, errors=report_submission_errors
     )
-    _notify_about(
+    notify_about_project(
         "progress_report_submitted",
         row.project,
         key=f"progress_report_submitted:{row.pk}:{row.version}",

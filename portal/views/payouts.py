@@ -45,13 +45,6 @@ from reports.services import payment_order_create
 from reports.views import status_message
 
 
-def _version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1
-
-
 class ProjectPayoutsView(VisibleProjectMixin, TemplateView):
     """The project's grant: the payout plan with what each tranche allows, the payment
     requests and the payouts, with what is granted, requested, paid and remaining."""
@@ -324,21 +317,29 @@ class RequestReviewView(RequestDetailView):
         return self.render_to_response(self.get_context_data(review_form=form))
 
 
-class PayoutMarkPaidView(View):
-    def post(self, request, pk):
-        payout = get_object_or_404(
-            Payout.objects.visible_to(request.user).select_related(
-                "project__agreement__programme", "request"
-            ),
-            pk=pk,
+class PayoutMarkPaidView(RequestDetailView):
+    """An adviser registers what the ledger has paid; a refused form comes back on the
+    request's page, at the payout."""
+
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        self.payout = get_object_or_404(
+            Payout.objects.visible_to(request.user).select_related("project__agreement__programme"),
+            pk=kwargs["pk"],
         )
-        if not can_mark_payout_paid(request.user, payout):
+        if not can_mark_payout_paid(request.user, self.payout):
             raise PermissionDenied
+        return super().dispatch(request, *args, **{**kwargs, "pk": self.payout.request_id})
+
+    def post(self, request, *args, **kwargs):
         form = MarkPaidForm(request.POST)
         if form.is_valid():
             try:
                 services.payout_mark_paid(
-                    payout=payout,
+                    payout=self.payout,
                     version=form.cleaned_data["version"],
                     user=request.user,
                     paid_on=form.cleaned_data["paid_on"],
@@ -350,15 +351,10 @@ class PayoutMarkPaidView(View):
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("The payout is registered as paid."))
-                return redirect(payout.request.get_absolute_url())
-        view = RequestDetailView()
-        view.setup(request, pk=payout.request_id)
-        view.payment_request = PaymentRequest.objects.select_related(
-            "project__agreement__programme", "tranche", "submitted_by", "reviewed_by"
-        ).get(pk=payout.request_id)
-        view.project = view.payment_request.project
-        context = view.get_context_data(**{f"paid_form_{payout.pk}": form})
-        return view.render_to_response(context, status=200)
+                return redirect(self.payment_request.get_absolute_url())
+        return self.render_to_response(
+            self.get_context_data(**{f"paid_form_{self.payout.pk}": form})
+        )
 
 
 class PlanEditView(FormView):
@@ -373,16 +369,19 @@ class PlanEditView(FormView):
             self.holder = get_object_or_404(
                 Programme.objects.visible_to(request.user), slug=kwargs["slug"]
             )
+            self.programme = self.holder
         elif self.kind == "agreement":
             self.holder = get_object_or_404(
                 Agreement.objects.visible_to(request.user).select_related("programme"),
                 pk=kwargs["pk"],
             )
+            self.programme = self.holder.programme
         else:
             self.holder = get_object_or_404(
                 Project.objects.visible_to(request.user).select_related("agreement__programme"),
                 pk=kwargs["pk"],
             )
+            self.programme = self.holder.agreement.programme
         if not can_edit_plan(request.user, self.holder):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -423,20 +422,11 @@ class PlanEditView(FormView):
 
     def get_context_data(self, **kwargs):
         kwargs["formset"] = kwargs.pop("form", None) or self.get_form()
-        programme = (
-            self.holder
-            if self.kind == "programme"
-            else (
-                self.holder.programme
-                if self.kind == "agreement"
-                else self.holder.agreement.programme
-            )
-        )
         return super().get_context_data(
             holder=self.holder,
             kind=self.kind,
-            programme=programme,
-            applies=self.applies(programme),
+            programme=self.programme,
+            applies=self.applies(self.programme),
             cancel_url=self.success_url_for(),
             **kwargs,
         )

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.permissions import leader_municipality_ids, user_is_active
 from ilag.review import ReviewStatus, ReviewTrail
 from projects.models.core import Project
 
@@ -16,13 +15,7 @@ class ChangeRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Those of the projects the user may edit or follow: the programme's advisers
         and the project's leaders (the rest see the outcome in the project's history)."""
-        if not user_is_active(user):
-            return self.none()
-        visible = Project.objects.visible_to(user)
-        if user.is_adviser:
-            return self.filter(project__in=visible.values("pk"))
-        own_ids = leader_municipality_ids(user)
-        return self.filter(project__in=visible.filter(municipalities__in=own_ids).values("pk"))
+        return self.filter(project__in=Project.objects.followed_by(user).values("pk"))
 
     def open(self):
         return self.filter(status=ReviewStatus.SUBMITTED)

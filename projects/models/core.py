@@ -91,6 +91,20 @@ class ProjectQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Project.Status.ACTIVE)
 
+    def counted(self):
+        """The projects whose money counts in the figures: approved ones (ongoing,
+        closed or cancelled), not proposals."""
+        return self.exclude(status__in=Project.PROPOSAL_STATES)
+
+    def followed_by(self, user):
+        """The projects whose requests to the county (change requests, payment requests)
+        and payouts the user follows: the programme's advisers every project they see,
+        a project leader those of his own municipalities; nobody else any."""
+        visible = self.visible_to(user)
+        if not user_is_active(user) or user.is_adviser:
+            return visible
+        return visible.filter(municipalities__in=leader_municipality_ids(user))
+
     def with_totals(self):
         """Budget, funding and county totals per project, as subqueries (no join fan-out)."""
         return self.annotate(
