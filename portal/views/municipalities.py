@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 from agreements.models import Agreement
 from evaluations.models import Milestone
 from municipalities.models import Municipality
+from municipalities.permissions import can_edit_municipality
 from payouts.figures import money_by_municipality
 from projects.models import Project, agreements_with_totals
 from projects.shares import municipality_part, share_of, shares_for
@@ -83,6 +84,7 @@ class MunicipalityDetailView(DetailView):
             total_budget=sum(p.part_budget for p in counted),
             total_county=sum(p.part_grant for p in counted),
             has_proposals=len(counted) < len(projects),
+            can_edit=can_edit_municipality(user),
             money=money_by_municipality(
                 Project.objects.visible_to(user), municipality_ids=[municipality.pk]
             )[municipality.pk],

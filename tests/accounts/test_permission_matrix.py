@@ -235,6 +235,8 @@ MATRIX = {
     "municipalities:list": [(lambda w: {}, every(200, 405))],
     "municipalities:detail": [(lambda w: {"number": "5041"}, every(200, 405))],
     "municipalities:suggest": [(lambda w: {}, every(200, 405))],
+    # An empty POST comes back as the form: it was not opened on the numbers as they are.
+    "municipalities:update": [(lambda w: {"number": "5041"}, adviser_only(200, 200))],
     "projects:list": [(lambda w: {}, every(200, 405))],
     "projects:detail": [
         (lambda w: {"pk": w.project.pk}, every(200, 405)),
