@@ -30,36 +30,35 @@ def _sum_per_project(queryset, **filters):
     )
 
 
+def with_money(projects):
+    """`projects` annotated with their money: `settled` (the settled grant, or None),
+    `requested_sum`, `ordered_sum` and `paid_sum`; read it with `money_of`."""
+    settled = Settlement.objects.filter(project=OuterRef("pk")).values("allowed")[:1]
+    return projects.annotate(
+        settled=Subquery(settled),
+        requested_sum=_sum_per_project(PaymentRequest.objects, status=ReviewStatus.SUBMITTED),
+        ordered_sum=_sum_per_project(Payout.objects, paid_on__isnull=True),
+        paid_sum=_sum_per_project(Payout.objects, paid_on__isnull=False),
+    )
+
+
+def money_of(project) -> ProjectMoney:
+    """The money of a project annotated by `with_money`."""
+    return ProjectMoney(
+        granted=project.settled if project.settled is not None else project.granted_amount or 0,
+        requested=project.requested_sum,
+        ordered=project.ordered_sum,
+        paid=project.paid_sum,
+    )
+
+
 def money_rows(projects):
     """(project id, lead municipality id, ProjectMoney) for each of `projects`, in one
     query."""
-    settled = Settlement.objects.filter(project=OuterRef("pk")).values("allowed")[:1]
-    rows = (
-        projects.order_by()
-        .annotate(
-            settled=Subquery(settled),
-            requested_sum=_sum_per_project(PaymentRequest.objects, status=ReviewStatus.SUBMITTED),
-            ordered_sum=_sum_per_project(Payout.objects, paid_on__isnull=True),
-            paid_sum=_sum_per_project(Payout.objects, paid_on__isnull=False),
-        )
-        .values_list(
-            "pk",
-            "lead_municipality_id",
-            "granted_amount",
-            "settled",
-            "requested_sum",
-            "ordered_sum",
-            "paid_sum",
-        )
-    )
-    for pk, lead, granted, settled, requested, ordered, paid in rows:
-        money = ProjectMoney(
-            granted=settled if settled is not None else granted or 0,
-            requested=requested,
-            ordered=ordered,
-            paid=paid,
-        )
-        yield pk, lead, money
+    for project in with_money(projects.order_by()).only(
+        "pk", "lead_municipality_id", "granted_amount"
+    ):
+        yield project.pk, project.lead_municipality_id, money_of(project)
 
 
 def money_by_project(projects) -> dict[int, ProjectMoney]:

@@ -20,6 +20,7 @@ from agreements.models import Agreement, FocusArea
 from evaluations.filters import MilestoneFilter
 from evaluations.models import DISPLAY_STATE_LABELS, Milestone
 from municipalities.models import Municipality
+from payouts.figures import money_of, with_money
 from projects.filters import ProgressReportFilter, ProjectFilter, latest_approved_light
 from projects.models import ProgressReport, Project, agreements_with_totals
 from projects.shares import share_parts
@@ -86,6 +87,22 @@ class ShareSerializer(serializers.Serializer):
     grant_from_owner = serializers.IntegerField(
         help_text=_("The municipality's part of the grant from the programme owner.")
     )
+    granted = serializers.IntegerField(help_text=_("The municipality's part of the grant."))
+    paid = serializers.IntegerField(help_text=_("The municipality's part of what is paid."))
+    ordered = serializers.IntegerField(
+        help_text=_("The municipality's part of what is ordered and not yet paid.")
+    )
+    remaining = serializers.IntegerField(
+        help_text=_("The municipality's part of what remains of the grant.")
+    )
+
+
+class MoneySerializer(serializers.Serializer):
+    granted = serializers.IntegerField(help_text=_("The grant; the settled grant once settled."))
+    requested = serializers.IntegerField(help_text=_("Requested, waiting for the county."))
+    ordered = serializers.IntegerField(help_text=_("Ordered by the county, not yet paid."))
+    paid = serializers.IntegerField(help_text=_("Paid, net of money claimed back."))
+    remaining = serializers.IntegerField(help_text=_("Granted less ordered and paid."))
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -109,11 +126,23 @@ class ProjectSerializer(serializers.ModelSerializer):
             "the parts sum to the project's totals. Per-municipality figures count these parts."
         )
     )
+    payouts = serializers.SerializerMethodField(
+        help_text=_("The grant's money: granted, requested, ordered, paid and remaining.")
+    )
     url = PortalUrlField()
 
     @extend_schema_field(ShareSerializer(many=True))
     def get_shares(self, project) -> list[dict]:
         numbers = {m.pk: m.number for m in project.municipalities.all()}
+        money = money_of(project)
+        parts = share_parts(
+            project,
+            budget=project.budget_sum,
+            grant=project.county_sum,
+            granted=money.granted,
+            ordered=money.ordered,
+            paid=money.paid,
+        )
         return [
             {
                 "municipality": numbers[part["municipality_id"]],
@@ -121,9 +150,25 @@ class ProjectSerializer(serializers.ModelSerializer):
                 "percent": part["percent"],
                 "budget": part["budget"],
                 "grant_from_owner": part["grant"],
+                "granted": part["granted"],
+                "ordered": part["ordered"],
+                "paid": part["paid"],
+                # As on the portal's pages: the parts of granted, ordered and paid.
+                "remaining": part["granted"] - part["ordered"] - part["paid"],
             }
-            for part in share_parts(project, budget=project.budget_sum, grant=project.county_sum)
+            for part in parts
         ]
+
+    @extend_schema_field(MoneySerializer)
+    def get_payouts(self, project) -> dict:
+        money = money_of(project)
+        return {
+            "granted": money.granted,
+            "requested": money.requested,
+            "ordered": money.ordered,
+            "paid": money.paid,
+            "remaining": money.remaining,
+        }
 
     class Meta:
         model = Project
@@ -145,6 +190,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "funding_total",
             "grant_from_owner",
             "granted_amount",
+            "payouts",
             "latest_traffic_light",
             "is_demo",
             "url",
@@ -315,7 +361,7 @@ class ProjectViewSet(ScopedViewSet):
 
     def decorate(self, queryset):
         return (
-            queryset.with_totals()
+            with_money(queryset.with_totals())
             .annotate(latest_light=latest_approved_light())
             .select_related("agreement__programme", "focus_area", "lead_municipality")
             .prefetch_related("municipalities", "shares")

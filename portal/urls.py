@@ -89,6 +89,8 @@ municipality_patterns = [
 ]
 
 project_patterns = [
+    # The list with the grants' money (a portal page), before the app's own list.
+    path("", projects.ProjectListView.as_view(), name="list"),
     *projects_urls.urlpatterns,
     path("mine/", projects.MyProjectsView.as_view(), name="mine"),
     path("<int:pk>/", projects.ProjectDetailView.as_view(), name="detail"),

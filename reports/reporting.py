@@ -24,6 +24,7 @@ from agreements.models import Agreement, CostCategory, Programme
 from evaluations.models import Milestone
 from evaluations.timeline import programme_timeline
 from municipalities.models import Municipality
+from payouts.figures import money_by_municipality, money_total
 from payouts.models import Payout, Settlement
 from payouts.services import project_money
 from projects.figures import budget_grid, indicator_progress
@@ -463,6 +464,9 @@ def municipality_context(municipality, programme, *, user, today: datetime.date)
             % {"municipality": municipality},
         ),
         "milestones": milestones,
+        "money": money_by_municipality(projects, municipality_ids=[municipality.pk])[
+            municipality.pk
+        ],
         "has_demo": _has_demo(programme, *agreements, lines=lines),
     }
 
@@ -476,7 +480,8 @@ def programme_context(programme, *, user, today: datetime.date) -> dict:
         )
         .order_by("start_date", "title", "pk")
     )
-    lines = project_lines(_published_projects(user).filter(agreement__programme=programme))
+    projects = _published_projects(user).filter(agreement__programme=programme)
+    lines = project_lines(projects)
     by_agreement = defaultdict(list)
     for line in lines:
         by_agreement[line.project.agreement_id].append(line)
@@ -561,8 +566,20 @@ def programme_context(programme, *, user, today: datetime.date) -> dict:
         "programme_milestones": programme_milestones,
         "timeline": timeline,
         "timeline_drawn": len(timeline.rows) <= TIMELINE_MAX_ROWS,
+        **programme_money(projects),
         "has_demo": _has_demo(programme, *agreements, lines=lines),
     }
+
+
+def programme_money(projects) -> dict:
+    """The grants' money of the programme and of each municipality taking part (a joint
+    project with each one's share), for the committee: the rows sum to the total."""
+    by_municipality = money_by_municipality(projects)
+    names = dict(
+        Municipality.objects.filter(pk__in=list(by_municipality)).values_list("pk", "name")
+    )
+    rows = sorted(((names[pk], money) for pk, money in by_municipality.items()), key=lambda r: r[0])
+    return {"money": money_total(projects), "money_rows": rows}
 
 
 def payment_order_context(payout_id: int, *, user) -> dict:

@@ -4,6 +4,8 @@ milestones, documents and change history, which live in the apps above projects.
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 
 from accounts.permissions import leader_municipality_ids
@@ -12,7 +14,8 @@ from documents.models import Document
 from documents.permissions import can_attach_document
 from evaluations.models import Milestone
 from ilag.forms import ReviewForm
-from payouts.figures import money_by_project
+from ilag.lists import Column
+from payouts.figures import money_by_project, money_of, with_money
 from payouts.permissions import can_view_project_payouts
 from projects.figures import budget_grid, indicator_progress, spending_by_category
 from projects.models import ChangeRequest, ProgressReport, Project
@@ -27,7 +30,8 @@ from projects.permissions import (
     can_submit_project,
     can_submit_report,
 )
-from projects.shares import share_parts
+from projects.shares import municipality_part, project_shares, share_parts
+from projects.views import projects as projects_views
 from projects.views.reports import VisibleReportMixin
 from reports.history import changes_for_project, changes_for_report
 
@@ -195,3 +199,45 @@ class MyProjectsView(TemplateView):
             today=today,
             **kwargs,
         )
+
+
+class ProjectListView(projects_views.ProjectListView):
+    """The project list, whose export also gives each project's grant money: granted,
+    ordered, paid and remaining (and, filtered to one municipality, its parts)."""
+
+    export_columns = [
+        *projects_views.ProjectListView.export_columns,
+        Column(gettext_lazy("Granted (NOK)"), lambda p: money_of(p).granted),
+        Column(gettext_lazy("Ordered, not paid (NOK)"), lambda p: money_of(p).ordered),
+        Column(gettext_lazy("Paid (NOK)"), lambda p: money_of(p).paid),
+        Column(gettext_lazy("Remaining of the grant (NOK)"), lambda p: money_of(p).remaining),
+    ]
+
+    def decorate(self, queryset):
+        return with_money(super().decorate(queryset))
+
+    def municipality_columns(self, municipality):
+        def part(name):
+            return lambda p: municipality_part(
+                getattr(money_of(p), name), project_shares(p), municipality.pk
+            )
+
+        return [
+            *super().municipality_columns(municipality),
+            Column(
+                _("%(municipality)s's part of what is paid (NOK)")
+                % {"municipality": municipality.name},
+                part("paid"),
+            ),
+            Column(
+                _("%(municipality)s's part of what remains of the grant (NOK)")
+                % {"municipality": municipality.name},
+                lambda p: sum(
+                    municipality_part(
+                        getattr(money_of(p), name), project_shares(p), municipality.pk
+                    )
+                    * sign
+                    for name, sign in (("granted", 1), ("ordered", -1), ("paid", -1))
+                ),
+            ),
+        ]

@@ -86,31 +86,35 @@ class ProjectListView(FilteredListView):
         ]
         municipality = self.filtered_municipality()
         if municipality is not None:
-
-            def part(field):
-                return lambda p: municipality_part(
-                    getattr(p, field), project_shares(p), municipality.pk
-                )
-
-            columns += [
-                Column(
-                    _("%(municipality)s's share (%%)") % {"municipality": municipality.name},
-                    lambda p: share_of(project_shares(p), municipality.pk),
-                ),
-                Column(
-                    _("%(municipality)s's part of the budget (NOK)")
-                    % {"municipality": municipality.name},
-                    part("budget_sum"),
-                ),
-                Column(
-                    _("%(municipality)s's part of the grant (NOK)")
-                    % {"municipality": municipality.name},
-                    part("county_sum"),
-                ),
-            ]
+            columns += self.municipality_columns(municipality)
         self.export_columns = columns
         queryset = queryset.select_related("lead_municipality").prefetch_related("shares")
         return super().export(queryset, kind, filterset=filterset)
+
+    def municipality_columns(self, municipality) -> list[Column]:
+        """The municipality's share and parts, when the list is filtered to one."""
+
+        def part(field):
+            return lambda p: municipality_part(
+                getattr(p, field), project_shares(p), municipality.pk
+            )
+
+        return [
+            Column(
+                _("%(municipality)s's share (%%)") % {"municipality": municipality.name},
+                lambda p: share_of(project_shares(p), municipality.pk),
+            ),
+            Column(
+                _("%(municipality)s's part of the budget (NOK)")
+                % {"municipality": municipality.name},
+                part("budget_sum"),
+            ),
+            Column(
+                _("%(municipality)s's part of the grant (NOK)")
+                % {"municipality": municipality.name},
+                part("county_sum"),
+            ),
+        ]
 
     def filtered_municipality(self):
         value = self.request.GET.get("kommune", "").strip()
