@@ -256,6 +256,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluations.tasks.deadline_reminders_send",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Payouts a project may request and has not (once per tranche and occasion).
+    "payout-reminders": {
+        "task": "payouts.tasks.payout_reminders_send",
+        "schedule": crontab(hour=6, minute=15),
+    },
     # Report orders still queued after two minutes (the queue was down, or the message
     # was lost) are queued again.
     "report-orders-requeue": {
