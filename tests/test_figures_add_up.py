@@ -21,6 +21,8 @@ from rest_framework.authtoken.models import Token
 
 from agreements.models import Agreement, Programme
 from municipalities.models import Municipality
+from payouts.figures import money_total
+from payouts.models import PaymentRequest, Payout, Settlement, Tranche
 from portal import dashboard
 from projects.models import FundingLine, Project, ProjectShare
 from reports.reporting import municipality_context, programme_context
@@ -49,7 +51,12 @@ def synthetic_programme():
     second = AgreementFactory(programme=programme, municipalities=[c])
 
     def project(agreement, members, shares, lead, budget, grant):
-        p = ProjectFactory(agreement=agreement, municipalities=members, lead_municipality=lead)
+        p = ProjectFactory(
+            agreement=agreement,
+            municipalities=members,
+            lead_municipality=lead,
+            granted_amount=grant,
+        )
         for municipality, percent in shares:
             ProjectShare.objects.create(
                 project=p, municipality=municipality, percent=Decimal(percent)
@@ -59,14 +66,55 @@ def synthetic_programme():
         FundingLine.objects.create(project=p, source_municipality=lead, amount=budget - grant)
         return p
 
-    project(first, [a, b], [(a, "33.33"), (b, "66.67")], a, 1_000_001, 333_333)
-    project(first, [a], [], a, 250_000, 125_000)
+    joint = project(first, [a, b], [(a, "33.33"), (b, "66.67")], a, 1_000_001, 333_333)
+    single = project(first, [a], [], a, 250_000, 125_000)
     project(second, [c, a, outside], [(c, "50"), (a, "30"), (outside, "20")], c, 777_777, 1)
     # Shares that no longer match the participants: split equally.
     odd = project(second, [c, b], [(c, "100")], c, 100_000, 10_000)
     assert odd.shares.count() == 1
     # A proposal is not counted anywhere.
     ProjectFactory(agreement=first, municipalities=[a], draft=True)
+    # Payouts in odd kroner: paid, ordered, waiting, and a settlement with a claw-back.
+    tranche = Tranche.objects.create(agreement=first, condition="signed", percent=50)
+    final = Tranche.objects.create(agreement=first, condition="final_report", is_final=True)
+
+    def paid(p, amount, *, kind="payment", status="approved", is_paid=True):
+        request = PaymentRequest.objects.create(
+            project=p,
+            tranche=tranche if kind == "payment" else final,
+            amount=max(amount, 0),
+            status=status,
+            is_final=kind != "payment",
+        )
+        if status == "approved":
+            Payout.objects.create(
+                project=p,
+                request=request,
+                kind=kind,
+                amount=amount,
+                reason="Sluttoppgjør",
+                due_date=timezone.localdate(),
+                paid_on=timezone.localdate() if is_paid else None,
+                voucher_number=f"V{request.pk}" if is_paid else "",
+            )
+        return request
+
+    paid(joint, 100_001)
+    paid(joint, 33_333, is_paid=False)
+    paid(joint, 7, status="submitted")
+    paid(single, 62_500)
+    final_request = paid(single, -12_501, kind="clawback", is_paid=False)
+    Settlement.objects.create(
+        project=single,
+        request=final_request,
+        granted=125_000,
+        documented=99_998,
+        cap_percent=None,
+        allowed=49_999,
+        paid_before=62_500,
+        final_payment=0,
+        clawback=12_501,
+    )
     return programme
 
 
@@ -199,3 +247,80 @@ def test_the_municipality_reports_sum_to_the_programme_report(world, slug):
         incurred += totals["incurred"]
     assert (budget, grant, incurred) == (whole["budget"], whole["grant"], whole["incurred"])
     assert budget > 0
+
+
+MONEY = ("granted", "requested", "ordered", "paid", "remaining")
+
+
+def as_tuple(money) -> tuple:
+    return tuple(getattr(money, name) for name in MONEY)
+
+
+def summed(moneys) -> tuple:
+    moneys = list(moneys)
+    return tuple(sum(getattr(m, name) for m in moneys) for name in MONEY)
+
+
+@pytest.mark.parametrize("slug", programmes())
+def test_the_grants_money_agrees_on_the_dashboard_and_in_the_committee_reports(world, slug):
+    """Granted, requested, ordered, paid and remaining: the dashboard's municipality rows
+    sum to its total, which is the committee report's, whose rows sum to it too, and the
+    municipality reports sum to it."""
+    programme = Programme.objects.get(slug=slug)
+    client = Client()
+    client.force_login(world)
+    context = client.get("/", {"program": slug}).context
+    total = as_tuple(context["money"])
+    assert total == as_tuple(money_total(Project.objects.filter(agreement__programme=programme)))
+    assert context["paginator"].num_pages == 1
+    assert summed(row.money for row in context["rows"]) == total
+    today = timezone.localdate()
+    report = programme_context(programme, user=world, today=today)
+    assert as_tuple(report["money"]) == total
+    assert summed(money for _name, money in report["money_rows"]) == total
+    parts = [
+        municipality_context(m, programme, user=world, today=today)["money"]
+        for m in members(programme)
+    ]
+    assert summed(parts) == total
+    if slug != "hjerteregionen":
+        assert total[3] > 0  # something is paid (the demo's I LAG, the synthetic payouts)
+
+
+def test_the_grants_money_agrees_on_the_municipality_pages_the_export_and_the_api(world):
+    client = Client()
+    client.force_login(world)
+    total = as_tuple(money_total(Project.objects.all()))
+    pages = []
+    for municipality in Municipality.objects.filter(projects__isnull=False).distinct():
+        response = client.get(reverse("municipalities:detail", args=[municipality.number]))
+        pages.append(response.context["money"])
+    assert summed(pages) == total
+    # The export: every project's columns, and each municipality's parts.
+    # (Proposals have no grant yet: their money is all zero.)
+    everything = export(client)
+    assert sum(int(row["Utbetalt (kr)"]) for row in everything) == total[3]
+    assert sum(int(row["Gjenstår av tilskuddet (kr)"]) for row in everything) == total[4]
+    paid_parts = remaining_parts = 0
+    for municipality in Municipality.objects.filter(projects__isnull=False).distinct():
+        for row in export(client, kommune=municipality.number):
+            paid_parts += int(row[f"Utbetalt, andel for {municipality.name} (kr)"])
+            remaining_parts += int(
+                row[f"Gjenstår av tilskuddet, andel for {municipality.name} (kr)"]
+            )
+    assert (paid_parts, remaining_parts) == (total[3], total[4])
+    # The API: each project's figures, its shares' parts summing to them.
+    token = Token.objects.get_or_create(user=world)[0].key
+    url = reverse("api:project-list") + "?page_size=500"
+    api_paid = api_remaining = 0
+    while url:
+        body = client.get(url, headers={"Authorization": f"Token {token}"}).json()
+        for project in body["results"]:
+            money = project["payouts"]
+            for name in ("granted", "ordered", "paid", "remaining"):
+                assert sum(s[name] for s in project["shares"]) == money[name], name
+            if project["status"] not in Project.PROPOSAL_STATES:
+                api_paid += money["paid"]
+                api_remaining += money["remaining"]
+        url = body["next"]
+    assert (api_paid, api_remaining) == (total[3], total[4])
