@@ -207,6 +207,7 @@ class TrancheState:
     met_on: datetime.date | None  # when its condition was met; None while it is not
     taken: int = 0  # requested (waiting) or approved against it
     requests: list = field(default_factory=list)
+    settled: bool = False  # the grant is settled: nothing more may be requested
 
     @property
     def is_met(self) -> bool:
@@ -214,7 +215,7 @@ class TrancheState:
 
     @property
     def available(self) -> int:
-        return max(0, self.amount - self.taken)
+        return 0 if self.settled else max(0, self.amount - self.taken)
 
     @property
     def condition_text(self) -> str:
@@ -271,13 +272,21 @@ def milestone_of(project: Project) -> Q:
 
 def tranche_states(project: Project, *, money: ProjectMoney | None = None, today=None):
     """The project's plan, each tranche with its kroner, whether its condition is met,
-    and what is already requested or approved against it."""
+    and what is already requested or approved against it. Once the grant is settled the
+    tranches keep the kroner of the grant they were paid by, and allow nothing more."""
     tranches = plan_tranches(plan_holder(project))
-    money = money or project_money(project)
-    amounts = tranche_amounts(tranches, money.granted)
+    settlement = Settlement.objects.filter(project=project).only("granted").first()
+    if settlement is not None:
+        grant = settlement.granted
+    else:
+        grant = (money or project_money(project)).granted
+    amounts = tranche_amounts(tranches, grant)
     dates = condition_dates(project, tranches, today=today)
     states = {
-        t.pk: TrancheState(tranche=t, amount=amounts[t.pk], met_on=dates[t.pk]) for t in tranches
+        t.pk: TrancheState(
+            tranche=t, amount=amounts[t.pk], met_on=dates[t.pk], settled=settlement is not None
+        )
+        for t in tranches
     }
     for request in (
         PaymentRequest.objects.filter(project=project, tranche__in=states)
