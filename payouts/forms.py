@@ -29,7 +29,10 @@ class TrancheForm(forms.Form):
     )
     amount = KronerField(label=_("or amount (NOK)"), required=False)
     is_final = forms.BooleanField(label=_("Final payment (the rest)"), required=False)
-    condition = forms.ChoiceField(label=_("Condition"), choices=Tranche.Condition.choices)
+    # An empty first choice, so that a new row left as it is counts as not filled in.
+    condition = forms.ChoiceField(
+        label=_("Condition"), choices=[("", "—"), *Tranche.Condition.choices]
+    )
     milestone_kind = forms.ChoiceField(
         label=_("Milestone report"),
         required=False,
@@ -68,15 +71,20 @@ class TrancheForm(forms.Form):
 TrancheFormSet = forms.formset_factory(TrancheForm, extra=1, can_delete=True, max_num=12)
 
 
+def filled_forms(formset) -> list:
+    """The rows of a valid plan formset that make the plan, in order: every row of the
+    plan as it was (changed or not) and the new rows filled in, less those marked
+    deleted."""
+    extra = set(formset.extra_forms)
+    return [
+        form
+        for form in formset.forms
+        if not (form in extra and not form.has_changed()) and not form.cleaned_data.get("DELETE")
+    ]
+
+
 def plan_entries(formset) -> list[TrancheEntry]:
-    """The filled rows of a valid plan formset, in order, without those marked deleted or
-    left empty."""
-    entries = []
-    for form in formset.forms:
-        if not form.has_changed() or form.cleaned_data.get("DELETE"):
-            continue
-        entries.append(form.entry())
-    return entries
+    return [form.entry() for form in filled_forms(formset)]
 
 
 class PaymentRequestForm(forms.Form):

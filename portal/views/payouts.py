@@ -26,6 +26,7 @@ from payouts.forms import (
     RequestSubmitForm,
     TrancheForm,
     TrancheFormSet,
+    filled_forms,
     plan_entries,
 )
 from payouts.models import PaymentRequest, Payout, Settlement
@@ -402,9 +403,7 @@ class PlanEditView(FormView):
                 holder=self.holder, entries=plan_entries(formset), user=self.request.user
             )
         except services.PlanError as error:
-            filled = [
-                f for f in formset.forms if f.has_changed() and not f.cleaned_data.get("DELETE")
-            ]
+            filled = filled_forms(formset)
             for key, value in error.plan_errors.items():
                 if key == "__all__":
                     formset._non_form_errors = formset.error_class([value])

@@ -163,3 +163,34 @@ def test_request_approve_pay_and_settle_with_a_clawback(page, tmp_path):
         "kr 160 000",
         "kr 0",
     ]
+
+
+def test_plan_and_account_number_forms_refuse_bad_input_and_pass_axe(page):
+    walk = Walk(page)
+    agreement = Agreement.objects.get(
+        programme__slug="i-lag", municipalities__name="Meråker", title__contains="Meråker"
+    )
+    log_out_and_in(page, "radgiver")
+    walk.go(f"/utbetalinger/avtale/{agreement.pk}/utbetalingsplan/", "plan-form")
+    before = list(agreement.tranches.values_list("pk", "label", "percent", "is_final"))
+    # Saved as it is, the plan stays as it is.
+    walk.click("button", "Lagre planen", "plan-saved")
+    assert "Utbetalingsplanen er lagret." in shown(page)
+    assert list(agreement.tranches.values_list("pk", "label", "percent", "is_final")) == before
+    walk.go(f"/utbetalinger/avtale/{agreement.pk}/utbetalingsplan/", "plan-form-again")
+    # The second part payment made the final one too: a plan has exactly one.
+    page.locator("#id_tranches-1-is_final").check()
+    walk.click("button", "Lagre planen", "plan-refused")
+    assert "nøyaktig én sluttutbetaling" in shown(page)
+    assert page.locator("#id_tranches-1-is_final").is_checked()
+    assert [t.is_final for t in agreement.tranches.all()] == [False, False, True]
+
+    snasa = Municipality.objects.get(name="Snåsa")
+    before = snasa.bank_account_number
+    walk.go(f"/kommuner/{snasa.number}/rediger/", "account-form")
+    page.get_by_label("Kontonummer").fill("1503.12.34568")
+    walk.click("button", "Lagre", "account-refused")
+    assert "feil kontrollsiffer" in shown(page)
+    assert page.get_by_label("Kontonummer").input_value() == "1503.12.34568"
+    snasa.refresh_from_db()
+    assert snasa.bank_account_number == before
