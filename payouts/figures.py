@@ -1,7 +1,9 @@
 """Granted, requested, ordered, paid and remaining over many projects: per project, per
 municipality (a joint project counting with each municipality's share) and in total.
 One query whatever the number of projects (plus two for the shares when split), and the
-same numbers wherever they are shown: the municipalities' figures sum to the total."""
+same numbers wherever they are shown: the municipalities' figures sum to the total.
+A page reads the totals with `money_total` (summed by the database) and splits only the
+projects of the municipalities it shows."""
 
 from collections import defaultdict
 
@@ -11,6 +13,7 @@ from django.db.models.functions import Coalesce
 from ilag.review import ReviewStatus
 from payouts.models import PaymentRequest, Payout, Settlement
 from payouts.money import ProjectMoney
+from projects.models import Project
 from projects.shares import allocate, shares_for
 
 FIGURES = ("granted", "requested", "ordered", "paid")
@@ -55,10 +58,15 @@ def money_of(project) -> ProjectMoney:
 def money_rows(projects):
     """(project id, lead municipality id, ProjectMoney) for each of `projects`, in one
     query."""
-    for project in with_money(projects.order_by()).only(
-        "pk", "lead_municipality_id", "granted_amount"
-    ):
-        yield project.pk, project.lead_municipality_id, money_of(project)
+    rows = (
+        with_money(projects.order_by())
+        .annotate(granted=Coalesce("settled", "granted_amount", Value(0)))
+        .values_list(
+            "pk", "lead_municipality_id", "granted", "requested_sum", "ordered_sum", "paid_sum"
+        )
+    )
+    for pk, lead, granted, requested, ordered, paid in rows:
+        yield pk, lead, ProjectMoney(granted, requested, ordered, paid)
 
 
 def money_by_project(projects) -> dict[int, ProjectMoney]:
@@ -67,20 +75,32 @@ def money_by_project(projects) -> dict[int, ProjectMoney]:
 
 
 def money_total(projects) -> ProjectMoney:
-    return sum_money(money for _pk, _lead, money in money_rows(projects.counted()))
-
-
-def sum_money(moneys) -> ProjectMoney:
-    total = ProjectMoney()
-    for money in moneys:
-        total.add(money)
-    return total
+    """The approved projects' money summed, by the database: one query."""
+    totals = (
+        with_money(projects.counted().order_by())
+        .annotate(granted=Coalesce("settled", "granted_amount", Value(0)))
+        .aggregate(
+            granted_total=Sum("granted", default=0),
+            requested_total=Sum("requested_sum", default=0),
+            ordered_total=Sum("ordered_sum", default=0),
+            paid_total=Sum("paid_sum", default=0),
+        )
+    )
+    return ProjectMoney(*(totals[f"{name}_total"] for name in FIGURES))
 
 
 def money_by_municipality(projects, municipality_ids=None) -> dict[int, ProjectMoney]:
     """Each municipality's part of the projects' money; a joint project's figures are
-    split by its shares in whole kroner, so the parts sum to the project's."""
-    return split_money(list(money_rows(projects.counted())), municipality_ids)
+    split by its shares in whole kroner, so the parts sum to the project's. With
+    `municipality_ids`, for those only, reading only the projects they take part in."""
+    projects = projects.counted()
+    if municipality_ids is not None:
+        projects = projects.filter(
+            pk__in=Project.municipalities.through.objects.filter(
+                municipality_id__in=list(municipality_ids)
+            ).values("project_id")
+        )
+    return split_money(list(money_rows(projects)), municipality_ids)
 
 
 def split_money(rows, municipality_ids=None) -> dict[int, ProjectMoney]:
@@ -90,6 +110,9 @@ def split_money(rows, municipality_ids=None) -> dict[int, ProjectMoney]:
     totals: dict[int, ProjectMoney] = defaultdict(ProjectMoney)
     for pk, money in by_project.items():
         weights = shares.get(pk) or []
+        if len(weights) == 1:  # the whole project is one municipality's
+            totals[weights[0][0]].add(money)
+            continue
         parts = {name: allocate(getattr(money, name), weights) for name in FIGURES}
         for municipality_id in dict(weights):
             totals[municipality_id].add(

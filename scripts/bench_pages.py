@@ -19,7 +19,7 @@ other pages after a warm-up; the ratio of the median to the login page's; the nu
 queries of one request; the size of the response. Exits with 1 when a dashboard page (the
 first and the last page of the municipality table) has a median over 150 ms (served or
 after a change) or a served median over 4 times the login page's, when any page uses more
-than 20 queries, or when a page does not answer 200. `--show-queries` prints the
+than 24 queries, or when a page does not answer 200. `--show-queries` prints the
 dashboard's SQL. The figures also go to .benchmarks/pages.json.
 """
 
@@ -53,7 +53,8 @@ LISTS = [
 ]
 MAX_DASHBOARD_MS = 150.0
 MAX_DASHBOARD_RATIO = 4.0
-MAX_QUERIES = 20
+# The dashboard's 20, and 4 for the grants' payouts (as tests/test_query_counts.py).
+MAX_QUERIES = 24
 
 
 def setup_django(static_root):

@@ -111,9 +111,9 @@ class HomeView(TemplateView):
             row.agreement_status_label = (
                 Agreement.Status(row.agreement_status).label if row.agreement_status else ""
             )
-        # The grants' money: one query for every project, two for the shares.
-        money_rows = list(figures.money_rows(projects))
-        money = figures.split_money(money_rows, [row.pk for row in rows])
+        # The grants' money: the total summed by the database, the page's municipalities
+        # from their own projects (one query, and two for the shares).
+        money = figures.money_by_municipality(projects, [row.pk for row in rows])
         for row in rows:
             row.money = money[row.pk]
         totals = dashboard.programme_totals(
@@ -127,7 +127,7 @@ class HomeView(TemplateView):
             programmes=programmes,
             programme=programme,
             totals=totals,
-            money=figures.sum_money(m for _pk, _lead, m in money_rows),
+            money=figures.money_total(projects),
             rows=rows,
             page_obj=page,
             paginator=paginator,
