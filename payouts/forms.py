@@ -16,6 +16,7 @@ from payouts.services import TrancheEntry
 class TrancheForm(forms.Form):
     """One row of a payout plan."""
 
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     label = forms.CharField(label=_("Name"), max_length=120, required=False)
     percent = forms.DecimalField(
         label=_("Share of the grant (%)"),
@@ -53,11 +54,13 @@ class TrancheForm(forms.Form):
             if condition == Tranche.Condition.MILESTONE
             else "",
             from_date=data.get("from_date") if condition == Tranche.Condition.DATE else None,
+            pk=data.get("id"),
         )
 
     @staticmethod
     def initial_for(tranche: Tranche) -> dict:
         return {
+            "id": tranche.pk,
             "label": tranche.label,
             "percent": tranche.percent,
             "amount": tranche.amount,

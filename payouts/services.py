@@ -4,6 +4,7 @@ settlement. Every write locks the project row first, so two requests or approval
 same project never both spend the same remaining grant."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -57,6 +58,7 @@ class TrancheEntry:
     condition: str
     milestone_kind: str
     from_date: datetime.date | None
+    pk: int | None = None  # the tranche the row changes; None for a new one
 
 
 def plan_errors(entries: list[TrancheEntry], *, holder_kind: str) -> dict[int | str, dict]:
@@ -97,11 +99,31 @@ def plan_errors(entries: list[TrancheEntry], *, holder_kind: str) -> dict[int | 
     return errors
 
 
+def plan_fingerprint(holder) -> str:
+    """The plan as it stands, to tell whether someone saved it since a form was opened."""
+    rows = holder.tranches.order_by("position", "pk").values_list("pk", *PLAN_FIELDS)
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:32]
+
+
 @transaction.atomic
-def plan_save(*, holder, entries: list[TrancheEntry], user) -> list[Tranche]:
-    """Replace a programme's, agreement's or project's plan with `entries`, in order.
-    Refused while a payment request under the plan is waiting or approved (the plan it
-    was checked by would change under it)."""
+def plan_save(*, holder, entries: list[TrancheEntry], user, opened_with: str | None = None):
+    """Make a programme's, agreement's or project's plan what `entries` say, in order:
+    a row with the id of one of its tranches changes that tranche, one without adds a
+    tranche, and tranches not named are removed. A tranche with payment requests that
+    are waiting or approved cannot change or go (the plan they were checked by would
+    change under them). With `opened_with` (the plan's fingerprint when the form was
+    opened), refused if someone saved the plan since."""
+    type(holder).objects.select_for_update().get(pk=holder.pk)
+    if opened_with is not None and opened_with != plan_fingerprint(holder):
+        raise PlanError(
+            {
+                "__all__": _(
+                    "Someone saved this payout plan while you had it open; nothing is saved. "
+                    "Here is the plan as it is now: make your change again."
+                )
+            },
+            stale=True,
+        )
     holder_kind = holder._meta.model_name
     errors = plan_errors(entries, holder_kind=holder_kind)
     if errors:
@@ -113,14 +135,11 @@ def plan_save(*, holder, entries: list[TrancheEntry], user) -> list[Tranche]:
         .values_list("tranche_id", flat=True)
     )
     kept = []
-    rows = list(existing.values())
     for position, entry in enumerate(entries):
-        tranche = rows[position] if position < len(rows) else Tranche(**{holder_kind: holder})
+        tranche = existing.get(entry.pk) or Tranche(**{holder_kind: holder})
         values = {name: getattr(entry, name) for name in PLAN_FIELDS}
-        changed = (
-            tranche.pk is None
-            or tranche.position != position
-            or any(getattr(tranche, name) != value for name, value in values.items())
+        changed = tranche.pk is None or any(
+            getattr(tranche, name) != value for name, value in values.items()
         )
         if changed and tranche.pk in used:
             raise PlanError(
@@ -132,7 +151,7 @@ def plan_save(*, holder, entries: list[TrancheEntry], user) -> list[Tranche]:
                     % {"tranche": tranche.name}
                 }
             )
-        if changed:
+        if changed or tranche.position != position:
             for name, value in values.items():
                 setattr(tranche, name, value)
             tranche.position = position
@@ -140,7 +159,9 @@ def plan_save(*, holder, entries: list[TrancheEntry], user) -> list[Tranche]:
             tranche.full_clean()
             tranche.save()
         kept.append(tranche)
-    for tranche in rows[len(entries) :]:
+    for tranche in existing.values():
+        if tranche in kept:
+            continue
         if tranche.pk in used or tranche.payment_requests.exists():
             raise PlanError(
                 {
@@ -156,8 +177,12 @@ def plan_save(*, holder, entries: list[TrancheEntry], user) -> list[Tranche]:
 
 
 class PlanError(ValidationError):
-    def __init__(self, errors: dict):
+    """A plan refused: `plan_errors` is {row index: {field: message}} and/or
+    {"__all__": message}; `stale` when someone saved the plan meanwhile."""
+
+    def __init__(self, errors: dict, *, stale: bool = False):
         self.plan_errors = errors
+        self.stale = stale
         flat = [
             message
             for value in errors.values()

@@ -400,9 +400,15 @@ class PlanEditView(FormView):
         formset = form
         try:
             services.plan_save(
-                holder=self.holder, entries=plan_entries(formset), user=self.request.user
+                holder=self.holder,
+                entries=plan_entries(formset),
+                user=self.request.user,
+                opened_with=self.request.POST.get("opened_with", ""),
             )
         except services.PlanError as error:
+            if error.stale:
+                messages.error(self.request, error.plan_errors["__all__"])
+                return redirect(self.request.path)
             filled = filled_forms(formset)
             for key, value in error.plan_errors.items():
                 if key == "__all__":
@@ -426,6 +432,7 @@ class PlanEditView(FormView):
             kind=self.kind,
             programme=self.programme,
             applies=self.applies(self.programme),
+            opened_with=services.plan_fingerprint(self.holder),
             cancel_url=self.success_url_for(),
             **kwargs,
         )

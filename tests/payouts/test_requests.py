@@ -11,7 +11,7 @@ from django.utils import timezone
 from evaluations.models import Milestone, MilestoneReport
 from ilag.review import ReviewStatus
 from payouts import services
-from payouts.models import PaymentRequest, Payout, Settlement
+from payouts.models import PaymentRequest, Payout, Settlement, Tranche
 from projects.models import ProgressReport
 from tests.factories import (
     AgreementFactory,
@@ -261,3 +261,52 @@ def test_a_plan_without_exactly_one_final_payment_is_refused(w):
             user=w["adviser"],
         )
     assert "__all__" in caught.value.plan_errors
+
+
+def entry_of(tranche, **changes):
+    values = {name: getattr(tranche, name) for name in services.PLAN_FIELDS}
+    return services.TrancheEntry(**{**values, **changes}, pk=tranche.pk)
+
+
+def test_a_tranche_removed_from_the_middle_leaves_the_others_as_they_were(w):
+    first, second, final = w["tranches"]
+    kept = services.plan_save(
+        holder=w["agreement"], entries=[entry_of(first), entry_of(final)], user=w["adviser"]
+    )
+    assert [t.pk for t in kept] == [first.pk, final.pk]
+    assert [t.pk for t in w["agreement"].tranches.all()] == [first.pk, final.pk]
+    assert not Tranche.objects.filter(pk=second.pk).exists()
+
+
+def test_a_plan_saved_by_someone_else_meanwhile_is_not_overwritten(w):
+    first, second, final = w["tranches"]
+    opened = services.plan_fingerprint(w["agreement"])
+    services.plan_save(
+        holder=w["agreement"],
+        entries=[entry_of(first, label="Ved signering"), entry_of(second), entry_of(final)],
+        user=w["adviser"],
+        opened_with=opened,
+    )
+    with pytest.raises(services.PlanError) as caught:
+        services.plan_save(
+            holder=w["agreement"],
+            entries=[entry_of(first, label="Første del"), entry_of(second), entry_of(final)],
+            user=w["adviser"],
+            opened_with=opened,
+        )
+    assert caught.value.stale
+    first.refresh_from_db()
+    assert first.label == "Ved signering"
+
+
+def test_a_tranche_with_an_approved_request_cannot_change(w):
+    approve(w, submit(w, create(w)))
+    first, second, final = w["tranches"]
+    with pytest.raises(services.PlanError):
+        services.plan_save(
+            holder=w["agreement"],
+            entries=[entry_of(first, percent=Decimal(10)), entry_of(second), entry_of(final)],
+            user=w["adviser"],
+        )
+    first.refresh_from_db()
+    assert first.percent == Decimal(40)
