@@ -141,6 +141,15 @@ class PaymentRequestForm(forms.Form):
         state = self.states.get(self.cleaned_data.get("tranche"))
         return state.tranche if state else None
 
+    def request_data(self) -> dict:
+        """What the services take from a valid form: tranche, amount, comment, costs."""
+        return {
+            "tranche": self.chosen_tranche(),
+            "amount": self.cleaned_data["amount"],
+            "comment": self.cleaned_data["comment"],
+            "costs": self.costs(),
+        }
+
 
 class RequestSubmitForm(VersionedForm):
     confirmed = forms.BooleanField(

@@ -122,12 +122,7 @@ class RequestCreateView(VisibleProjectMixin, RequestFormMixin, TemplateView):
         if form.is_valid():
             try:
                 created = services.request_create(
-                    project=self.project,
-                    user=request.user,
-                    tranche=form.chosen_tranche(),
-                    amount=form.cleaned_data["amount"],
-                    comment=form.cleaned_data["comment"],
-                    costs=form.costs(),
+                    project=self.project, user=request.user, **form.request_data()
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -189,10 +184,7 @@ class RequestUpdateView(VisibleRequestMixin, RequestFormMixin, TemplateView):
                     request=self.payment_request,
                     version=form.cleaned_data.get("version") or -1,
                     user=request.user,
-                    tranche=form.chosen_tranche(),
-                    amount=form.cleaned_data["amount"],
-                    comment=form.cleaned_data["comment"],
-                    costs=form.costs(),
+                    **form.request_data(),
                 )
             except EditConflict as conflict:
                 form.add_error(None, conflict_message(conflict, _("The payment request")))

@@ -216,6 +216,13 @@ class ProjectListView(projects_views.ProjectListView):
     def decorate(self, queryset):
         return with_money(super().decorate(queryset))
 
+    def extra_context_for(self, rows):
+        return {
+            **super().extra_context_for(rows),
+            "show_paid": True,
+            "page_paid": sum(p.paid_sum for p in rows),
+        }
+
     def municipality_columns(self, municipality):
         def part(name):
             return lambda p: municipality_part(
