@@ -1017,6 +1017,7 @@ class DemoSeeder:
         adviser = self.users["radgiver"]
         if not programme.tranches.exists():
             payouts.plan_save(holder=programme, entries=DEMO_PLAN, user=adviser)
+        self.seed_current_payouts(programme, adviser)
         projects = list(
             Project.objects.filter(agreement__programme=programme, status=Project.Status.ACTIVE)
             .select_related("agreement__programme")
@@ -1070,6 +1071,37 @@ class DemoSeeder:
                 )
                 voucher += 1
         self.seed_settlement(projects, adviser)
+
+    def seed_current_payouts(self, i_lag, adviser):
+        """The current round starts from I LAG's plan; its ongoing projects have had the
+        tranche paid on signing (demo), so the dashboard it opens on shows money paid."""
+        current = Programme.objects.filter(slug=CURRENT_ROUND).first()
+        if current is None:
+            return
+        payouts.plan_copy(source=i_lag, target=current, user=adviser)
+        projects = list(
+            Project.objects.filter(agreement__programme=current, status=Project.Status.ACTIVE)
+            .select_related("agreement__programme", "lead_municipality")
+            .order_by("pk")
+        )
+        for agreement in {p.agreement for p in projects}:
+            payouts.plan_copy(source=current, target=agreement, user=adviser)
+        if PaymentRequest.objects.filter(project__in=projects).exists():
+            return
+        for number, project in enumerate(projects, start=1):
+            leader = User.objects.filter(municipalities=project.lead_municipality).first()
+            request = self.demo_request(project, leader) if leader else None
+            if request is None:
+                continue
+            payouts.request_review(request=request, user=adviser, approve=True, comment="")
+            for payout in request.payouts.all():
+                payouts.payout_mark_paid(
+                    payout=payout,
+                    version=payout.version,
+                    user=adviser,
+                    paid_on=self.today,
+                    voucher_number=f"DEMO-{30_000 + number}",
+                )
 
     def demo_request(self, project, leader, *, part=0, final=False):
         """A submitted request for what the tranche and the costs allow (None if nothing)."""
