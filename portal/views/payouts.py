@@ -91,18 +91,17 @@ def _plan_url(holder) -> str:
 class RequestFormMixin:
     template_name = "payouts/request_form.html"
 
-    def form_for(self, project, data=None, *, initial=None, costs=None):
-        states = services.tranche_states(project)
+    def form_for(self, project, data=None, *, initial=None, costs=None, states=None):
         return PaymentRequestForm(
             data,
-            states=states,
+            states=states if states is not None else services.tranche_states(project),
             categories=services.cost_categories(project),
             costs=costs if costs is not None else services.latest_approved_costs(project),
             initial=initial,
         )
 
-    def render_form(self, form, **extra):
-        return self.render_to_response(self.get_context_data(form=form, **extra))
+    def render_form(self, form):
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class RequestCreateView(VisibleProjectMixin, RequestFormMixin, TemplateView):
@@ -115,7 +114,7 @@ class RequestCreateView(VisibleProjectMixin, RequestFormMixin, TemplateView):
         states = services.tranche_states(self.project)
         first = next((s for s in states if s.is_met and s.available), None)
         initial = {"tranche": first.tranche.pk, "amount": first.available} if first else {}
-        return self.render_form(self.form_for(self.project, initial=initial), states=states)
+        return self.render_form(self.form_for(self.project, initial=initial, states=states))
 
     def post(self, request, *args, **kwargs):
         form = self.form_for(self.project, request.POST)
@@ -135,7 +134,7 @@ class RequestCreateView(VisibleProjectMixin, RequestFormMixin, TemplateView):
                     ),
                 )
                 return redirect(created.get_absolute_url())
-        return self.render_form(form, states=form.states.values())
+        return self.render_form(form)
 
 
 class VisibleRequestMixin:
