@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -125,3 +125,10 @@ class ReviewPostMixin:
         else:
             messages.success(request, self.approved_message if approve else self.returned_message)
         return redirect(self.report.get_absolute_url())
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token: a bokmål page in the portal's layout
+    (CSRF_FAILURE_VIEW), instead of Django's English one."""
+    return render(request, "403_csrf.html", status=403)
