@@ -888,12 +888,33 @@ def _notify_decided(kind, project, row, *, approve, user, titles, messages, para
 # Status reports ---------------------------------------------------------------------
 
 
+def open_status_report(project: Project) -> ProgressReport | None:
+    """The project's status report being written (a draft, or returned for changes):
+    there is at most one."""
+    return (
+        project.progress_reports.filter(
+            status__in=[ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED]
+        )
+        .order_by("-period_end")
+        .first()
+    )
+
+
 @transaction.atomic
 def report_create(*, project: Project, user, period_start, period_end) -> ProgressReport:
     """A new draft status report; costs start from the latest approved report's figures."""
     if project.is_closed or project.is_proposal:
         raise ValidationError(
             _("Status reports are written on approved projects that are not closed.")
+        )
+    open_report = open_status_report(project)
+    if open_report is not None:
+        raise ValidationError(
+            _(
+                "The project already has a status report being written (%(period)s); finish "
+                "and submit it before you start another."
+            )
+            % {"period": open_report}
         )
     report = ProgressReport(
         project=project, period_start=period_start, period_end=period_end, created_by=user

@@ -48,6 +48,19 @@ class ReportCreateView(VisibleProjectMixin, FormView):
     template_name = "projects/report_create.html"
     form_class = ProgressReportCreateForm
 
+    def get(self, request, *args, **kwargs):
+        open_report = services.open_status_report(self.project)
+        if open_report is not None:
+            messages.info(
+                request,
+                _(
+                    "The project's status report for %(period)s is still being written; go on with it."
+                )
+                % {"period": open_report},
+            )
+            return redirect("projects:report-update", pk=open_report.pk)
+        return super().get(request, *args, **kwargs)
+
     def get_initial(self):
         last = self.project.progress_reports.order_by("-period_end").first()
         start = last.period_end + datetime.timedelta(days=1) if last else self.project.start_date

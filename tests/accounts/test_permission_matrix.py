@@ -274,12 +274,14 @@ MATRIX = {
     ],
     # Status reports are written on approved projects, until they are closed.
     "projects:report-create": [
-        (lambda w: {"pk": w.project.pk}, {**every(403, 403), "owner": (200, 200)}),
+        # The project has a draft report: the leader is sent on to it (an empty POST
+        # comes back as the form with its errors).
+        (lambda w: {"pk": w.project.pk}, {**every(403, 403), "owner": (302, 200)}),
+        (lambda w: {"pk": w.closed_project.pk}, every(403, 403)),
         (
             lambda w: {"pk": w.draft_project.pk},
             {**every_hidden(404), "adviser": (403, 403), "owner": (403, 403)},
         ),
-        (lambda w: {"pk": w.closed_project.pk}, every(403, 403)),
     ],
     # A project is proposed under a signed agreement by its municipality's leaders, or
     # made directly by the adviser (an empty POST comes back as the form with errors).

@@ -225,3 +225,15 @@ def test_adviser_cannot_write_the_leaders_report(world):
         .status_code
         == 403
     )
+
+
+def test_a_second_open_draft_is_refused_and_the_new_report_page_leads_to_the_first(world):
+    client, report = create_report(world)
+    url = reverse("projects:report-create", args=[world["project"].pk])
+    response = client.post(url, {"period_start": "2024-07-01", "period_end": "2024-12-31"})
+    assert response.status_code == 200
+    assert "allerede en statusrapport under arbeid" in response.content.decode()
+    assert ProgressReport.objects.filter(project=world["project"]).count() == 1
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("projects:report-update", args=[report.pk])
