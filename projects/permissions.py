@@ -18,6 +18,15 @@ def is_project_leader_of(user, project) -> bool:
     return bool(own_ids) and project.municipalities.filter(pk__in=own_ids).exists()
 
 
+def can_read_review_comment(user, project) -> bool:
+    """A return or approval comment is between the county and the municipality: the
+    programme's advisers and the project's leaders read it, committee readers and
+    partners do not (it is not published matter)."""
+    return follows_programme(user, project.agreement.programme_id) or is_project_leader_of(
+        user, project
+    )
+
+
 def can_edit_project(user, project) -> bool:
     """County advisers edit the projects of the programmes they follow; project leaders
     those of their municipalities, joint projects included. A closed project is frozen

@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
-from accounts.permissions import follows_programme
+from accounts.permissions import follows_programme, leader_municipality_ids
 from agreements.models import Agreement
 from documents.models import Document
 from evaluations.models import Milestone, MilestoneIndicatorResult, MilestoneReport
@@ -41,7 +41,7 @@ from projects.models import (
     ProjectShare,
     ReportCost,
 )
-from projects.permissions import is_project_leader_of
+from projects.permissions import can_read_review_comment, is_project_leader_of
 
 EMPTY = "–"
 TEXT_LIMIT = 120
@@ -54,6 +54,10 @@ HIDDEN_FIELDS = {
     MilestoneReport: {"created_by"},
     ChangeRequest: {"proposed", "base_version"},
 }
+
+# Between the county and the municipality only: a return comment is not published
+# matter, so committee readers and partners (and the committee PDFs) never see it.
+INTERNAL_FIELDS = {"review_comment"}
 
 CREATED, CHANGED, DELETED = "created", "changed", "deleted"
 _KINDS = {"+": CREATED, "~": CHANGED, "-": DELETED}
@@ -100,6 +104,7 @@ def changes_for_project(
         follows_programme(user, project.agreement.programme_id)
         or is_project_leader_of(user, project)
     )
+    hidden = set() if insider else INTERNAL_FIELDS
     if not insider:
         change_ids = Q(pk__in=[])
         report_ids = list(
@@ -109,13 +114,13 @@ def changes_for_project(
         )
     return _changes(
         [
-            _Source(Project, Q(id=pid), root=True),
+            _Source(Project, Q(id=pid), root=True, hidden=hidden),
             _Source(BudgetLine, Q(project_id=pid), parents={"project"}),
             _Source(FundingLine, Q(project_id=pid), parents={"project"}),
             _Source(Indicator, Q(project_id=pid), parents={"project"}),
             _Source(ProjectShare, Q(project_id=pid), parents={"project"}),
             _Source(ChangeRequest, change_ids, parents={"project"}),
-            _Source(ProgressReport, Q(id__in=report_ids), parents={"project"}),
+            _Source(ProgressReport, Q(id__in=report_ids), parents={"project"}, hidden=hidden),
             _Source(ReportCost, Q(report_id__in=report_ids), parents={"report"}, in_report=True),
             _Source(
                 IndicatorValue,
@@ -150,15 +155,35 @@ def changes_for_agreement(agreement: Agreement, limit: int | None = 30) -> list[
     )
 
 
-def changes_for_milestone(milestone: Milestone, limit: int | None = 30) -> list[ChangeEntry]:
+def changes_for_milestone(
+    milestone: Milestone, limit: int | None = 30, *, user=None
+) -> list[ChangeEntry]:
     """The newest `limit` changes to a milestone (due dates moved, with the reason), its
-    report, the report's indicator results and documents."""
+    report, the report's indicator results and documents. With `user`, a return comment
+    shows only to the programme's advisers and the municipality's project leaders."""
     mid = milestone.pk
+    owner = milestone.agreement or milestone.project
+    programme = milestone.programme_of()
+    insider = user is None or (
+        owner is not None
+        and (
+            follows_programme(user, programme.pk)
+            or bool(
+                leader_municipality_ids(user)
+                and owner.municipalities.filter(pk__in=leader_municipality_ids(user)).exists()
+            )
+        )
+    )
     report_ids = MilestoneReport.history.filter(milestone_id=mid).values("id")
     return _changes(
         [
             _Source(Milestone, Q(id=mid), root=True, parents={"programme", "agreement", "project"}),
-            _Source(MilestoneReport, Q(id__in=report_ids), parents={"milestone"}),
+            _Source(
+                MilestoneReport,
+                Q(id__in=report_ids),
+                parents={"milestone"},
+                hidden=set() if insider else INTERNAL_FIELDS,
+            ),
             _Source(
                 MilestoneIndicatorResult,
                 Q(report_id__in=report_ids),
@@ -174,12 +199,22 @@ def changes_for_milestone(milestone: Milestone, limit: int | None = 30) -> list[
     )
 
 
-def changes_for_report(report: ProgressReport, limit: int | None = 30) -> list[ChangeEntry]:
-    """The newest `limit` changes to the status report, its costs, values and documents."""
+def changes_for_report(
+    report: ProgressReport, limit: int | None = 30, *, user=None
+) -> list[ChangeEntry]:
+    """The newest `limit` changes to the status report, its costs, values and documents.
+    With `user`, a return comment shows only to advisers and the project's leaders."""
     rid = report.pk
+    insider = user is None or can_read_review_comment(user, report.project)
     return _changes(
         [
-            _Source(ProgressReport, Q(id=rid), root=True, parents={"project"}),
+            _Source(
+                ProgressReport,
+                Q(id=rid),
+                root=True,
+                parents={"project"},
+                hidden=set() if insider else INTERNAL_FIELDS,
+            ),
             _Source(ReportCost, Q(report_id=rid), parents={"report"}),
             _Source(IndicatorValue, Q(report_id=rid), parents={"report", "indicator"}),
             _Source(
@@ -207,9 +242,11 @@ class _Source:
     parents: set[str] = field(default_factory=set)
     # On a project's page, a report's child names its report.
     in_report: bool = False
+    # Fields this reader may not see (INTERNAL_FIELDS for readers outside the case).
+    hidden: set[str] = field(default_factory=set)
 
     def fields(self) -> list[models.Field]:
-        hidden = self.parents | HIDDEN_FIELDS.get(self.model, set())
+        hidden = self.parents | self.hidden | HIDDEN_FIELDS.get(self.model, set())
         return [
             f
             for f in self.model._meta.concrete_fields

@@ -43,7 +43,7 @@ class MilestoneDetailView(VisibleMilestoneMixin, DetailView):
             deliver_form=MilestoneDeliverForm(initial={"delivered_on": timezone.localdate()}),
             undeliver_form=MilestoneUndeliverForm(),
             reminders=milestone.reminders.select_related("recipient")[:50],
-            history=changes_for_milestone(milestone),
+            history=changes_for_milestone(milestone, user=user),
             **kwargs,
         )
 
@@ -70,6 +70,6 @@ class MilestoneReportDetailView(VisibleReportMixin, DetailView):
             upload_url=reverse("documents:upload-milestone-report", args=[self.report.pk]),
             can_attach=can_attach_document(user, self.report),
             can_delete=can_attach_document(user, self.report),
-            history=changes_for_milestone(self.milestone),
+            history=changes_for_milestone(self.milestone, user=user),
             **kwargs,
         )

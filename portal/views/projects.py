@@ -24,6 +24,7 @@ from projects.permissions import (
     can_create_report,
     can_edit_project,
     can_edit_report,
+    can_read_review_comment,
     can_reopen_project,
     can_review_project,
     can_review_report,
@@ -141,7 +142,8 @@ class ReportDetailView(VisibleReportMixin, DetailView):
             upload_url=reverse("documents:upload-report", args=[report.pk]),
             can_attach=can_attach_document(user, report),
             can_delete=can_attach_document(user, report),
-            history=changes_for_report(report),
+            history=changes_for_report(report, user=user),
+            show_review_comment=can_read_review_comment(user, self.project),
             **kwargs,
         )
 
