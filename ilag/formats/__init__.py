@@ -4,11 +4,13 @@
 Built on Django's localisation (the active locale's separators), so the same function
 gives `kr 1 250 000` in bokmål and in English. Models, services and reports call these;
 the template filters in `ilag.templatetags.norsk` are thin wrappers. The sub-packages
-`nb/` and `en/` are Django's FORMAT_MODULE_PATH (the locale's date and number formats).
+`nb/`, `nn/` and `en/` are Django's FORMAT_MODULE_PATH (the locale's date and number formats).
 """
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 
 NBSP = "\xa0"
@@ -47,9 +49,13 @@ def percent(value, decimals=1):
 
 
 def dato(value):
-    """A date as `15.11.2023` (the locale's short date format)."""
+    """A date as `15.11.2023` (the locale's short date format). A moment is dated in
+    Norwegian time (the current time zone, Europe/Oslo), not in UTC: an approval at 00:50
+    on 1 December is «01.12.»."""
     if not value:
         return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     return date_format(value, "SHORT_DATE_FORMAT")
 
 

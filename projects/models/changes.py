@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ilag.formats import dato
 from ilag.review import ReviewStatus, ReviewTrail
 from projects.models.core import Project
 
@@ -51,7 +52,7 @@ class ChangeRequest(ReviewTrail):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return _("Change request %(date)s") % {"date": self.created_at.strftime("%d.%m.%Y")}
+        return _("Change request %(date)s") % {"date": dato(self.created_at)}
 
     def get_absolute_url(self):
         return reverse("projects:change-detail", kwargs={"pk": self.pk})

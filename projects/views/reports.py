@@ -190,7 +190,7 @@ class ReportListView(FilteredListView):
         Column(gettext_lazy("Achieved in the period"), lambda r: r.achieved),
         Column(gettext_lazy("Lesson worth sharing"), lambda r: r.lesson_learned),
         Column(
-            gettext_lazy("Submitted"), lambda r: r.submitted_at.date() if r.submitted_at else None
+            gettext_lazy("Submitted"), lambda r: timezone.localdate(r.submitted_at) if r.submitted_at else None
         ),
     ]
 
