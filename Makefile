@@ -69,7 +69,7 @@ loadtest: venv assets compilemessages
 	scripts/with-services.sh scripts/loadtest.sh
 
 messages: venv
-	$(MANAGE) makemessages -l nb --no-obsolete $(MSG_IGNORE)
+	$(MANAGE) makemessages -l nb -l nn --no-obsolete $(MSG_IGNORE)
 	$(MANAGE) compilemessages $(MSG_IGNORE)
 
 clean:

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from accounts.middleware import session_seconds_left
+from accounts.models import Role
 from accounts.permissions import can_manage_users
 
 
@@ -14,4 +15,8 @@ def portal(request):
         "OIDC_ENABLED": settings.OIDC_ENABLED,
         "OIDC_PROVIDER_NAME": getattr(settings, "OIDC_PROVIDER_NAME", ""),
         "can_manage_users": bool(user and can_manage_users(user)),
+        # Committee readers' menu leads to «Saker til politisk behandling».
+        "is_committee_reader": bool(
+            user and user.is_authenticated and user.has_role(Role.COMMITTEE_READER)
+        ),
     }

@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -25,11 +27,18 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email"]
+        fields = ["first_name", "last_name", "email", "language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
+        # Each language named in itself, as in the login page's switch; left out of a
+        # form sent without it, the language stays as it is.
+        self.fields["language"].required = False
+        self.fields["language"].choices = [
+            (code, get_language_info(code)["name_local"].capitalize())
+            for code, _name in settings.LANGUAGES
+        ]
         kinds = kinds_for(self.instance)
         if kinds:
             self.fields["notices"].choices = [
@@ -52,6 +61,9 @@ class ProfileForm(forms.ModelForm):
         if commit:
             user.save()
         return user
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()

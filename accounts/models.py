@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.db.models.functions import Lower
@@ -57,6 +58,15 @@ class User(AbstractUser):
         verbose_name=_("organisation"),
     )
 
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The portal and the PDF reports you order are in this language; e-mails are in bokmål."
+        ),
+    )
     muted_notices = models.JSONField(
         _("notices turned off"),
         default=list,
@@ -67,7 +77,7 @@ class User(AbstractUser):
     # Who had which role and municipalities, and when a user was deactivated. The
     # password and the last login are left out (a login would otherwise be a «change»).
     history = HistoricalRecords(
-        excluded_fields=["password", "last_login", "muted_notices"],
+        excluded_fields=["password", "last_login", "muted_notices", "language"],
         m2m_fields=["groups", "municipalities", "programmes"],
     )
 

@@ -331,7 +331,11 @@ class MilestoneListView(FilteredListView):
 
     def decorate(self, queryset):
         return queryset.select_related(
-            "programme", "agreement__programme", "project__agreement", "responsible"
+            "programme",
+            "agreement__programme",
+            "project__agreement",
+            "project__lead_municipality",
+            "responsible",
         )
 
     def export_title(self):

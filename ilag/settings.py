@@ -65,10 +65,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "ilag.middleware.BokmalFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in user's own choice of language comes first.
+    "ilag.middleware.BokmalFirstLocaleMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -155,9 +156,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_WARNING_SECONDS = 5 * 60
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60  # also the lifetime of an invitation link
 
-# Bokmål first; English selectable.
+# Bokmål first; nynorsk and English selectable (on the profile, remembered per user).
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
+LANGUAGES = [("nb", _("Norwegian Bokmål")), ("nn", _("Norwegian Nynorsk")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["ilag.formats"]
 TIME_ZONE = "Europe/Oslo"
@@ -382,3 +383,6 @@ PORTAL_NAME = _("I LAG portal")
 # Where the portal is reached from outside, for links in e-mails and calendar feeds
 # (which are made without a request to take the address from).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# seed_demo makes the committee's last two PDF reports (a few seconds); the tests turn it
+# off where they do not look at them (tests/conftest.py).
+DEMO_RENDER_REPORTS = env.bool("DEMO_RENDER_REPORTS", default=True)

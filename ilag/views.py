@@ -2,6 +2,7 @@
 the apps' form pages share (service errors on the form, edit conflicts, object lookup
 scoped to what the user may see, the adviser's review POST)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,8 +20,24 @@ from django.views.i18n import set_language as django_set_language
 from ilag.forms import ReviewForm
 from ilag.models import WorkerHeartbeat
 
-# The language can be switched on the login page too.
-set_language = login_not_required(django_set_language)
+
+@login_not_required
+def set_language(request):
+    """Django's language switch (the cookie), open on the login page too; a signed-in
+    user's choice is also kept on the profile, so it follows the user to other devices
+    and to the PDF reports the user orders."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if (
+        request.method == "POST"
+        and user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and user.language != language
+    ):
+        user.language = language
+        user.save(update_fields=["language"])
+    return response
 
 
 @login_not_required

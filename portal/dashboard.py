@@ -268,7 +268,7 @@ def waiting_for_approval(*, user, programme, limit=None) -> dict:
     kinds = {
         "progress": ProgressReport.objects.visible_to(user)
         .filter(project__agreement__programme=programme, status="submitted")
-        .select_related("project")
+        .select_related("project__lead_municipality")
         .order_by("submitted_at"),
         "milestones": MilestoneReport.objects.visible_to(user)
         .filter(
@@ -276,15 +276,16 @@ def waiting_for_approval(*, user, programme, limit=None) -> dict:
             | Q(milestone__project__agreement__programme=programme),
             status="submitted",
         )
-        .select_related("milestone__agreement", "milestone__project")
+        .select_related("milestone__agreement", "milestone__project__lead_municipality")
         .order_by("submitted_at"),
         "proposals": Project.objects.visible_to(user)
         .filter(agreement__programme=programme, status=Project.Status.SUBMITTED)
+        .select_related("lead_municipality")
         .order_by("submitted_at"),
         "changes": ChangeRequest.objects.visible_to(user)
         .open()
         .filter(project__agreement__programme=programme)
-        .select_related("project")
+        .select_related("project__lead_municipality")
         .order_by("submitted_at"),
     }
     waiting = {}

@@ -7,18 +7,23 @@ twice changes nothing (and writes no history).
 """
 
 import datetime
+import itertools
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.utils import timezone
+from simple_history.signals import pre_create_historical_record
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Role, User, role_group
 from accounts.tasks import notices_suppressed
 from agreements.models import Agreement, CostCategory, FocusArea, Programme
-from evaluations.models import Milestone, MilestoneTemplate
+from evaluations.models import Milestone, MilestoneTemplate, add_months
 from evaluations.services import (
     agreement_milestones_create,
     agreement_sign,
@@ -29,6 +34,7 @@ from evaluations.services import (
     programme_copy,
 )
 from ilag.cache import bump_data_version
+from ilag.files import report_file_upload_to, reports_storage, store_whole
 from ilag.validators import account_number_check_digit
 from municipalities.models import Municipality, Organisation
 from payouts import services as payouts
@@ -50,6 +56,10 @@ from projects.services import (
     report_save,
     report_submit,
 )
+from reports.models import ReportOrder
+from reports.pdf import render_pdf_document
+from reports.reporting import ReportSubject, base_url, report_html
+from reports.services import report_order_mark_final
 
 D = datetime.date
 
@@ -413,11 +423,78 @@ DEMO_USERS = [
 ]
 
 
+# The committee's last two meetings on the current round (weeks before today, case
+# number, the adviser's assessment, the proposed decision).
+COMMITTEE_MEETINGS = [
+    (
+        14,
+        "10412",
+        "Ny runde av I LAG er i gang i fire kommuner. Snåsa og Meråker samarbeider om "
+        "rekruttering av fagfolk, Rennebu og Tydal har startet arbeidet med bolyst og "
+        "fjellnæring. Oppstartsnotatene er levert eller på vei, og framdriften er som "
+        "planlagt. Administrasjonen vurderer at satsingen er godt i gang.",
+        "Hovedutvalget tar statusrapporten for I LAG, ny runde, til orientering.",
+    ),
+    (
+        3,
+        "11873",
+        "Prosjektene går i hovedsak etter planen. Rennebu melder rødt statuslys fordi "
+        "prosjektlederstillingen har stått ubesatt; fylkeskommunen følger opp med kommunen. "
+        "Tydals oppstartsnotat er forsinket. Utbetalingene følger utbetalingsplanen.",
+        "Hovedutvalget tar statusrapporten til orientering og ber om en ny vurdering av "
+        "Rennebus prosjekt i neste møte.",
+    ),
+]
+
+
+class DemoClock:
+    """Who did what, and when, in the demo's history. Inside `at(day, user, hour)` every
+    historical row is written as done by `user`, and the clock the services and the
+    history read (`django.utils.timezone.now`) stands at that day and hour, a second on
+    per call, so the demo's history reads as months of work by the demo people instead
+    of «System» at the moment the demo was loaded. Only for seeding: one thread, the
+    real clock restored on leaving."""
+
+    def __init__(self):
+        self.users = []
+        pre_create_historical_record.connect(self._who, weak=False, dispatch_uid=id(self))
+
+    def close(self):
+        pre_create_historical_record.disconnect(dispatch_uid=id(self))
+
+    def _who(self, sender, history_instance, **kwargs):
+        if self.users and self.users[-1] is not None and history_instance.history_user_id is None:
+            history_instance.history_user = self.users[-1]
+
+    @contextmanager
+    def at(self, day: datetime.date | None, user, hour: int = 10):
+        """`day` None keeps the real clock (only the user is set)."""
+        real = timezone.now
+        if day is not None:
+            start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+            ticks = itertools.count()
+            timezone.now = lambda: start + datetime.timedelta(seconds=next(ticks))
+        self.users.append(user)
+        try:
+            yield
+        finally:
+            self.users.pop()
+            timezone.now = real
+
+
+def last_tuesday_before(day: datetime.date) -> datetime.date:
+    """The committee meets on Tuesdays: the last one on or before `day`."""
+    return day - datetime.timedelta(days=(day.weekday() - 1) % 7)
+
+
 class DemoSeeder:
-    def __init__(self, *, password: str, today: datetime.date, stdout=None):
+    def __init__(
+        self, *, password: str, today: datetime.date, stdout=None, render_reports: bool = True
+    ):
         self.password = password
         self.today = today
         self.stdout = stdout
+        self.render_reports = render_reports
 
     def log(self, text):
         if self.stdout:
@@ -425,8 +502,12 @@ class DemoSeeder:
 
     def run(self):
         """Everything, in one transaction, telling nobody by e-mail."""
-        with notices_suppressed(), transaction.atomic():
-            self._run()
+        self.clock = DemoClock()
+        try:
+            with notices_suppressed(), transaction.atomic():
+                self._run()
+        finally:
+            self.clock.close()
 
     def _run(self):
         self.organisations = {
@@ -459,10 +540,17 @@ class DemoSeeder:
                 },
             )[0]
         self.users = self.seed_users()
-        self.seed_i_lag()
-        self.seed_hjerteregionen()
-        self.seed_current_round()
-        self.seed_payouts()
+        adviser = self.users["radgiver"]
+        # The county's adviser set the programmes up when they were decided; what the
+        # municipalities and the adviser did since is dated where it happens below.
+        with self.clock.at(D(2023, 6, 20), adviser):
+            self.seed_i_lag()
+        with self.clock.at(D(2024, 2, 1), adviser):
+            self.seed_hjerteregionen()
+        with self.clock.at(None, adviser):
+            self.seed_current_round()
+            self.seed_payouts()
+            self.seed_committee_reports()
 
     def seed_users(self):
         users = {}
@@ -658,6 +746,16 @@ class DemoSeeder:
                 project.start_date.replace(year=project.start_date.year + 1), project.end_date
             )
             end = end - datetime.timedelta(days=1)
+        writer = leader or self.users["radgiver"]
+        with self.clock.at(min(end + datetime.timedelta(days=6), self.today), writer, 13):
+            self._write_report(project, leader, end, rng)
+        with self.clock.at(
+            min(end + datetime.timedelta(days=14), self.today), self.users["radgiver"]
+        ):
+            report = project.progress_reports.get(status="submitted")
+            report_review(report=report, user=self.users["radgiver"], approve=True, comment="")
+
+    def _write_report(self, project, leader, end, rng):
         report = report_create(
             project=project, user=leader, period_start=project.start_date, period_end=end
         )
@@ -700,8 +798,7 @@ class DemoSeeder:
             },
             indicator_values=indicator_values,
         )
-        report = report_submit(report=report, version=report.version, user=leader)
-        report_review(report=report, user=self.users["radgiver"], approve=True, comment="")
+        report_submit(report=report, version=report.version, user=leader)
 
     def seed_milestone_reports(self, agreement, number, leader):
         """The milestones already due are delivered and approved, as most are in the
@@ -718,28 +815,39 @@ class DemoSeeder:
             latest = index == len(due) - 1
             if latest and number == TYDAL:
                 continue
-            report = milestone_report_start(milestone=milestone, user=leader or adviser)
-            if report.status != report.Status.DRAFT:
+            submitted_on = milestone.due_date - datetime.timedelta(days=3)
+            with self.clock.at(submitted_on, leader or adviser, 14):
+                report = self._deliver(milestone, agreement, leader or adviser)
+            if report is None:
                 continue  # seeded before
-            report = milestone_report_save(
-                report=report,
-                version=report.version,
-                data={
-                    "summary": (
-                        f"{milestone.get_kind_display()} for {agreement.title}: arbeidet går "
-                        "etter planen, og kommunen har etablert arbeidsgruppe og styringsgruppe."
-                    ),
-                    "knowledge_sharing": "Delt på samlingen for I LAG-kommunene og med "
-                    "fylkeskommunen.",
-                },
-                results={},
-            )
-            report = milestone_report_submit(report=report, user=leader or adviser)
-            milestone.refresh_from_db()
-            milestone.delivered_on = milestone.due_date - datetime.timedelta(days=3)
-            milestone.save(update_fields=["delivered_on"])
             if not (latest and number == LEKA):
-                milestone_report_review(report=report, user=adviser, approve=True, comment="")
+                reviewed_on = min(milestone.due_date + datetime.timedelta(days=5), self.today)
+                with self.clock.at(reviewed_on, adviser):
+                    milestone_report_review(report=report, user=adviser, approve=True, comment="")
+
+    def _deliver(self, milestone, agreement, writer, summary=None, sharing=None):
+        """The milestone's report written and submitted by `writer`, delivered three days
+        before the due date (None if it was seeded before)."""
+        report = milestone_report_start(milestone=milestone, user=writer)
+        if report.status != report.Status.DRAFT:
+            return None
+        report = milestone_report_save(
+            report=report,
+            version=report.version,
+            data={
+                "summary": (
+                    f"{milestone.get_kind_display()} for {agreement.title}: arbeidet går "
+                    "etter planen, og kommunen har etablert arbeidsgruppe og styringsgruppe."
+                ),
+                "knowledge_sharing": "Delt på samlingen for I LAG-kommunene og med fylkeskommunen.",
+            },
+            results={},
+        )
+        report = milestone_report_submit(report=report, user=writer)
+        milestone.refresh_from_db()
+        milestone.delivered_on = milestone.due_date - datetime.timedelta(days=3)
+        milestone.save(update_fields=["delivered_on"])
+        return report
 
     def follow(self, programme):
         for adviser in self.advisers:
@@ -873,133 +981,302 @@ class DemoSeeder:
         snasa, meraker = self.municipalities["5041"], self.municipalities["5034"]
         sigrid = self.users["leder.snasa"]
         year = self.today.year
-        programme = programme_copy(
-            source=Programme.objects.get(slug="i-lag"),
-            name="Distriktssatsinga I LAG, ny runde",
-            short_name="I LAG ny runde",
-            slug=CURRENT_ROUND,
-            start_date=D(year - 1, 1, 1),
-            end_date=D(year + 3, 12, 31),
-            user=adviser,
-        )
-        programme.description = (
-            "En oppdiktet ny runde av I LAG, laget for å vise portalen i bruk i dag. Avtaler, "
-            "prosjekter og tall er demodata."
-        )
-        programme.target_figure_kinds = ["employment", "in_movers_kept"]
-        programme.is_demo = True
-        programme.save()
-        self.follow(programme)
-        start = (self.today - datetime.timedelta(days=180)).replace(day=1)
-        end = start.replace(year=start.year + 2) - datetime.timedelta(days=1)
-        agreement = Agreement.objects.create(
-            programme=programme,
+        with self.clock.at(D(year - 2, 11, 15), adviser):
+            programme = programme_copy(
+                source=Programme.objects.get(slug="i-lag"),
+                name="Distriktssatsinga I LAG, ny runde",
+                short_name="I LAG ny runde",
+                slug=CURRENT_ROUND,
+                start_date=D(year - 1, 1, 1),
+                end_date=D(year + 3, 12, 31),
+                user=adviser,
+            )
+            programme.description = (
+                "En oppdiktet ny runde av I LAG, laget for å vise portalen i bruk i dag. Avtaler, "
+                "prosjekter og tall er demodata."
+            )
+            programme.target_figure_kinds = ["employment", "in_movers_kept"]
+            programme.is_demo = True
+            programme.save()
+            self.follow(programme)
+        # Seven months in: the start-up notes were due some weeks ago.
+        start = add_months(self.today - datetime.timedelta(days=25), -6)
+        end = add_months(start, 24) - datetime.timedelta(days=1)
+        agreement = self._signed_agreement(
+            programme,
+            [snasa, meraker],
             title="Samarbeidsavtale Snåsa og Meråker",
             theme="Rekruttering og bolig",
-            start_date=start,
-            end_date=end,
-            county_frame=1_500_000,
-            decision_organ="Hovedutvalg for næring",
-            decision_date=start - datetime.timedelta(days=30),
-            is_demo=True,
+            start=start,
+            frame=1_500_000,
         )
-        agreement.municipalities.set([snasa, meraker])
         agreement.other_parties.set([self.organisations["KDD"]])
-        agreement_sign(
-            agreement=agreement,
-            signed_date=start - datetime.timedelta(days=10),
-            document=ContentFile(DEMO_PDF, name="samarbeidsavtale-snasa-meraker.pdf"),
-            user=adviser,
-        )
-        agreement.refresh_from_db()
         areas = {area.name: area for area in programme.focus_areas.all()}
         categories = {c.name: c for c in programme.cost_categories.all()}
-        joint = self.seed_project(
-            agreement,
-            ProjectSpec(
-                1,
-                "Felles rekrutteringskampanje",
-                None,
-                "Snåsa og Meråker rekrutterer fagfolk sammen: felles kampanje, "
-                "mottaksapparat og boligformidling.",
-                "Ti nye fagfolk bosatt i de to kommunene innen prosjektslutt.",
-                indicators=("employment", "in_movers_kept"),
-                partners=("5034",),
-            ),
-            [snasa],
-            areas,
-            categories,
-            sigrid,
-            county_share=0.5,
-            report_end=self.today - datetime.timedelta(days=30),
-        )
-        agreement.status = Agreement.Status.ACTIVE
-        agreement.save()
-        # A change request waiting: the leader asks for kr 50 000 more from the county.
-        budget = [
-            BudgetEntry(line.year, line.category_id, line.amount, line.note)
-            for line in joint.budget_lines.all()
-        ]
-        funding = [
-            FundingEntry(
-                line.amount
-                + (50_000 if line.source_id == programme.owner_id else 0)
-                - (50_000 if line.source_municipality_id else 0),
-                line.kind,
-                line.source_id,
-                line.source_municipality_id,
-                line.note,
-            )
-            for line in joint.funding_lines.all()
-        ]
-        joint.refresh_from_db()
-        change_request_create(
-            project=joint,
-            version=joint.version,
-            user=sigrid,
-            reason="Annonsering i riksmedier ble dyrere enn antatt.",
-            reasons=change_reasons(joint, budget=budget, funding=funding),
-            budget=budget,
-            funding=funding,
-        )
-        # A proposal waiting for the adviser.
-        proposal = project_propose(
-            agreement=agreement,
-            user=sigrid,
-            data={
-                "title": "Boligstrategi for Snåsa sentrum",
-                "description": "Kartlegge boligbehovet og legge til rette for utleieboliger.",
-                "goals": "En vedtatt boligstrategi og tolv nye utleieboliger.",
-                "leader": sigrid,
-                "start_date": start + datetime.timedelta(days=120),
-                "end_date": end,
-            },
-            shares=[ShareEntry(snasa.pk, Decimal(100))],
-            lead_id=snasa.pk,
-        )
-        proposal.is_demo = True
-        proposal.save(update_fields=["is_demo"])
-        eligible = [c for c in categories.values() if c.eligible]
-        years = sorted({proposal.start_date.year, proposal.end_date.year})
-        project_financing_set(
-            project=proposal,
-            budget=[BudgetEntry(y, eligible[0].pk, 150_000) for y in years],
-            funding=[
-                FundingEntry(75_000 * len(years), source_id=programme.owner_id),
-                FundingEntry(
-                    75_000 * len(years),
-                    kind=FundingLine.Kind.IN_KIND,
-                    source_municipality_id=snasa.pk,
+        with self.clock.at(start, adviser):
+            joint = self.seed_project(
+                agreement,
+                ProjectSpec(
+                    1,
+                    "Felles rekrutteringskampanje",
+                    None,
+                    "Snåsa og Meråker rekrutterer fagfolk sammen: felles kampanje, "
+                    "mottaksapparat og boligformidling.",
+                    "Ti nye fagfolk bosatt i de to kommunene innen prosjektslutt.",
+                    indicators=("employment", "in_movers_kept"),
+                    partners=("5034",),
                 ),
-            ],
-        )
-        for kind in programme.target_figure_kinds:
-            unit, baseline, target = INDICATOR_DEFAULTS[kind]
-            Indicator.objects.create(
-                project=proposal, kind=kind, unit=unit, baseline=baseline, target=target
+                [snasa],
+                areas,
+                categories,
+                sigrid,
+                county_share=0.5,
+                report_end=self.today - datetime.timedelta(days=30),
             )
-        proposal.refresh_from_db()
-        project_submit(project=proposal, version=proposal.version, user=sigrid)
+            agreement.status = Agreement.Status.ACTIVE
+            agreement.save()
+        with self.clock.at(self.today - datetime.timedelta(days=5), sigrid, 11):
+            # A change request waiting: the leader asks for kr 50 000 more from the county.
+            budget = [
+                BudgetEntry(line.year, line.category_id, line.amount, line.note)
+                for line in joint.budget_lines.all()
+            ]
+            funding = [
+                FundingEntry(
+                    line.amount
+                    + (50_000 if line.source_id == programme.owner_id else 0)
+                    - (50_000 if line.source_municipality_id else 0),
+                    line.kind,
+                    line.source_id,
+                    line.source_municipality_id,
+                    line.note,
+                )
+                for line in joint.funding_lines.all()
+            ]
+            joint.refresh_from_db()
+            change_request_create(
+                project=joint,
+                version=joint.version,
+                user=sigrid,
+                reason="Annonsering i riksmedier ble dyrere enn antatt.",
+                reasons=change_reasons(joint, budget=budget, funding=funding),
+                budget=budget,
+                funding=funding,
+            )
+        with self.clock.at(self.today - datetime.timedelta(days=2), sigrid, 9):
+            # A proposal waiting for the adviser.
+            proposal = project_propose(
+                agreement=agreement,
+                user=sigrid,
+                data={
+                    "title": "Boligstrategi for Snåsa sentrum",
+                    "description": "Kartlegge boligbehovet og legge til rette for utleieboliger.",
+                    "goals": "En vedtatt boligstrategi og tolv nye utleieboliger.",
+                    "leader": sigrid,
+                    "start_date": start + datetime.timedelta(days=120),
+                    "end_date": end,
+                },
+                shares=[ShareEntry(snasa.pk, Decimal(100))],
+                lead_id=snasa.pk,
+            )
+            proposal.is_demo = True
+            proposal.save(update_fields=["is_demo"])
+            eligible = [c for c in categories.values() if c.eligible]
+            years = sorted({proposal.start_date.year, proposal.end_date.year})
+            project_financing_set(
+                project=proposal,
+                budget=[BudgetEntry(y, eligible[0].pk, 150_000) for y in years],
+                funding=[
+                    FundingEntry(75_000 * len(years), source_id=programme.owner_id),
+                    FundingEntry(
+                        75_000 * len(years),
+                        kind=FundingLine.Kind.IN_KIND,
+                        source_municipality_id=snasa.pk,
+                    ),
+                ],
+            )
+            for kind in programme.target_figure_kinds:
+                unit, baseline, target = INDICATOR_DEFAULTS[kind]
+                Indicator.objects.create(
+                    project=proposal, kind=kind, unit=unit, baseline=baseline, target=target
+                )
+            proposal.refresh_from_db()
+            project_submit(project=proposal, version=proposal.version, user=sigrid)
+        with self.clock.at(start, adviser):
+            agreement_milestones_create(agreement=agreement)
+        # Snåsa and Meråker's start-up note is in and waits for the adviser.
+        self.seed_current_milestone_reports(agreement, sigrid, approve_latest=False)
+        self.seed_current_agreement(
+            programme,
+            self.municipalities["5022"],
+            # Almost a year in: the mid-term report is due in a couple of weeks.
+            start=add_months(self.today + datetime.timedelta(days=18), -12),
+            theme="Bolyst og stedsutvikling",
+            spec=ProjectSpec(
+                1,
+                "Bolyst i Rennebu sentrum",
+                None,
+                "Møteplasser, boligtomter og et levende sentrum i Berkåk.",
+                "Tjue nye innbyggere og et nytt møtested i sentrum innen prosjektslutt.",
+                indicators=("in_movers_kept",),
+            ),
+            areas=areas,
+            categories=categories,
+        )
+        self.seed_current_agreement(
+            programme,
+            self.municipalities["5033"],
+            # Half a year in: the start-up note is overdue.
+            start=add_months(self.today - datetime.timedelta(days=12), -6),
+            theme="Næringsutvikling i fjellregionen",
+            spec=ProjectSpec(
+                1,
+                "Fjellnæring i Tydal",
+                None,
+                "Et nettverk for reiseliv og lokalmat, med felles markedsføring.",
+                "Fem nye arbeidsplasser i reiseliv og lokalmat.",
+                indicators=("employment",),
+            ),
+            areas=areas,
+            categories=categories,
+        )
+
+    def seed_committee_reports(self):
+        """The reports to the committee for its last two meetings on the current round,
+        final, with the adviser's assessment: what a committee reader lands on. The PDFs
+        are really made (WeasyPrint), as of a week before each meeting; `render_reports`
+        False (the tests' default, for speed) leaves them out. Made once."""
+        programme = Programme.objects.filter(slug=CURRENT_ROUND).first()
+        if not self.render_reports or programme is None:
+            return
+        if ReportOrder.objects.filter(programme=programme, is_final=True).exists():
+            return
+        adviser = self.users["radgiver"]
+        for weeks_ago, number, assessment, decision in COMMITTEE_MEETINGS:
+            meeting = last_tuesday_before(self.today - datetime.timedelta(weeks=weeks_ago))
+            cutoff = timezone.make_aware(
+                datetime.datetime.combine(meeting - datetime.timedelta(days=8), datetime.time(9))
+            )
+            with self.clock.at(cutoff.date(), adviser, 9):
+                order = ReportOrder.objects.create(
+                    kind=ReportOrder.Kind.PROGRAMME,
+                    programme=programme,
+                    ordered_by=adviser,
+                    language=settings.LANGUAGE_CODE,
+                    meeting_organ="Hovedutvalg for næring",
+                    meeting_date=meeting,
+                    case_number=f"{meeting.year}/{number}",
+                    assessment=assessment,
+                    proposed_decision=decision,
+                )
+                rendered = render_pdf_document(
+                    report_html(ReportSubject.of(order), user=adviser, cutoff=cutoff, order=order),
+                    base_url=base_url(),
+                )
+                name = store_whole(
+                    reports_storage(), report_file_upload_to(order, "rapport.pdf"), rendered.content
+                )
+                order.status = ReportOrder.Status.READY
+                order.file.name = name
+                order.pages, order.size = rendered.pages, len(rendered.content)
+                order.data_cutoff = order.started_at = cutoff
+                order.finished_at = cutoff + datetime.timedelta(minutes=1)
+                order.save()
+            with self.clock.at(meeting - datetime.timedelta(days=6), adviser, 14):
+                report_order_mark_final(order=order, user=adviser)
+
+    def seed_current_agreement(
+        self, programme, municipality, *, start, theme, spec, areas, categories
+    ):
+        """One more municipality in the current round (demo), with a running project and
+        the milestone reports due so far delivered and approved (registered by the
+        adviser, as for municipalities without a demo login)."""
+        adviser = self.users["radgiver"]
+        agreement = self._signed_agreement(
+            programme,
+            [municipality],
+            title=f"Samarbeidsavtale {municipality.name}",
+            theme=theme,
+            start=start,
+            frame=1_000_000,
+        )
+        with self.clock.at(start, adviser):
+            self.seed_project(
+                agreement,
+                spec,
+                [municipality],
+                areas,
+                categories,
+                None,
+                county_share=0.5,
+                report_end=self.today - datetime.timedelta(days=45),
+            )
+            agreement.status = Agreement.Status.ACTIVE
+            agreement.save()
+            agreement_milestones_create(agreement=agreement)
+        self.seed_current_milestone_reports(agreement, None, approve_latest=True, skip_overdue=True)
+
+    def _signed_agreement(self, programme, municipalities, *, title, theme, start, frame):
+        """A two-year agreement of the current round (demo) from `start`, decided by the
+        committee a month before and signed ten days before."""
+        adviser = self.users["radgiver"]
+        with self.clock.at(start - datetime.timedelta(days=30), adviser):
+            agreement = Agreement.objects.create(
+                programme=programme,
+                title=title,
+                theme=theme,
+                start_date=start,
+                end_date=add_months(start, 24) - datetime.timedelta(days=1),
+                county_frame=frame,
+                decision_organ="Hovedutvalg for næring",
+                decision_date=start - datetime.timedelta(days=30),
+                is_demo=True,
+            )
+            agreement.municipalities.set(municipalities)
+        with self.clock.at(start - datetime.timedelta(days=10), adviser):
+            agreement_sign(
+                agreement=agreement,
+                signed_date=start - datetime.timedelta(days=10),
+                document=ContentFile(
+                    DEMO_PDF, name=f"samarbeidsavtale-{municipalities[0].number}.pdf"
+                ),
+                user=adviser,
+            )
+        agreement.refresh_from_db()
+        return agreement
+
+    def seed_current_milestone_reports(
+        self, agreement, leader, *, approve_latest: bool, skip_overdue: bool = False
+    ):
+        """The agreement's report milestones already due: delivered three days early and
+        approved, except that the latest waits for the adviser (`approve_latest` False);
+        with `skip_overdue`, a milestone due less than three weeks ago is left overdue."""
+        adviser = self.users["radgiver"]
+        due = [
+            m
+            for m in agreement.milestones.order_by("due_date")
+            if m.is_report and m.due_date < self.today
+        ]
+        for index, milestone in enumerate(due):
+            latest = index == len(due) - 1
+            if skip_overdue and (self.today - milestone.due_date).days < 21:
+                continue
+            submitted_on = milestone.due_date - datetime.timedelta(days=3)
+            with self.clock.at(submitted_on, leader or adviser, 14):
+                report = self._deliver(
+                    milestone,
+                    agreement,
+                    leader or adviser,
+                    summary=(
+                        f"{milestone.get_kind_display()} for {agreement.title}: "
+                        "arbeidsgruppen er i gang, og de første tiltakene er satt i verk."
+                    ),
+                    sharing="Delt på nettverkssamlingen for kommunene i runden.",
+                )
+            if report is not None and (approve_latest or not latest):
+                reviewed_on = min(milestone.due_date + datetime.timedelta(days=5), self.today)
+                with self.clock.at(reviewed_on, adviser):
+                    milestone_report_review(report=report, user=adviser, approve=True, comment="")
 
     # Volume for performance work -------------------------------------------------
     def seed_payouts(self):

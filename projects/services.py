@@ -900,6 +900,30 @@ def open_status_report(project: Project) -> ProgressReport | None:
     )
 
 
+# A proposed report period is at least this long, and at most half a year ahead.
+MIN_PROPOSED_DAYS = 30
+PROPOSED_DAYS_AHEAD = 182
+
+
+def proposed_report_period(
+    project: Project, last_end: datetime.date | None, today: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The period a new status report is proposed to cover: from the day after the last
+    report (or the project's start) up to today, or, when that is less than a month, half
+    a year on; within the project's period, and never empty or a day long. When the
+    reports already reach the project's end, the project's last month (a closing report)."""
+    first, final = project.start_date, project.end_date
+    start = last_end + datetime.timedelta(days=1) if last_end else first
+    if (today - start).days + 1 >= MIN_PROPOSED_DAYS:
+        end = today
+    else:
+        end = start + datetime.timedelta(days=PROPOSED_DAYS_AHEAD - 1)
+    end = min(end, final)
+    if (end - start).days + 1 < MIN_PROPOSED_DAYS:
+        start = max(first, end - datetime.timedelta(days=MIN_PROPOSED_DAYS - 1))
+    return start, end
+
+
 @transaction.atomic
 def report_create(*, project: Project, user, period_start, period_end) -> ProgressReport:
     """A new draft status report; costs start from the latest approved report's figures."""

@@ -90,6 +90,24 @@ class ReportOrderForm(forms.Form):
         help_text=_("Optional, e.g. 2023/12345."),
     )
 
+    assessment = forms.CharField(
+        label=_("Adviser's assessment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "For a report to the committee: the county's assessment of how the programme "
+            "is going, printed on the report's first page. Needed to mark the report final."
+        ),
+    )
+    proposed_decision = forms.CharField(
+        label=_("Proposed decision"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional, e.g. «The committee takes the status report into account.»"),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -115,7 +133,14 @@ class ReportOrderForm(forms.Form):
                 (ReportOrder.Kind.PROJECT, ReportOrder.Kind.PROJECT.label)
             ]
             self.fields["kind"].initial = ReportOrder.Kind.PROJECT
-            for name in ("programme", "municipality", "meeting_organ", "meeting_date"):
+            for name in (
+                "programme",
+                "municipality",
+                "meeting_organ",
+                "meeting_date",
+                "assessment",
+                "proposed_decision",
+            ):
                 del self.fields[name]
             del self.fields["case_number"]
             self.fields["project"].required = True
@@ -158,7 +183,14 @@ class ReportOrderForm(forms.Form):
             data.get(name) for name in ("meeting_organ", "meeting_date", "case_number")
         ):
             errors["meeting_organ"] = _(
-                "A committee, meeting date and case number belong to a programme report only."
+                "A committee, meeting date and case number belong to a report to the committee "
+                "only."
+            )
+        if kind != ReportOrder.Kind.PROGRAMME and any(
+            (data.get(name) or "").strip() for name in ("assessment", "proposed_decision")
+        ):
+            errors["assessment"] = _(
+                "An adviser's assessment belongs to a report to the committee only."
             )
         if errors:
             raise ValidationError(errors)
@@ -178,6 +210,8 @@ class ReportOrderForm(forms.Form):
             "meeting_date": data.get("meeting_date"),
             "meeting_organ": data.get("meeting_organ", ""),
             "case_number": data.get("case_number", ""),
+            "assessment": data.get("assessment", ""),
+            "proposed_decision": data.get("proposed_decision", ""),
         }
 
 
@@ -191,18 +225,34 @@ def takes_part(municipality, programme) -> bool:
 
 
 class ReportOrderFinalForm(forms.Form):
-    meeting_date = forms.DateField(label=_("Meeting date"), required=False, widget=DateInput())
+    """What a final report still lacks of its meeting, and the adviser's confirmation."""
+
+    meeting_organ = forms.CharField(
+        label=_("Committee"),
+        max_length=200,
+        help_text=_("E.g. «Hovedutvalg for næring og industri»."),
+    )
+    meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
     case_number = forms.CharField(
         label=_("Case number"),
         max_length=20,
         required=False,
         validators=[case_number_validator],
-        help_text=_("E.g. 2023/12345."),
+        help_text=_("Optional, e.g. 2023/12345."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "This is the report the committee receives. I understand that it can never be "
+            "changed or deleted afterwards."
+        ),
+        error_messages={"required": _("Confirm that this is the report the committee receives.")},
     )
 
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)
         # What the order already has is kept; only what is missing can be given here.
+        if order.meeting_organ:
+            del self.fields["meeting_organ"]
         if order.meeting_date:
             del self.fields["meeting_date"]
         if order.case_number:

@@ -1,4 +1,5 @@
-"""PDF status reports ordered in the portal and rendered in the background."""
+"""PDF reports ordered in the portal and rendered in the background: project and
+municipality reports, reports to the committee, and payment orders."""
 
 from django.conf import settings
 from django.db import models
@@ -16,8 +17,8 @@ from ilag.files import report_file_upload_to, reports_storage
 class ReportOrderQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Advisers see the orders of the programmes they follow; a leader those he
-        ordered or that cover his municipalities' projects; committee readers the
-        finished ones of programmes they may see; partners none."""
+        ordered or that cover his municipalities' projects; committee readers the final
+        reports to the committee of programmes they may see; partners none."""
         if not user_is_active(user):
             return self.none()
         if user.is_adviser:
@@ -36,8 +37,12 @@ class ReportOrderQuerySet(models.QuerySet):
                 .distinct()
             )
         if user.has_role(Role.COMMITTEE_READER):
-            return self.exclude(kind=ReportOrder.Kind.PAYMENT_ORDER).filter(
+            # What the committee was given: final reports to the committee, nothing else
+            # (ad-hoc and unfinished orders are the advisers' own work).
+            return self.filter(
+                kind=ReportOrder.Kind.PROGRAMME,
                 status=ReportOrder.Status.READY,
+                is_final=True,
                 programme__in=Programme.objects.visible_to(user).values("pk"),
             )
         return self.none()
@@ -48,9 +53,10 @@ class ReportOrder(models.Model):
     taken, and the file once rendered. A final committee report never changes."""
 
     class Kind(models.TextChoices):
-        PROJECT = "project", _("Project status report")
-        MUNICIPALITY = "municipality", _("Municipality report")
-        PROGRAMME = "programme", _("Programme report for a committee")
+        # Not «status report»: that is the project leader's report (projects.ProgressReport).
+        PROJECT = "project", _("Project report (PDF)")
+        MUNICIPALITY = "municipality", _("Municipality report (PDF)")
+        PROGRAMME = "programme", _("Report to the committee")
         PAYMENT_ORDER = "payment_order", _("Payment order")
 
     class Status(models.TextChoices):
@@ -121,6 +127,26 @@ class ReportOrder(models.Model):
     meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
     meeting_organ = models.CharField(_("committee"), max_length=200, blank=True)
     case_number = models.CharField(_("case number"), max_length=20, blank=True)
+    assessment = models.TextField(
+        _("adviser's assessment"),
+        blank=True,
+        help_text=_(
+            "The county's assessment of the programme's state, for the committee; printed on "
+            "the report's first page."
+        ),
+    )
+    proposed_decision = models.TextField(
+        _("proposed decision"),
+        blank=True,
+        help_text=_("Optional: the decision the administration proposes to the committee."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The report is written in the language of the one who ordered it."),
+    )
     is_final = models.BooleanField(
         _("final"),
         default=False,
@@ -164,9 +190,9 @@ class ReportOrder(models.Model):
     @property
     def subject_name(self) -> str:
         if self.payout_id:
-            return f"{self.project} ({self.payout.reference})"
+            return f"{self.project.title_with_municipality} · {self.payout.reference}"
         if self.project_id:
-            return str(self.project)
+            return self.project.title_with_municipality
         if self.municipality_id:
             return f"{self.municipality} ({self.programme})"
         return str(self.programme)

@@ -677,8 +677,10 @@ def report_context(subject: ReportSubject, *, user, cutoff: datetime.datetime) -
 
 
 def report_html(subject: ReportSubject, *, user=None, cutoff: datetime.datetime, order=None) -> str:
-    """The report's HTML, always in bokmål; `user` None means all data (command line)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """The report's HTML in the language of the order (the one who ordered it), bokmål
+    without an order; `user` None means all data (command line)."""
+    language = order.language if order is not None and order.language else settings.LANGUAGE_CODE
+    with translation.override(language):
         context = report_context(subject, user=user or all_data_user(), cutoff=cutoff)
         context["order"] = order
         return render_to_string(TEMPLATES[subject.kind], context)
@@ -698,11 +700,18 @@ def render_report(
 
 
 def report_filename(order: ReportOrder) -> str:
-    """«statusrapport-i-lag-2026-11-26.pdf», with the municipality or project when given."""
+    """«rapport-til-utvalget-i-lag-2026-11-26.pdf», «kommunerapport-…», «prosjektrapport-…»
+    (not «statusrapport»: that is the project leader's report), with the municipality or
+    project when given."""
     when = timezone.localdate(order.data_cutoff or order.ordered_at)
     if order.kind == ReportOrder.Kind.PAYMENT_ORDER:
         return f"utbetalingsanvisning-{order.payout.reference.lower()}-{when.isoformat()}.pdf"
-    parts = ["statusrapport", order.programme.slug]
+    name = {
+        ReportOrder.Kind.PROGRAMME: "rapport-til-utvalget",
+        ReportOrder.Kind.MUNICIPALITY: "kommunerapport",
+        ReportOrder.Kind.PROJECT: "prosjektrapport",
+    }[order.kind]
+    parts = [name, order.programme.slug]
     if order.municipality_id:
         parts.append(order.municipality.number)
     if order.project_id:

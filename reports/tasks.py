@@ -49,6 +49,8 @@ def report_order_render(self, order_id: int) -> str:
         order = _claim(order_id)
         if order is None:
             return "skipped"
+        # The failure reasons are read by the one who ordered, in his or her language.
+        translation.activate(order.language or "nb")
         try:
             if order.ordered_by_id is None:
                 raise ReportNotAvailable(_("The user who ordered the report no longer exists."))

@@ -1,4 +1,4 @@
-"""PDF reports under /rapporter/ (namespace «reports»). They were under /milepeler/rapporter/
+"""PDF reports and the committee's matters («Saker til politisk behandling») under /rapporter/ (namespace «reports»). They were under /milepeler/rapporter/
 until the reports became an app of their own; those addresses redirect here for good
 (portal/urls.py)."""
 
@@ -11,6 +11,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.ReportOrderListView.as_view(), name="list"),
+    path("utvalg/", views.CommitteeMattersView.as_view(), name="committee"),
     path(
         "bestill/",
         # The order must be committed, and queued, before the page tells the user so.

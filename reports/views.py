@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from ilag.files import reports_storage
+from ilag.views import add_service_errors
 from reports.forms import ReportOrderFinalForm, ReportOrderForm, orderable_projects
 from reports.models import ReportOrder
 from reports.permissions import can_mark_report_final, can_order_reports
@@ -47,7 +48,7 @@ def status_message(order: ReportOrder) -> str:
 
 def visible_orders(user):
     return ReportOrder.objects.visible_to(user).select_related(
-        "programme", "municipality", "project", "ordered_by", "payout"
+        "programme", "municipality", "project__lead_municipality", "ordered_by", "payout"
     )
 
 
@@ -129,7 +130,6 @@ class ReportOrderDetailView(DetailView):
     def get_context_data(self, **kwargs):
         order = self.object
         can_final = can_mark_report_final(self.request.user, order)
-        kwargs.setdefault("final_form", ReportOrderFinalForm(order=order) if can_final else None)
         return super().get_context_data(
             status_message=status_message(order),
             can_mark_final=can_final,
@@ -176,38 +176,74 @@ class ReportOrderDownloadView(View):
 
 
 class ReportOrderFinalView(DetailView):
-    """POST: an adviser following the programme marks a ready programme report final."""
+    """An adviser following the programme marks a ready report to the committee final:
+    the page shows what will be frozen (the PDF, the meeting, the assessment) and asks for
+    what is missing and for a confirmation."""
 
-    http_method_names = ["post"]
-    template_name = "reports/report_order_detail.html"
+    template_name = "reports/report_order_final.html"
     context_object_name = "order"
 
     def get_queryset(self):
         return visible_orders(self.request.user)
 
+    def get_object(self, queryset=None):
+        order = super().get_object(queryset)
+        if not can_mark_report_final(self.request.user, order):
+            raise PermissionDenied
+        return order
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", ReportOrderFinalForm(order=self.object))
+        return super().get_context_data(
+            download_url=reverse("reports:download", args=[self.object.pk]), **kwargs
+        )
+
     def post(self, request, *args, **kwargs):
         order = self.object = self.get_object()
-        if not can_mark_report_final(request.user, order):
-            raise PermissionDenied
         form = ReportOrderFinalForm(request.POST, order=order)
         if form.is_valid():
             try:
                 report_order_mark_final(
                     order=order,
                     user=request.user,
+                    meeting_organ=form.cleaned_data.get("meeting_organ", ""),
                     meeting_date=form.cleaned_data.get("meeting_date"),
                     case_number=form.cleaned_data.get("case_number", ""),
                 )
             except FinalReportError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect(order.get_absolute_url())
-            except ValidationError as error:
                 form.add_error(None, error)
+            except ValidationError as error:
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("The report is final. It will never be changed or deleted.")
                 )
                 return redirect(order.get_absolute_url())
-        view = ReportOrderDetailView(request=request, kwargs=kwargs, object=order)
-        context = view.get_context_data(object=order, final_form=form)
-        return self.render_to_response(context)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class CommitteeMattersView(ListView):
+    """«Saker til politisk behandling»: the final reports to the committee, grouped by
+    meeting (committee, date, case number), newest meeting first. Where committee readers
+    land; advisers see the same list of what their committees were given."""
+
+    template_name = "reports/committee_matters.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            visible_orders(self.request.user)
+            .filter(kind=ReportOrder.Kind.PROGRAMME, is_final=True)
+            .order_by("-meeting_date", "meeting_organ", "case_number", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meetings = []
+        for order in context["object_list"]:
+            key = (order.meeting_date, order.meeting_organ, order.case_number)
+            if not meetings or meetings[-1]["key"] != key:
+                meetings.append({"key": key, "order": order, "reports": []})
+            meetings[-1]["reports"].append(order)
+        context["meetings"] = meetings
+        return context

@@ -128,3 +128,10 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _demo_without_pdfs(settings):
+    """seed_demo leaves out the committee's PDF reports (seconds each) unless a test asks
+    for them (tests/portal/test_demo.py)."""
+    settings.DEMO_RENDER_REPORTS = False

@@ -1,4 +1,5 @@
-"""The bokmål catalogue (locale/nb/LC_MESSAGES/django.po) is complete and up to date.
+"""The bokmål and nynorsk catalogues (locale/nb|nn/LC_MESSAGES/django.po) are complete
+and up to date.
 
 Complete: every entry has a translation (every plural form) and none is fuzzy, since
 gettext ignores fuzzy entries at run time and the page would fall back to English.
@@ -19,8 +20,22 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-PO_PATH = BASE_DIR / "locale" / "nb" / "LC_MESSAGES" / "django.po"
-FIX = "run `make messages` and translate the new entries in locale/nb/LC_MESSAGES/django.po"
+# Every language the portal offers but English (its source language) has a catalogue.
+LANGUAGES = {"nb": "bokmål", "nn": "nynorsk"}
+
+
+def po_path(language: str) -> Path:
+    return BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"
+
+
+def fix(language: str) -> str:
+    return f"run `make messages` and translate the new entries in {po_path(language).relative_to(BASE_DIR)}"
+
+
+@pytest.fixture(scope="module", params=sorted(LANGUAGES))
+def language(request):
+    return request.param
+
 
 # Left out of the copy that strings are extracted from: what `make messages` ignores,
 # generated or local files, and the catalogue itself (so the copy gets a fresh one).
@@ -122,9 +137,10 @@ def describe(keys) -> str:
 
 
 @pytest.fixture(scope="module")
-def committed():
-    assert PO_PATH.exists(), f"{PO_PATH} is missing; {FIX}"
-    return catalogue(PO_PATH)
+def committed(language):
+    path = po_path(language)
+    assert path.exists(), f"{path} is missing; {fix(language)}"
+    return catalogue(path)
 
 
 @pytest.fixture(scope="module")
@@ -150,24 +166,24 @@ def extracted(tmp_path_factory):
     env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "ilag.settings"}
     result = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"makemessages failed:\n{result.stdout}\n{result.stderr}"
-    fresh = copy / PO_PATH.relative_to(BASE_DIR)
+    fresh = copy / po_path("nb").relative_to(BASE_DIR)
     assert fresh.exists(), f"makemessages wrote no catalogue at {fresh}:\n{result.stderr}"
     return catalogue(fresh)[1]
 
 
-def test_catalogue_header_is_bokmal_utf8_with_plural_forms(committed):
+def test_catalogue_header_names_its_language_utf8_with_plural_forms(committed, language):
     header, _ = committed
     assert "fuzzy" not in header.flags, (
         "The catalogue's header is marked fuzzy, so its Plural-Forms are ignored; "
         "remove the '#, fuzzy' line above msgid \"\"."
     )
     text = header.msgstr.get(0, "")
-    assert "Language: nb\n" in text
+    assert f"Language: {language}\n" in text
     assert "charset=UTF-8" in text
     assert "Plural-Forms: nplurals=2; plural=(n != 1);" in text
 
 
-def test_every_entry_is_translated_and_none_is_fuzzy(committed):
+def test_every_entry_is_translated_and_none_is_fuzzy(committed, language):
     _, entries = committed
     untranslated = [
         e.key
@@ -179,41 +195,50 @@ def test_every_entry_is_translated_and_none_is_fuzzy(committed):
     fuzzy = [e.key for e in entries if "fuzzy" in e.flags]
     problems = []
     if untranslated:
-        problems.append(f"Entries without a bokmål translation:\n{describe(untranslated)}")
+        problems.append(
+            f"Entries without a {LANGUAGES[language]} translation:\n{describe(untranslated)}"
+        )
     if fuzzy:
         problems.append(
             "Fuzzy entries (ignored at run time; check the translation, then remove "
             f"'#, fuzzy'):\n{describe(fuzzy)}"
         )
-    assert not problems, "\n".join(problems) + f"\nTo fix: {FIX}."
+    assert not problems, "\n".join(problems) + f"\nTo fix: {fix(language)}."
 
 
-def test_catalogue_compiles_with_matching_placeholders():
+def test_catalogue_compiles_with_matching_placeholders(language):
     if shutil.which("msgfmt") is None:
         pytest.fail("GNU gettext (msgfmt) is not installed; run scripts/system-deps.sh")
     # --check: the header is well formed and every %(name)s of a python-format msgid is
     # kept in its translation (what compilemessages runs, plus the header check).
     result = subprocess.run(
-        ["msgfmt", "--check", "--output-file=/dev/null", str(PO_PATH)],
+        ["msgfmt", "--check", "--output-file=/dev/null", str(po_path(language))],
         capture_output=True,
         text=True,
     )
     assert result.returncode == 0, f"msgfmt rejects the catalogue:\n{result.stderr}"
 
 
-def test_catalogue_has_every_string_in_the_sources(committed, extracted):
+def test_catalogue_has_every_string_in_the_sources(committed, extracted, language):
     present = {e.key for e in committed[1]}
     missing = [e.key for e in extracted if e.key not in present]
     assert not missing, (
         f"{len(missing)} translatable string(s) in the sources are not in "
-        f"{PO_PATH.relative_to(BASE_DIR)}:\n{describe(missing)}\nTo fix: {FIX}."
+        f"{po_path(language).relative_to(BASE_DIR)}:\n{describe(missing)}\n"
+        f"To fix: {fix(language)}."
     )
 
 
-def test_catalogue_has_no_strings_that_are_gone_from_the_sources(committed, extracted):
+def test_catalogue_has_no_strings_that_are_gone_from_the_sources(committed, extracted, language):
     wanted = {e.key for e in extracted}
     stale = [e.key for e in committed[1] if e.key not in wanted]
     assert not stale, (
-        f"{len(stale)} entr(y/ies) in {PO_PATH.relative_to(BASE_DIR)} no longer match any "
-        f"string in the sources:\n{describe(stale)}\nTo fix: {FIX}."
+        f"{len(stale)} entr(y/ies) in {po_path(language).relative_to(BASE_DIR)} no longer "
+        f"match any string in the sources:\n{describe(stale)}\nTo fix: {fix(language)}."
     )
+
+
+def test_every_offered_language_but_english_has_a_catalogue():
+    from django.conf import settings
+
+    assert {code for code, _name in settings.LANGUAGES} - {"en"} == set(LANGUAGES)

@@ -21,13 +21,13 @@ from payouts import figures
 from portal import charts, dashboard
 from projects.models import Project
 
-# Committee readers land on the finished PDF reports.
-COMMITTEE_LANDING = "reports:list"
+# Committee readers land on «Saker til politisk behandling»: the final reports by meeting.
+COMMITTEE_LANDING = "reports:committee"
 
 
 class HomeView(TemplateView):
     """Advisers land on their dashboard; project leaders on «Mine prosjekter»;
-    committee readers on the reports; everyone else on the programmes."""
+    committee readers on their matters (final reports by meeting); everyone else on the programmes."""
 
     template_name = "dashboard.html"
     paginate_by = 25

@@ -452,12 +452,14 @@ class PayoutListView(TemplateView):
         return super().get_context_data(
             pending=PaymentRequest.objects.visible_to(user)
             .filter(status=ReviewStatus.SUBMITTED)
-            .select_related("project__agreement", "tranche", "submitted_by")
+            .select_related(
+                "project__agreement", "project__lead_municipality", "tranche", "submitted_by"
+            )
             .order_by("submitted_at"),
             to_pay=payouts_to_pay(user),
             recently_paid=Payout.objects.visible_to(user)
             .paid()
-            .select_related("project", "request")
+            .select_related("project__lead_municipality", "request")
             .order_by("-paid_on", "-pk")[:20],
             today=timezone.localdate(),
             **kwargs,

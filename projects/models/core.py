@@ -218,6 +218,15 @@ class Project(ReviewTrail):
     def __str__(self):
         return self.title
 
+    @property
+    def title_with_municipality(self) -> str:
+        """The title with its (lead) municipality, for lists and links that mix
+        municipalities: titles repeat («Prosjektledelse og prosessledelse» in six). Select
+        `lead_municipality` with the project."""
+        if self.lead_municipality_id is None:
+            return self.title
+        return f"{self.title} ({self.lead_municipality.name})"
+
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"pk": self.pk})
 

@@ -1,4 +1,4 @@
-import datetime
+import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -63,9 +63,10 @@ class ReportCreateView(VisibleProjectMixin, FormView):
 
     def get_initial(self):
         last = self.project.progress_reports.order_by("-period_end").first()
-        start = last.period_end + datetime.timedelta(days=1) if last else self.project.start_date
-        end = min(max(timezone.localdate(), start), self.project.end_date)
-        return {"period_start": min(start, self.project.end_date), "period_end": end}
+        start, end = services.proposed_report_period(
+            self.project, last.period_end if last else None, timezone.localdate()
+        )
+        return {"period_start": start, "period_end": end}
 
     def form_valid(self, form):
         try:
@@ -87,6 +88,22 @@ class ReportUpdateView(VisibleReportMixin, FormView):
     template_name = "projects/report_form.html"
     form_class = ProgressReportForm
 
+    def form_invalid(self, form):
+        """On «Submit», what submission will ask for is shown with the form's own
+        errors, all at once, rather than one round after the other."""
+        if "submit" in self.request.POST:
+            probe = copy.copy(self.report)
+            for name in services.REPORT_FIELDS:
+                if name in form.cleaned_data:
+                    value = form.cleaned_data[name]
+                    if value is None and isinstance(getattr(probe, name), str):
+                        value = ""
+                    setattr(probe, name, value)
+            for name, message in services.report_submission_errors(probe).items():
+                if name in form.fields and name not in form.errors:
+                    form.add_error(name, message)
+        return super().form_invalid(form)
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.report}
 
@@ -96,8 +113,9 @@ class ReportUpdateView(VisibleReportMixin, FormView):
     def form_valid(self, form):
         data = {f: form.cleaned_data.get(f) for f in services.REPORT_FIELDS}
         data["traffic_light"] = data["traffic_light"] or ""
+        saved = None
         try:
-            report = services.report_save(
+            report = saved = services.report_save(
                 report=self.report,
                 version=form.cleaned_data["version"],
                 data=data,
@@ -117,13 +135,15 @@ class ReportUpdateView(VisibleReportMixin, FormView):
             form.data = data
             return self.form_invalid(form)
         except ValidationError as error:
-            if "submit" in self.request.POST:
-                form.add_error(None, _("The draft is saved, but it cannot be submitted yet:"))
-                # The draft was saved: a new save must build on its new version.
-                data = form.data.copy()
-                data["version"] = ProgressReport.objects.values_list("version", flat=True).get(
-                    pk=self.report.pk
+            if saved is not None:
+                # Saved, not submitted: the page says so, and a new save builds on the
+                # draft's new version.
+                form.saved_message = _(
+                    "The draft is saved, but it cannot be submitted yet. Please correct the "
+                    "following:"
                 )
+                data = form.data.copy()
+                data["version"] = saved.version
                 form.data = data
             add_service_errors(form, error)
             return self.form_invalid(form)
@@ -190,7 +210,8 @@ class ReportListView(FilteredListView):
         Column(gettext_lazy("Achieved in the period"), lambda r: r.achieved),
         Column(gettext_lazy("Lesson worth sharing"), lambda r: r.lesson_learned),
         Column(
-            gettext_lazy("Submitted"), lambda r: timezone.localdate(r.submitted_at) if r.submitted_at else None
+            gettext_lazy("Submitted"),
+            lambda r: timezone.localdate(r.submitted_at) if r.submitted_at else None,
         ),
     ]
 
@@ -198,7 +219,9 @@ class ReportListView(FilteredListView):
         return ProgressReport.objects.visible_to(self.request.user)
 
     def decorate(self, queryset):
-        return queryset.select_related("project__agreement__programme")
+        return queryset.select_related(
+            "project__agreement__programme", "project__lead_municipality"
+        )
 
     def export_title(self):
         return _("Status reports")

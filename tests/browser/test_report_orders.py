@@ -118,4 +118,4 @@ def test_order_page_shows_the_new_state_without_reloading(page, report_file):
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Last ned PDF-en").click()
-    assert download.value.suggested_filename.startswith("statusrapport-i-lag-")
+    assert download.value.suggested_filename.startswith("rapport-til-utvalget-i-lag-")

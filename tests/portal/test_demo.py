@@ -107,16 +107,74 @@ def test_the_demo_has_a_round_running_today_with_work_waiting(client):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     programme = Programme.objects.get(slug="i-lag-ny-runde")
     assert programme.is_demo
-    agreement = programme.agreements.get()
-    assert agreement.status == Agreement.Status.ACTIVE
-    assert agreement.start_date <= timezone.localdate() <= agreement.end_date
-    assert agreement.milestones.exists()
-    joint = Project.objects.get(agreement=agreement, status=Project.Status.ACTIVE)
+    today = timezone.localdate()
+    agreements = programme.agreements.order_by("title")
+    assert agreements.count() == 3
+    for agreement in agreements:
+        assert agreement.status == Agreement.Status.ACTIVE
+        assert agreement.start_date <= today <= agreement.end_date  # mid-way
+        assert agreement.milestones.exists()
+    joint_agreement = agreements.get(title="Samarbeidsavtale Snåsa og Meråker")
+    joint = Project.objects.get(agreement=joint_agreement, status=Project.Status.ACTIVE)
     assert joint.municipalities.count() == 2 and joint.shares.count() == 2
     assert joint.change_requests.open().count() == 1
-    assert Project.objects.filter(agreement=agreement, status=Project.Status.SUBMITTED).exists()
-    # The adviser lands on it, with both waiting.
+    assert Project.objects.filter(
+        agreement=joint_agreement, status=Project.Status.SUBMITTED
+    ).exists()
+    milestones = Milestone.objects.filter(agreement__programme=programme)
+    # Something waits, something is overdue, the next is within weeks.
+    assert milestones.filter(report__status="submitted").count() == 1
+    assert milestones.overdue(today).count() == 1
+    upcoming = milestones.open().filter(due_date__gte=today).order_by("due_date").first()
+    assert (upcoming.due_date - today).days <= 31
+    # The adviser lands on it, with all of it waiting.
     client.force_login(User.objects.get(username="radgiver"))
     html = client.get("/").content.decode()
     assert "Distriktssatsinga I LAG, ny runde" in html
-    assert "Prosjektforslag: Boligstrategi for Snåsa sentrum" in html
+    assert "Prosjektforslag: Boligstrategi for Snåsa sentrum (Snåsa)" in html
+    assert "Kommunens oppstartsnotat: Samarbeidsavtale Snåsa og Meråker" in html
+    assert '<p class="h2 mb-0">3</p>' in html and '<p class="h2 mb-0">1</p>' in html
+
+
+def test_the_demos_history_names_the_demo_people_on_believable_days():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    today = timezone.localdate()
+    from evaluations.models import MilestoneReport
+    from projects.models import ProgressReport
+
+    for model in (Programme, Agreement, Project, ProgressReport, MilestoneReport, Milestone):
+        rows = model.history.all()
+        assert rows.exists(), model
+        assert not rows.filter(history_user__isnull=True).exists(), model
+    # Status reports are written and approved after their period, not all on load day.
+    approved = ProgressReport.objects.filter(status="approved")
+    assert approved.exists()
+    for report in approved:
+        assert report.period_end < timezone.localdate(report.submitted_at) <= today
+        assert report.submitted_at <= report.reviewed_at
+        assert report.history.earliest("history_date").history_user.username in {
+            "leder.snasa",
+            "leder.meraker",
+            "radgiver",
+        }
+    assert ProgressReport.history.filter(history_date__date__lt=today).count() > 0.9 * (
+        ProgressReport.history.count()
+    )
+
+
+def test_the_demo_has_the_committees_last_two_reports_when_pdfs_are_made(settings):
+    from reports.models import ReportOrder
+
+    settings.DEMO_RENDER_REPORTS = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    finals = ReportOrder.objects.filter(is_final=True).order_by("-meeting_date")
+    assert finals.count() == 2
+    today = timezone.localdate()
+    for order in finals:
+        assert order.status == ReportOrder.Status.READY and order.pages >= 2
+        assert order.meeting_date < today and order.assessment and order.proposed_decision
+        assert order.data_cutoff.date() < order.meeting_date
+        assert order.file.storage.exists(order.file.name)
+    assert (today - finals[0].meeting_date).days <= 31
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert ReportOrder.objects.count() == 2  # made once

@@ -158,12 +158,34 @@ def test_submit_needs_status_light_percent_and_achievements(world):
         reverse("projects:report-update", args=[report.pk]), {**data, "submit": "1"}
     )
     html = response.content.decode()
-    assert "Utkastet er lagret, men kan ikke sendes inn ennå:" in html
+    assert "Utkastet er lagret, men kan ikke sendes inn ennå. Rett opp dette:" in html
+    assert "Ingenting er lagret ennå" not in html
     assert "Velg et statuslys før du sender inn." in html
     assert "Oppgi hvor langt prosjektet har kommet, i prosent." in html
     assert "Beskriv hva som er oppnådd i perioden." in html
     report.refresh_from_db()
     assert report.status == ProgressReport.Status.DRAFT
+    assert report.next_steps == "Dialog med Husbanken"  # saved, as the page says
+
+
+def test_submit_with_a_field_error_shows_every_error_at_once_and_saves_nothing(world):
+    leader, report = create_report(world)
+    data = report_data(
+        world, report, percent_complete="150", achieved="", next_steps="Ny tekst som ikke lagres"
+    )
+    response = leader.post(
+        reverse("projects:report-update", args=[report.pk]), {**data, "submit": "1"}
+    )
+    html = response.content.decode()
+    assert "Ingenting er lagret ennå" in html
+    assert "Utkastet er lagret" not in html
+    # The form's own error and what submission needs, in one round.
+    assert "Beskriv hva som er oppnådd i perioden." in html
+    assert 'name="percent_complete"' in html and 'value="150"' in html
+    assert "Ny tekst som ikke lagres" in html  # the input is kept
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.DRAFT
+    assert report.next_steps == ""
 
 
 def test_report_submitted_twice_says_so(world):
@@ -237,3 +259,48 @@ def test_a_second_open_draft_is_refused_and_the_new_report_page_leads_to_the_fir
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == reverse("projects:report-update", args=[report.pk])
+
+
+@pytest.mark.parametrize(
+    "last_end, today, expected",
+    [
+        # First report, half a year in: from the start to today.
+        (None, D(2024, 6, 30), (D(2024, 1, 1), D(2024, 6, 30))),
+        # The last report ended yesterday: not a one-day period, half a year ahead.
+        (D(2024, 6, 29), D(2024, 6, 30), (D(2024, 6, 30), D(2024, 12, 28))),
+        # Two weeks since: still half a year ahead rather than two weeks.
+        (D(2024, 6, 15), D(2024, 6, 30), (D(2024, 6, 16), D(2024, 12, 14))),
+        # Close to the end: up to the project's end, at least a month long.
+        (D(2025, 12, 20), D(2025, 12, 21), (D(2025, 12, 2), D(2025, 12, 31))),
+        # Everything reported already: the project's last month, not an empty period.
+        (D(2025, 12, 31), D(2026, 1, 15), (D(2025, 12, 2), D(2025, 12, 31))),
+        # Long after the last report: up to today.
+        (D(2024, 12, 31), D(2025, 8, 1), (D(2025, 1, 1), D(2025, 8, 1))),
+    ],
+)
+def test_proposed_period_is_never_empty_or_a_day_long(world, last_end, today, expected):
+    from projects.services import proposed_report_period
+
+    start, end = proposed_report_period(world["project"], last_end, today)
+    assert (start, end) == expected
+    assert (end - start).days >= 29
+    assert world["project"].start_date <= start <= end <= world["project"].end_date
+
+
+def test_leader_is_offered_the_open_report_not_a_new_one_on_his_projects(world, client):
+    from projects.models import Project
+
+    project = world["project"]
+    client.force_login(world["leader"])
+    html = client.get("/prosjekter/mine/").content.decode()
+    assert reverse("projects:report-create", args=[project.pk]) in html
+    draft = ProgressReport.objects.create(
+        project=project, period_start=D(2024, 1, 1), period_end=D(2024, 6, 30)
+    )
+    html = client.get("/prosjekter/mine/").content.decode()
+    assert reverse("projects:report-update", args=[draft.pk]) in html
+    assert reverse("projects:report-create", args=[project.pk]) not in html
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.COMPLETED)
+    html = client.get("/prosjekter/mine/").content.decode()
+    assert reverse("projects:report-create", args=[project.pk]) not in html
+    assert reverse("projects:report-update", args=[draft.pk]) not in html

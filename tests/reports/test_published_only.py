@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
-from agreements.models import Programme
 from projects.models import ProgressReport, Project
 from projects.services import report_create, report_review, report_save, report_submit
 from reports.models import ReportOrder

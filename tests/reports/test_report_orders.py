@@ -23,6 +23,7 @@ from ilag.files import report_file_upload_to, reports_storage, store_whole
 from projects.models import Project
 from reports.admin import ReportOrderAdmin
 from reports.models import ReportOrder
+from reports.reporting import ReportSubject, report_html
 from reports.services import (
     FinalReportError,
     report_order_create,
@@ -156,7 +157,7 @@ def test_adviser_orders_programme_report_and_downloads_it(
     download = client.get(data["download_url"])
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
-    filename = f"statusrapport-i-lag-{timezone.localdate(order.data_cutoff).isoformat()}.pdf"
+    filename = f"rapport-til-utvalget-i-lag-{timezone.localdate(order.data_cutoff).isoformat()}.pdf"
     assert download["Content-Disposition"] == f'attachment; filename="{filename}"'
     content = b"".join(download.streaming_content)
     assert content.startswith(b"%PDF")
@@ -302,12 +303,24 @@ def status_json(user, order) -> dict:
 
 def test_final_reports_cannot_be_changed_or_deleted(client, db, remove_report_files):
     programme, _municipality, _project, adviser = small_world()
-    order = ready_order(programme, adviser, meeting_organ="Fylkesutvalget")
+    order = ready_order(
+        programme, adviser, meeting_organ="Fylkesutvalget", assessment="Går etter planen."
+    )
     client.force_login(adviser)
-
+    # The page shows what will be frozen, and asks for a confirmation.
+    page = client.get(reverse("reports:final", args=[order.pk])).content.decode()
+    assert "Dette blir låst" in page and "Går etter planen." in page
     response = client.post(
         reverse("reports:final", args=[order.pk]),
         {"meeting_date": "2026-12-03", "case_number": "2026/4711"},
+    )
+    assert response.status_code == 200
+    assert "Bekreft at dette er rapporten utvalget får." in response.content.decode()
+    order.refresh_from_db()
+    assert not order.is_final
+    response = client.post(
+        reverse("reports:final", args=[order.pk]),
+        {"meeting_date": "2026-12-03", "case_number": "2026/4711", "confirm": "on"},
     )
     assert response.status_code == 302
     order.refresh_from_db()
@@ -321,7 +334,7 @@ def test_final_reports_cannot_be_changed_or_deleted(client, db, remove_report_fi
     assert ReportOrder.objects.filter(pk=order.pk).exists()
     assert reports_storage().exists(order.file.name)
     # Marking it again through the page is refused.
-    again = client.post(reverse("reports:final", args=[order.pk]), {})
+    again = client.post(reverse("reports:final", args=[order.pk]), {"confirm": "on"})
     assert again.status_code == 403
     # A second render does not touch it.
     assert report_order_render.apply(args=[order.pk]).get() == "skipped"
@@ -363,6 +376,58 @@ def test_final_form_keeps_input_and_says_what_is_wrong(client, db, remove_report
     assert 'value="12345"' in page
     order.refresh_from_db()
     assert not order.is_final
+    # Without the adviser's assessment it cannot go to the committee.
+    response = client.post(
+        reverse("reports:final", args=[order.pk]),
+        {
+            "meeting_organ": "Fylkesutvalget",
+            "meeting_date": "10.11.2026",
+            "case_number": "2026/4711",
+            "confirm": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "Rapporten har ingen rådgivers vurdering" in response.content.decode()
+    assert 'value="Fylkesutvalget"' in response.content.decode()
+    order.refresh_from_db()
+    assert not order.is_final and not order.meeting_organ
+
+
+def test_the_assessment_is_written_when_ordering_and_printed_on_the_first_page(client, db):
+    programme, _municipality, _project, adviser = small_world()
+    client.force_login(adviser)
+    response = client.post(
+        reverse("reports:create"),
+        {
+            "kind": "municipality",
+            "programme": programme.pk,
+            "municipality": "5041",
+            "assessment": "Bare for utvalget",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["assessment"] == [
+        "Rådgivers vurdering hører bare til en rapport til utvalget."
+    ]
+    response = client.post(
+        reverse("reports:create"),
+        {
+            "kind": "programme",
+            "programme": programme.pk,
+            "assessment": "Programmet går etter planen.",
+            "proposed_decision": "Utvalget tar rapporten til orientering.",
+        },
+    )
+    assert response.status_code == 302
+    order = ReportOrder.objects.get()
+    assert (order.assessment, order.proposed_decision) == (
+        "Programmet går etter planen.",
+        "Utvalget tar rapporten til orientering.",
+    )
+    html = report_html(ReportSubject.of(order), user=adviser, cutoff=timezone.now(), order=order)
+    first_page = html[: html.index('class="summary"')]
+    assert "Rådgivers vurdering" in first_page and "Programmet går etter planen." in first_page
+    assert "Forslag til vedtak" in first_page
 
 
 # Who orders and sees what -----------------------------------------------------------------
@@ -421,15 +486,59 @@ def test_leader_does_not_see_other_orders(client, db):
             assert client.get(reverse(f"reports:{name}", args=[order.pk])).status_code == 404
 
 
-def test_committee_readers_cannot_order_but_read_ready_reports(client, db, remove_report_files):
+def test_committee_readers_read_only_what_was_put_before_the_committee(
+    client, db, remove_report_files
+):
     programme, _municipality, _project, adviser = small_world()
-    ready = ready_order(programme, adviser)
+    ad_hoc = ready_order(programme, adviser)
+    final = ready_order(programme, adviser, assessment="Går etter planen.")
+    report_order_mark_final(
+        order=final,
+        user=adviser,
+        meeting_organ="Fylkesutvalget",
+        meeting_date=datetime.date(2026, 11, 10),
+        case_number="2026/4711",
+    )
     queued = ReportOrder.objects.create(kind="programme", programme=programme, ordered_by=adviser)
     client.force_login(UserFactory(role=Role.COMMITTEE_READER))
     assert client.get(reverse("reports:create")).status_code == 403
-    assert list(client.get(reverse("reports:list")).context["orders"]) == [ready]
-    assert client.get(reverse("reports:download", args=[ready.pk])).status_code == 200
+    assert list(client.get(reverse("reports:list")).context["orders"]) == [final]
+    assert client.get(reverse("reports:download", args=[final.pk])).status_code == 200
+    assert client.get(reverse("reports:download", args=[ad_hoc.pk])).status_code == 404
     assert client.get(reverse("reports:detail", args=[queued.pk])).status_code == 404
+    # «Saker til politisk behandling»: by meeting, with the assessment.
+    page = client.get(reverse("reports:committee"))
+    html = page.content.decode()
+    assert [m["order"] for m in page.context["meetings"]] == [final]
+    assert "Fylkesutvalget, møte 10.11.2026" in html and "Sak 2026/4711" in html
+    assert "Går etter planen." in html
+
+
+def test_committee_matters_are_grouped_by_meeting_newest_first(client, db, remove_report_files):
+    programme, _municipality, _project, adviser = small_world()
+    other = ProgrammeFactory(name="Bygdevekst", short_name="Bygdevekst")
+    adviser.programmes.add(other)
+    AgreementFactory(programme=other)
+    meetings = [
+        (programme, datetime.date(2026, 9, 1), "2026/100"),
+        (other, datetime.date(2026, 11, 10), "2026/200"),
+        (programme, datetime.date(2026, 11, 10), "2026/200"),
+    ]
+    for subject, day, case in meetings:
+        order = ready_order(subject, adviser, assessment="Vurdering.")
+        report_order_mark_final(
+            order=order,
+            user=adviser,
+            meeting_organ="Hovedutvalg for næring",
+            meeting_date=day,
+            case_number=case,
+        )
+    client.force_login(UserFactory(role=Role.COMMITTEE_READER))
+    meetings = client.get(reverse("reports:committee")).context["meetings"]
+    assert [(m["key"][0], len(m["reports"])) for m in meetings] == [
+        (datetime.date(2026, 11, 10), 2),
+        (datetime.date(2026, 9, 1), 1),
+    ]
 
 
 def test_order_form_keeps_input_and_says_what_is_missing(client, db):

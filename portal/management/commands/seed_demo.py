@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -7,6 +8,7 @@ from portal.demo import DemoSeeder
 class Command(BaseCommand):
     help = (
         "Create the demonstration data: the I LAG programme with its six municipalities, "
+        "a current round dated from today with the committee's last two reports, "
         "Hjerteregionen, and demo users. Running it again changes nothing."
     )
 
@@ -20,7 +22,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, password, projects, **options):
-        seeder = DemoSeeder(password=password, today=timezone.localdate(), stdout=self.stdout)
+        seeder = DemoSeeder(
+            password=password,
+            today=timezone.localdate(),
+            stdout=self.stdout,
+            render_reports=settings.DEMO_RENDER_REPORTS,
+        )
         seeder.run()
         self.stdout.write(self.style.SUCCESS("Demo data for I LAG and Hjerteregionen is in place."))
         if projects:
