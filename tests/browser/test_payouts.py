@@ -77,7 +77,7 @@ def test_request_approve_pay_and_settle_with_a_clawback(page, tmp_path):
     # The adviser finds it among the payouts and approves it.
     log_out_and_in(page, "radgiver")
     walk.go("/utbetalinger/", "payout-list")
-    walk.click("link", project.title, "request-to-review")
+    walk.click("link", project.title_with_municipality, "request-to-review")
     walk.click("button", "Godkjenn og anvis utbetalingen", "approved")
     payout = Payout.objects.get(request=request)
     assert payout.amount == 160_000 and not payout.is_paid

@@ -42,15 +42,15 @@ def order(**fields) -> ReportOrder:
 def test_order_form_and_its_errors_pass_axe(page):
     log_in(page, "radgiver")
     page.goto(f"{page.base_url}{reverse('reports:create')}")
-    assert page.locator("h1").inner_text() == "Bestill en rapport"
+    assert page.locator("h1").inner_text() == "Bestill en PDF-rapport"
     assert axe_violations(page) == []
 
-    page.get_by_label("Kommunerapport").check()
+    page.get_by_label("Kommunerapport (PDF)").check()
     page.get_by_label("Saksnummer").fill("feil")
     page.get_by_role("button", name="Bestill", exact=True).click()
     assert "Velg kommunen rapporten gjelder." in page.content()
     assert page.get_by_label("Saksnummer").input_value() == "feil"
-    assert page.get_by_label("Kommunerapport").is_checked()
+    assert page.get_by_label("Kommunerapport (PDF)").is_checked()
     assert axe_violations(page) == []
 
 
@@ -65,7 +65,9 @@ def test_leader_order_form_passes_axe(page):
     page.locator("#id_project").select_option(label=next(o for o in options if "Boliger" in o))
     page.get_by_role("button", name="Bestill", exact=True).click()
     page.wait_for_load_state()
-    assert page.locator("h1").inner_text().startswith("Statusrapport for prosjekt: Boliger")
+    assert (
+        page.locator("h1").inner_text().startswith("Prosjektrapport (PDF): Boliger i Snåsa sentrum")
+    )
     assert axe_violations(page) == []
 
 
@@ -83,13 +85,22 @@ def test_orders_list_and_a_ready_order_pass_axe(page, report_file):
     order(queue_delayed=True)
     log_in(page, "radgiver")
     page.goto(f"{page.base_url}{reverse('reports:list')}")
-    assert page.locator("h1").inner_text() == "Rapporter"
+    assert page.locator("h1").inner_text() == "PDF-rapporter"
     assert page.get_by_role("link", name="I LAG", exact=True).count() == 2
     assert axe_violations(page) == []
 
     page.goto(f"{page.base_url}{ready.get_absolute_url()}")
     assert page.get_by_role("link", name="Last ned PDF-en").is_visible()
-    assert page.get_by_role("button", name="Merk som endelig").is_visible()
+    page.get_by_role("link", name="Merk som endelig …").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("Merk som endelig")
+    assert "Dette blir låst" in page.content()
+    assert axe_violations(page) == []
+    # Sent without the meeting date and the confirmation: said at the fields, kept.
+    page.get_by_role("button", name="Merk som endelig").click()
+    page.wait_for_load_state()
+    assert "Bekreft at dette er rapporten utvalget får." in page.content()
+    assert page.get_by_label("Saksnummer").count() == 0  # given when ordered, kept as is
     assert axe_violations(page) == []
 
 

@@ -156,3 +156,42 @@ def test_committee_reader_finds_last_meetings_report_on_the_first_page(page, set
     assert "Internt utkast" not in page.content()
     page.goto(f"{page.base_url}{reverse('reports:list')}")
     assert page.locator("table tbody tr").count() == 2
+
+
+def test_error_pages_are_bokmal_in_the_portals_layout_with_a_way_back(page, settings):
+    page.set_viewport_size({"width": 320, "height": 800})
+    log_in(page, "leder.snasa")
+
+    def check(heading):
+        assert page.locator("h1").inner_text() == heading
+        assert page.locator("header.portal-header").count() == 1  # the portal's layout
+        assert page.get_by_role("link", name="Til forsiden").count() >= 1  # a way back
+        assert sideways(page) <= 320
+        assert axe_violations(page) == []
+
+    assert page.goto(f"{page.base_url}/finnes-ikke/").status == 404
+    check("Fant ikke siden")
+    assert page.goto(f"{page.base_url}{reverse('payouts:list')}").status == 403
+    check("Du har ikke tilgang til dette")
+    # A form sent without its CSRF token.
+    page.goto(f"{page.base_url}{reverse('accounts:profile')}")
+    with page.expect_navigation():
+        page.evaluate(
+            """() => {
+                const form = document.querySelector('main form');
+                form.querySelector('[name=csrfmiddlewaretoken]').remove();
+                form.submit();
+            }"""
+        )
+    assert "Forbidden" not in page.content()
+    assert page.locator("main a").count() >= 1 and sideways(page) <= 320
+    assert axe_violations(page) == []
+    # Locked out after too many wrong passwords.
+    settings.AXES_FAILURE_LIMIT = 3
+    page.context.clear_cookies()
+    for _ in range(3):
+        log_in(page, "partner", password="feil")
+    assert page.locator("h1").inner_text() == "For mange mislykkede innlogginger"
+    assert page.get_by_role("link", name="Glemt passord").count() >= 1
+    assert sideways(page) <= 320
+    assert axe_violations(page) == []
