@@ -120,6 +120,7 @@ class FilteredListView(TemplateView):
         without_sort.pop("sorter", None)
         context = self.get_context_data(
             filterset=filterset,
+            filters_used=len(active_filters(filterset)),
             rows=rows,
             page_obj=page,
             paginator=paginator,

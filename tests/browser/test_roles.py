@@ -97,6 +97,27 @@ def test_menu_opens_by_keyboard_at_320_px(page):
     assert page.locator("h1").inner_text() == "Kommuner"
 
 
+def test_list_filters_fold_behind_a_button_at_320_px(page):
+    page.set_viewport_size({"width": 320, "height": 800})
+    log_in(page, "radgiver")
+    page.goto(f"{page.base_url}/prosjekter/")
+    filters = page.locator("#list-filters")
+    assert filters.is_hidden()
+    page.get_by_role("button", name="Filtre").click()
+    filters.wait_for(state="visible")
+    page.get_by_label("Status", exact=True).select_option("active")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url("**status=active**")
+    # Filters in use stay open, and the button says how many.
+    assert filters.is_visible()
+    assert page.get_by_role("button", name="Filtre (1 i bruk)").is_visible()
+    assert sideways(page) <= 320
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{page.base_url}/prosjekter/")
+    assert filters.is_visible()  # wide enough: always shown
+
+
 @pytest.mark.parametrize("language", ["nb", "nn"])
 @pytest.mark.parametrize("username", ["radgiver", "leder.snasa", "politiker"])
 def test_header_keeps_to_one_line_at_1366_px(page, username, language):
