@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from agreements.models import Agreement, CostCategory, Programme
@@ -47,6 +48,15 @@ TEMPLATES = {
     ReportOrder.Kind.MUNICIPALITY: "reports/pdf/municipality.html",
     ReportOrder.Kind.PROGRAMME: "reports/pdf/programme.html",
     ReportOrder.Kind.PAYMENT_ORDER: "reports/pdf/payment_order.html",
+}
+
+
+# In the PDF itself the kind is named without «(PDF)», which the portal's lists need.
+PDF_KIND_LABELS = {
+    ReportOrder.Kind.PROJECT: gettext_lazy("Project report"),
+    ReportOrder.Kind.MUNICIPALITY: gettext_lazy("Municipality report"),
+    ReportOrder.Kind.PROGRAMME: ReportOrder.Kind.PROGRAMME.label,
+    ReportOrder.Kind.PAYMENT_ORDER: ReportOrder.Kind.PAYMENT_ORDER.label,
 }
 
 
@@ -556,7 +566,7 @@ def programme_context(programme, *, user, today: datetime.date) -> dict:
     timeline = programme_timeline(programme, user=published_reader(), today=today)
     return {
         "kind": ReportOrder.Kind.PROGRAMME,
-        "title": _("Programme report: %(programme)s") % {"programme": programme.name},
+        "title": _("Report to the committee: %(programme)s") % {"programme": programme.name},
         "programme": programme,
         "sections": sections,
         "lines": lines,
@@ -665,7 +675,7 @@ def report_context(subject: ReportSubject, *, user, cutoff: datetime.datetime) -
     else:
         context = programme_context(programme, user=user, today=today)
     context.update(
-        kind_label=ReportOrder.Kind(subject.kind).label,
+        kind_label=PDF_KIND_LABELS[subject.kind],
         cutoff=timezone.localtime(cutoff),
         today=today,
         author=AUTHOR,

@@ -156,7 +156,7 @@ def test_programme_report_is_pdf_a_2b_tagged_with_metadata(demo, tmp_path):
     assert "<rdf:li>Trøndelag fylkeskommune</rdf:li>" in xmp
     info = pdfinfo(output)
     assert "Author:          Trøndelag fylkeskommune" in info
-    assert "Title:           Programrapport: Distriktssatsinga I LAG" in info
+    assert "Title:           Rapport til utvalget: Distriktssatsinga I LAG" in info
     assert "Tagged:          yes" in info
     assert "(A4)" in info
     assert 'pdfaid:part="2"' in pdfinfo(output, "-meta") or "<pdfaid:part>2" in pdfinfo(
