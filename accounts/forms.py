@@ -6,11 +6,12 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.notices import DECIDED, SUBMITTED, kinds_for
+from accounts.notices import DECIDED, REMINDER, SUBMITTED, kinds_for
 
 EVENT_LABELS = {
     SUBMITTED: _("%(what)s submitted for your approval"),
     DECIDED: _("%(what)s approved or returned (your own and your municipality's)"),
+    REMINDER: "%(what)s",
 }
 
 

@@ -21,7 +21,7 @@ from accounts.models import Role, SentNotice, User
 
 logger = logging.getLogger(__name__)
 
-SUBMITTED, DECIDED = "submitted", "decided"
+SUBMITTED, DECIDED, REMINDER = "submitted", "decided", "reminder"
 
 # (kind, what it is about, event): the kinds a user can turn off.
 NOTICE_KINDS = [
@@ -35,19 +35,19 @@ NOTICE_KINDS = [
     ("proposal_decided", _("Project proposals"), DECIDED),
     ("change_request_decided", _("Change requests"), DECIDED),
     ("payment_request_decided", _("Payment requests"), DECIDED),
-    ("payout_due", _("Payouts that may be requested"), DECIDED),
+    ("payout_due", _("Reminders that a payout may be requested"), REMINDER),
 ]
 KINDS = {kind for kind, _label, _event in NOTICE_KINDS}
 
 
 def kinds_for(user) -> list[tuple[str, str, str]]:
     """The kinds of notice a user can get: advisers are told what is submitted, project
-    leaders what is decided."""
+    leaders what is decided and when a payout may be requested."""
     events = set()
     if user.is_adviser:
         events.add(SUBMITTED)
     if user.has_role(Role.PROJECT_LEADER):
-        events.add(DECIDED)
+        events.update({DECIDED, REMINDER})
     return [row for row in NOTICE_KINDS if row[2] in events]
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -83,8 +83,11 @@ class ProfileView(UpdateView):
         return self.request.user
 
     def form_valid(self, form):
-        messages.success(self.request, _("Your details are saved."))
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        # Said in the language just chosen, which the next page is in.
+        with translation.override(form.instance.language):
+            messages.success(self.request, _("Your details are saved."))
+        return response
 
 
 class SessionExtendView(View):

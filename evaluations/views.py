@@ -336,7 +336,7 @@ class MilestoneListView(FilteredListView):
             "project__agreement",
             "project__lead_municipality",
             "responsible",
-        )
+        ).prefetch_related("project__municipalities")
 
     def export_title(self):
         return _("Milestones")

@@ -2,9 +2,12 @@
 
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from agreements.models import Programme
 from evaluations.overview import (
     can_view_overview,
     overdue_milestones,
@@ -36,17 +39,34 @@ class OverdueView(UserPassesTestMixin, TemplateView):
         page.next_url = url(page.next_page_number()) if page.has_next() else None
         return page
 
+    def programme(self):
+        """`?program=<slug>`: one programme the user may see (from the dashboard)."""
+        slug = self.request.GET.get("program")
+        if not slug:
+            return None
+        return get_object_or_404(Programme.objects.visible_to(self.request.user), slug=slug)
+
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
-        milestones = self.page(overdue_milestones(user, today), "milepeler")
+        programme = self.programme()
+        overdue, stale = overdue_milestones(user, today), stale_projects(user, today)
+        if programme is not None:
+            overdue = overdue.filter(
+                Q(programme=programme)
+                | Q(agreement__programme=programme)
+                | Q(project__agreement__programme=programme)
+            )
+            stale = stale.filter(agreement__programme=programme)
+        milestones = self.page(overdue, "milepeler")
         for milestone in milestones:
             milestone.days_overdue = (today - milestone.due_date).days
-        projects = self.page(stale_projects(user, today), "prosjekter")
+        projects = self.page(stale, "prosjekter")
         for project in projects:
             project.weeks_since = weeks_between(project.stale_since, today)
         weeks = stale_report_weeks_in_use(user)
         return super().get_context_data(
             today=today,
+            programme=programme,
             milestones=milestones,
             projects=projects,
             stale_weeks=weeks[0] if len(weeks) == 1 else None,

@@ -269,6 +269,7 @@ def waiting_for_approval(*, user, programme, limit=None) -> dict:
         "progress": ProgressReport.objects.visible_to(user)
         .filter(project__agreement__programme=programme, status="submitted")
         .select_related("project__lead_municipality")
+        .annotate(member_count=Project.municipality_count("project"))
         .order_by("submitted_at"),
         "milestones": MilestoneReport.objects.visible_to(user)
         .filter(
@@ -277,21 +278,31 @@ def waiting_for_approval(*, user, programme, limit=None) -> dict:
             status="submitted",
         )
         .select_related("milestone__agreement", "milestone__project__lead_municipality")
+        .annotate(member_count=Project.municipality_count("milestone__project"))
         .order_by("submitted_at"),
         "proposals": Project.objects.visible_to(user)
         .filter(agreement__programme=programme, status=Project.Status.SUBMITTED)
         .select_related("lead_municipality")
+        .annotate(member_count=Project.municipality_count())
         .order_by("submitted_at"),
         "changes": ChangeRequest.objects.visible_to(user)
         .open()
         .filter(project__agreement__programme=programme)
         .select_related("project__lead_municipality")
+        .annotate(member_count=Project.municipality_count("project"))
         .order_by("submitted_at"),
     }
     waiting = {}
     count = 0
     for name, queryset in kinds.items():
         rows = list(queryset[:limit])
+        for row in rows:
+            # The project named with its municipalities (Project.title_with_municipality).
+            project = row if name == "proposals" else getattr(row, "project", None)
+            if name == "milestones":
+                project = row.milestone.project
+            if project is not None:
+                project.member_count = row.member_count
         waiting[name] = rows
         count += len(rows) if len(rows) < limit else queryset.count()
     waiting["count"] = count

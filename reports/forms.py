@@ -1,4 +1,4 @@
-"""Forms for ordering PDF status reports and marking a committee report final."""
+"""Forms for ordering PDF reports and marking a report to the committee final."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -58,7 +58,7 @@ class ReportOrderForm(forms.Form):
         label=_("Programme"),
         queryset=Programme.objects.none(),
         required=False,
-        help_text=_("For a municipality report and a programme report."),
+        help_text=_("For a municipality report and a report to the committee."),
     )
     municipality = MunicipalityChoiceField(
         label=_("Municipality"),
@@ -71,13 +71,15 @@ class ReportOrderForm(forms.Form):
         label=_("Project"),
         queryset=Project.objects.none(),
         required=False,
-        help_text=_("For a project status report."),
+        help_text=_("For a project report."),
     )
     meeting_organ = forms.CharField(
         label=_("Committee"),
         max_length=200,
         required=False,
-        help_text=_("Optional, for a programme report, e.g. «Hovedutvalg for næring og industri»."),
+        help_text=_(
+            "Optional, for a report to the committee, e.g. «Hovedutvalg for næring og industri»."
+        ),
     )
     meeting_date = forms.DateField(
         label=_("Meeting date"), required=False, widget=DateInput(), help_text=_("Optional.")
@@ -105,7 +107,7 @@ class ReportOrderForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Optional, e.g. «The committee takes the status report into account.»"),
+        help_text=_("Optional, e.g. «The committee takes the report into account.»"),
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -1,4 +1,4 @@
-"""Ordering PDF status reports, queuing them, storing the finished file, marking it final."""
+"""Ordering PDF reports, queuing them, storing the finished file, marking it final."""
 
 import logging
 
@@ -50,7 +50,11 @@ def report_order_create(
         raise PermissionDenied(_("You may not order this report."))
     if kind != ReportOrder.Kind.PROGRAMME and (meeting_date or meeting_organ or case_number):
         raise ValidationError(
-            {"meeting_organ": _("Meeting and case number belong to programme reports only.")}
+            {
+                "meeting_organ": _(
+                    "Meeting and case number belong to a report to the committee only."
+                )
+            }
         )
     if (assessment.strip() or proposed_decision.strip()) and not (
         kind == ReportOrder.Kind.PROGRAMME and user.is_adviser

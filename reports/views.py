@@ -47,8 +47,12 @@ def status_message(order: ReportOrder) -> str:
 
 
 def visible_orders(user):
-    return ReportOrder.objects.visible_to(user).select_related(
-        "programme", "municipality", "project__lead_municipality", "ordered_by", "payout"
+    return (
+        ReportOrder.objects.visible_to(user)
+        .select_related(
+            "programme", "municipality", "project__lead_municipality", "ordered_by", "payout"
+        )
+        .prefetch_related("project__municipalities")
     )
 
 

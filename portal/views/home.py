@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from accounts.models import Role
 from agreements.models import Agreement, Programme
-from evaluations.models import Milestone
+from evaluations.models import DUE_SOON_DAYS, Milestone
 from ilag.cache import cache_get, cache_set, code_fingerprint, data_version
 from municipalities.models import Municipality
 from payouts import figures
@@ -108,6 +108,9 @@ class HomeView(TemplateView):
         for row in rows:
             row.worst_light = dashboard.RANK_LIGHT.get(row.worst_rank, "")
             row.next_kind_label = Milestone.Kind(row.next_kind).label if row.next_kind else ""
+            row.next_due_soon = (
+                row.next_due is not None and (row.next_due - today).days <= DUE_SOON_DAYS
+            )
             row.agreement_status_label = (
                 Agreement.Status(row.agreement_status).label if row.agreement_status else ""
             )

@@ -455,11 +455,13 @@ class PayoutListView(TemplateView):
             .select_related(
                 "project__agreement", "project__lead_municipality", "tranche", "submitted_by"
             )
+            .prefetch_related("project__municipalities")
             .order_by("submitted_at"),
             to_pay=payouts_to_pay(user),
             recently_paid=Payout.objects.visible_to(user)
             .paid()
             .select_related("project__lead_municipality", "request")
+            .prefetch_related("project__municipalities")
             .order_by("-paid_on", "-pk")[:20],
             today=timezone.localdate(),
             **kwargs,

@@ -220,12 +220,42 @@ class Project(ReviewTrail):
 
     @property
     def title_with_municipality(self) -> str:
-        """The title with its (lead) municipality, for lists and links that mix
-        municipalities: titles repeat («Prosjektledelse og prosessledelse» in six). Select
-        `lead_municipality` with the project."""
+        """The title with its municipality, for lists and links that mix municipalities:
+        titles repeat («Prosjektledelse og prosessledelse» in six). A joint project names
+        its municipalities, the lead first (up to three, then «m.fl.») when they are
+        prefetched (`prefetch_related("municipalities")`), else its lead municipality
+        (select `lead_municipality` with the project)."""
+        members = getattr(self, "_prefetched_objects_cache", {}).get("municipalities")
+        if members is not None and len(members) > 1:
+            ordered = sorted(members, key=lambda m: (m.pk != self.lead_municipality_id, m.name))
+            names = ", ".join(m.name for m in ordered[:3])
+            if len(ordered) > 3:
+                names = _("%(names)s and more") % {"names": names}
+            return f"{self.title} ({names})"
         if self.lead_municipality_id is None:
             return self.title
+        if getattr(self, "member_count", 1) > 1:
+            # Counted in the query (`municipality_count()`) rather than prefetched.
+            names = _("%(names)s and more") % {"names": self.lead_municipality.name}
+            return f"{self.title} ({names})"
         return f"{self.title} ({self.lead_municipality.name})"
+
+    @staticmethod
+    def municipality_count(path: str = "pk"):
+        """How many municipalities the project at `path` (an OuterRef path from the
+        queryset's rows) takes part in: for `title_with_municipality` without a query of
+        its own (set it on the project as `member_count`)."""
+        through = Project.municipalities.through
+        return Coalesce(
+            Subquery(
+                through.objects.filter(project_id=OuterRef(path))
+                .order_by()
+                .values("project_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            Value(0),
+        )
 
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"pk": self.pk})

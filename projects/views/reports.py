@@ -221,7 +221,7 @@ class ReportListView(FilteredListView):
     def decorate(self, queryset):
         return queryset.select_related(
             "project__agreement__programme", "project__lead_municipality"
-        )
+        ).prefetch_related("project__municipalities")
 
     def export_title(self):
         return _("Status reports")

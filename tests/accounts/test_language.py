@@ -98,3 +98,14 @@ def test_a_report_is_written_in_the_language_of_the_one_who_ordered_it():
     bokmal = report_order_create(user=adviser, kind=ReportOrder.Kind.PROGRAMME, programme=programme)
     html = report_html(ReportSubject.of(bokmal), user=adviser, cutoff=timezone.now(), order=bokmal)
     assert '<html lang="nb">' in html and "Rapport til utvalget" in html
+
+
+def test_the_saved_message_is_in_the_language_just_chosen(client):
+    user = UserFactory(role=Role.PROJECT_LEADER, email="sigrid@example.no")
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:profile"), profile_data(user, language="nn"), follow=True
+    )
+    html = response.content.decode()
+    assert "Opplysningane dine er lagra." in html
+    assert "Opplysningene dine er lagret." not in html

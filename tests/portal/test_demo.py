@@ -134,6 +134,20 @@ def test_the_demo_has_a_round_running_today_with_work_waiting(client):
     assert "Prosjektforslag: Boligstrategi for Snåsa sentrum (Snåsa)" in html
     assert "Kommunens oppstartsnotat: Samarbeidsavtale Snåsa og Meråker" in html
     assert '<p class="h2 mb-0">3</p>' in html and '<p class="h2 mb-0">1</p>' in html
+    assert "Frist nærmer seg" in html  # Rennebu's mid-term report
+    # A joint project is named with its lead municipality «m.fl.» here, and with all of
+    # them, the lead first, in the lists.
+    assert "Felles rekrutteringskampanje (Snåsa m.fl.): Endringsmelding" in html
+    reports = client.get("/prosjekter/statusrapporter/?program=i-lag-ny-runde")
+    assert "Felles rekrutteringskampanje (Snåsa, Meråker)" in reports.content.decode()
+    # The overdue card leads to this programme's overdue milestones: the one it counts.
+    overdue_url = "/milepeler/forfalte/?program=i-lag-ny-runde"
+    assert f'href="{overdue_url}"' in html
+    page = client.get(overdue_url)
+    assert page.context["milestones"].paginator.count == 1
+    assert "Samarbeidsavtale Tydal" in page.content.decode()
+    assert client.get("/milepeler/forfalte/").context["milestones"].paginator.count > 1
+    assert client.get("/milepeler/forfalte/?program=finnes-ikke").status_code == 404
 
 
 def test_the_demos_history_names_the_demo_people_on_believable_days():
