@@ -7,7 +7,6 @@ range shows the last page; an export streams every matching row, not just the pa
 """
 
 import csv
-import datetime
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,11 +16,11 @@ from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+
+from ilag.exports import csv_value, xlsx_value
 
 EXPORT_CHUNK = 2000
 
@@ -151,9 +150,9 @@ class FilteredListView(TemplateView):
 
             def lines():
                 yield "\ufeff"  # so Excel reads the file as UTF-8
-                yield writer.writerow(headers)
+                yield writer.writerow([csv_value(h) for h in headers])
                 for values in self.export_rows(queryset):
-                    yield writer.writerow(["" if v is None else v for v in values])
+                    yield writer.writerow([csv_value(v) for v in values])
 
             response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = (
@@ -219,23 +218,8 @@ def active_filters(filterset) -> list[tuple[str, object]]:
     return used
 
 
-def xlsx_cell(sheet, value):
-    """A value for a write-only sheet, as a cell with a Norwegian number format where it
-    needs one: dates dd.mm.yyyy, whole numbers with thousands separators (shown as spaces
-    by a Norwegian spreadsheet). Called for every cell of an export: imports at the top."""
-    if isinstance(value, Promise):  # a lazy translation, e.g. a status label
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        number_format = "dd.mm.yyyy hh:mm"
-    elif isinstance(value, datetime.date):
-        number_format = "dd.mm.yyyy"
-    elif isinstance(value, int) and not isinstance(value, bool):
-        number_format = "#,##0"
-    else:
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = number_format
-    return cell
+# One function for every export's cells (ilag/exports.py): text never a formula.
+xlsx_cell = xlsx_value
 
 
 def style_form(form):

@@ -1,6 +1,7 @@
 """Payouts ordered but not yet paid, for the county's finance system: one row per payout
 with the payee's organisation and account numbers, the amount, the reference and the
-due date, as .xlsx and as .csv (semicolons, UTF-8 with BOM, as Norwegian Excel reads it)."""
+due date, as .xlsx and as .csv (semicolons, UTF-8 with BOM, as Norwegian Excel reads it).
+Cells through ilag/exports.py: text never becomes a formula."""
 
 import csv
 import io
@@ -11,11 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from ilag.lists import xlsx_cell
+from ilag.exports import csv_value, xlsx_value
 from payouts.models import Payout
-
-# Text a spreadsheet would read as a formula is written with a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def payouts_to_pay(user):
@@ -66,12 +64,6 @@ def rows(payouts):
         ]
 
 
-def safe_text(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def filename(suffix: str) -> str:
     return f"utbetalinger-{timezone.localdate():%Y-%m-%d}.{suffix}"
 
@@ -82,12 +74,7 @@ def export_csv(payouts) -> HttpResponse:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(headers())
     for values in rows(payouts):
-        writer.writerow(
-            [
-                value.strftime("%d.%m.%Y") if hasattr(value, "strftime") else safe_text(value)
-                for value in values
-            ]
-        )
+        writer.writerow([csv_value(value) for value in values])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename("csv")}"'
     return response
@@ -98,7 +85,7 @@ def export_xlsx(payouts) -> FileResponse:
     sheet = workbook.create_sheet(title=_("Payouts to pay")[:31])
     sheet.append(headers())
     for values in rows(payouts):
-        sheet.append([xlsx_cell(sheet, safe_text(value)) for value in values])
+        sheet.append([xlsx_value(sheet, value) for value in values])
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(handle)
     handle.seek(0)

@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ilag.exports import set_text
 from ilag.formats import kr, number
 from projects.models import BudgetLine, Project, financing_errors
 
@@ -80,7 +81,9 @@ def budget_workbook(project: Project) -> bytes:
     workbook = Workbook()
     ws = workbook.active
     ws.title = _(BUDGET_SHEET)
-    ws.cell(1, 1, _("%(project)s – %(programme)s") % {"project": project, "programme": programme})
+    set_text(
+        ws, 1, 1, _("%(project)s – %(programme)s") % {"project": project, "programme": programme}
+    )
     ws.cell(1, 1).font = TITLE
     ws.cell(
         2,
@@ -104,7 +107,7 @@ def budget_workbook(project: Project) -> bytes:
     first_letter = get_column_letter(FIRST_YEAR_COLUMN)
     last_letter = get_column_letter(sum_column - 1)
     for row, category in enumerate(categories, start=first_row):
-        ws.cell(row, 1, category.name)
+        set_text(ws, row, 1, category.name)
         for column, year in enumerate(years, start=FIRST_YEAR_COLUMN):
             cell = ws.cell(row, column, amounts.get((category.pk, year)))
             cell.number_format = AMOUNT_FORMAT
@@ -153,7 +156,9 @@ def budget_workbook(project: Project) -> bytes:
 def _funding_sheet(workbook, project: Project, *, total_cell: str) -> None:
     programme = project.agreement.programme
     ws = workbook.create_sheet(_(FUNDING_SHEET))
-    ws.cell(1, 1, _("%(project)s – %(programme)s") % {"project": project, "programme": programme})
+    set_text(
+        ws, 1, 1, _("%(project)s – %(programme)s") % {"project": project, "programme": programme}
+    )
     ws.cell(1, 1).font = TITLE
     header_row = 3
     for column, value in enumerate([_("Funding source"), _("Kind"), _("Amount")], start=1):
@@ -165,7 +170,7 @@ def _funding_sheet(workbook, project: Project, *, total_cell: str) -> None:
     lines = list(project.funding_lines.select_related("source", "source_municipality"))
     first_row = header_row + 1
     for row, line in enumerate(lines, start=first_row):
-        ws.cell(row, 1, line.source_name)
+        set_text(ws, row, 1, line.source_name)
         ws.cell(row, 2, str(line.get_kind_display()))
         ws.cell(row, 3, line.amount).number_format = AMOUNT_FORMAT
     sum_row = first_row + len(lines)
@@ -178,7 +183,7 @@ def _funding_sheet(workbook, project: Project, *, total_cell: str) -> None:
 
     owner = programme.owner
     county_row = sum_row + 2
-    ws.cell(county_row, 1, _("Grant from %(owner)s") % {"owner": owner})
+    set_text(ws, county_row, 1, _("Grant from %(owner)s") % {"owner": owner})
     ws.cell(county_row, 3, project.county_total()).number_format = AMOUNT_FORMAT
     share_row = county_row + 1
     budget = f"{quote_sheetname(_(BUDGET_SHEET))}!{total_cell}"
