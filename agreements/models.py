@@ -16,13 +16,13 @@ from accounts.permissions import (
 )
 from ilag.files import signed_agreement_upload_to
 from ilag.formats import dato, kr
-from ilag.validators import case_number_validator
+from ilag.validators import case_number_validator, only_digits
 
 
 def validate_reminder_days(value: str) -> None:
     """Comma-separated whole days, each between 1 and 365."""
     parts = [p.strip() for p in value.split(",") if p.strip()]
-    if not parts or not all(p.isdigit() and 1 <= int(p) <= 365 for p in parts):
+    if not parts or not all(only_digits(p) and 1 <= int(p) <= 365 for p in parts):
         raise ValidationError(
             _("Write whole days between 1 and 365, separated by commas, e.g. 30,7."),
             code="invalid_reminder_days",
@@ -202,7 +202,7 @@ class Programme(models.Model):
     @property
     def reminder_day_list(self) -> list[int]:
         """The reminder days, largest first (e.g. [30, 7])."""
-        days = {int(p) for p in self.reminder_days.split(",") if p.strip().isdigit()}
+        days = {int(p) for p in self.reminder_days.split(",") if only_digits(p.strip())}
         return sorted(days, reverse=True)
 
 

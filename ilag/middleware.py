@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.views.defaults import bad_request
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -22,3 +24,21 @@ class BokmalFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL byte in the address or a query parameter is never meant: PostgreSQL refuses
+    it in text («A string literal cannot contain NUL»), which would end in a 500. Such a
+    request gets 400 with the portal's bokmål page. Form fields refuse it themselves
+    (Django's CharField does), with a message at the field."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return bad_request(request, SuspiciousOperation("NUL byte in the request"))
+        return self.get_response(request)

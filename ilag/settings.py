@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a signed-in user's own choice of language comes first.
     "ilag.middleware.BokmalFirstLocaleMiddleware",
+    # Before anything reads a query parameter (the login redirect's «next» included).
+    "ilag.middleware.RefuseNulBytesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -30,10 +30,16 @@ def organisation_number_check_digit(first_eight: str) -> int | None:
     return check
 
 
+def only_digits(text: str) -> bool:
+    """Only the digits 0-9: `str.isdigit()` is also true for «²» and other digits that
+    `int()` refuses or reads differently, so a query parameter «²» would end in a 500."""
+    return text.isascii() and text.isdigit()
+
+
 def validate_organisation_number(value: str) -> None:
     """A Norwegian organisation number: nine digits whose last is the MOD11 check digit."""
     digits = value.replace(" ", "")
-    if len(digits) != 9 or not digits.isdigit():
+    if len(digits) != 9 or not only_digits(digits):
         raise ValidationError(
             _("The organisation number must be exactly nine digits."),
             code="invalid_organisation_number",
@@ -66,7 +72,7 @@ def normalise_account_number(value: str) -> str:
 def validate_account_number(value: str) -> None:
     """A Norwegian bank account number: eleven digits whose last is the MOD11 check digit."""
     digits = normalise_account_number(value)
-    if len(digits) != 11 or not digits.isdigit():
+    if len(digits) != 11 or not only_digits(digits):
         raise ValidationError(
             _("The account number must be eleven digits, e.g. 1503.12.34567."),
             code="invalid_account_number",

@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from ilag.validators import only_digits
 from municipalities.widgets import MunicipalitySearchInput
 
 
@@ -22,6 +23,6 @@ class MunicipalityFilter(django_filters.CharFilter):
 def municipality_lookup(value: str, prefix: str = "") -> dict:
     """Lookup arguments for a municipality typed as a number (exact) or a name (part)."""
     value = value.strip()
-    if value.isdigit():
+    if only_digits(value):
         return {f"{prefix}number": value}
     return {f"{prefix}name__icontains": value}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import UpdateView
 
+from ilag.validators import only_digits
 from municipalities.forms import MunicipalityPaymentForm
 from municipalities.models import Municipality
 from municipalities.permissions import can_edit_municipality
@@ -28,7 +29,7 @@ def suggest(request):
     if not text:
         return JsonResponse({"results": []})
     municipalities = Municipality.objects.visible_to(request.user)
-    if text.isdigit():
+    if only_digits(text):
         municipalities = municipalities.filter(number__startswith=text).order_by("number")
     else:
         municipalities = (

@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ilag.exports import set_text
 from ilag.formats import kr, number
+from ilag.validators import only_digits
 from projects.models import BudgetLine, Project, financing_errors
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -285,7 +286,7 @@ def _year(value) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and only_digits(value.strip()):
         return int(value.strip())
     return None
 

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from ilag.files import reports_storage
+from ilag.validators import only_digits
 from ilag.views import add_service_errors
 from reports.forms import ReportOrderFinalForm, ReportOrderForm, orderable_projects
 from reports.models import ReportOrder
@@ -95,7 +96,7 @@ class ReportOrderCreateView(FormView):
         }
         if project_id := self.request.GET.get("prosjekt"):
             # From a project's page: only a project the user may order a report on.
-            if not project_id.isdigit():
+            if not only_digits(project_id):
                 raise Http404
             project = get_object_or_404(orderable_projects(self.request.user), pk=project_id)
             initial.update(kind=ReportOrder.Kind.PROJECT, project=project)

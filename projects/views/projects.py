@@ -8,6 +8,7 @@ from django.views.generic import FormView, TemplateView
 
 from ilag.lists import Column, FilteredListView
 from ilag.review import EditConflict
+from ilag.validators import only_digits
 from ilag.views import add_service_errors, conflict_message
 from municipalities.filters import municipality_lookup
 from municipalities.models import Municipality
@@ -389,7 +390,7 @@ class ProjectTargetsView(VisibleProjectMixin, TemplateView):
             try:
                 indicators_save(
                     project=self.project,
-                    version=int(version) if version.isdigit() else -1,
+                    version=int(version) if only_digits(version) else -1,
                     formset=formset,
                 )
             except EditConflict as conflict:

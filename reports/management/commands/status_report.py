@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from agreements.models import Programme
+from ilag.validators import only_digits
 from municipalities.models import Municipality
 from projects.models import Project
 from reports.models import ReportOrder
@@ -49,7 +50,7 @@ class Command(BaseCommand):
 
     def subject(self, kind, subject, programme_slug) -> ReportSubject:
         if kind == ReportOrder.Kind.PROJECT:
-            if not subject.isdigit():
+            if not only_digits(subject):
                 raise CommandError(f"A project is given by its id (a number), not {subject!r}.")
             project = (
                 Project.objects.select_related("agreement__programme")
