@@ -1,5 +1,13 @@
+from django import forms
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from ilag.validators import validate_sensible_date
+
+# Every date field of every form (the model forms' too) refuses a year outside
+# 1900-2100 with a message at the field. Set when the app configs are imported, before
+# any form class is defined.
+forms.DateField.default_validators = [validate_sensible_date]
 
 
 class IlagConfig(AppConfig):

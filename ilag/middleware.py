@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.views.defaults import bad_request
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.views.defaults import bad_request
 
 
 class BokmalFirstLocaleMiddleware(LocaleMiddleware):

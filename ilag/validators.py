@@ -30,6 +30,21 @@ def organisation_number_check_digit(first_eight: str) -> int | None:
     return check
 
 
+# Dates a person means in this portal lie between these years; a date outside them
+# (31.12.9999, a mistyped 0202) is refused at the field rather than stored, where it
+# would break timelines, calendars and PDFs.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def validate_sensible_date(value) -> None:
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Give a date between the years %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="date_out_of_range",
+        )
+
+
 def only_digits(text: str) -> bool:
     """Only the digits 0-9: `str.isdigit()` is also true for «²» and other digits that
     `int()` refuses or reads differently, so a query parameter «²» would end in a 500."""

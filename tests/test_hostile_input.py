@@ -79,3 +79,27 @@ def test_a_nul_byte_in_a_form_is_a_message_at_the_field(world):
     )
     assert response.status_code == 200
     assert "Null-tegn er ikke tillatt." in response.content.decode()
+
+
+def test_a_date_outside_1900_2100_is_refused_at_the_field_and_stores_nothing(world):
+    from evaluations.models import Milestone
+    from tests.factories import MilestoneFactory
+
+    project = world["project"]
+    milestone = MilestoneFactory(programme=None, agreement=project.agreement)
+    due = milestone.due_date
+    client = client_for(world["adviser"])
+    for typed in ("31.12.9999", "01.01.0202", "9999-12-31"):
+        response = client.post(
+            f"/milepeler/{milestone.pk}/flytt/", {"due_date": typed, "reason": "Test"}
+        )
+        assert response.status_code in (200, 302), typed
+        if response.status_code == 302:
+            response = client.get(response["Location"])
+        assert "Oppgi en dato mellom årene 1900 og 2100." in response.content.decode(), typed
+        assert Milestone.objects.get(pk=milestone.pk).due_date == due
+    # A filter with such a date says so and lists nothing wrong; never a 500.
+    for url in ("/prosjekter/?fra=31.12.9999", "/milepeler/?til=9999-12-31"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert client.get(f"/program/{project.agreement.programme.slug}/").status_code == 200

@@ -134,7 +134,8 @@ def test_a_programme_from_set_up_to_a_closed_project(page, tmp_path):
     # The adviser finds it on the dashboard and approves it within the frame.
     log_out_and_in(page, "radgiver")
     walk.go(f"/?program={programme.slug}", "dashboard")
-    walk.click("link", f"Prosjektforslag: {project.title_with_municipality}", "proposal-review")
+    # A joint project: named by its lead municipality «m.fl.» in the list.
+    walk.click("link", "Prosjektforslag: Felles rekruttering (Snåsa m.fl.)", "proposal-review")
     assert "kr 1 000 000 av kr 1 000 000" in page.locator("body").inner_text().replace("\xa0", " ")
     walk.click("button", "Godkjenn med dette tilskuddet", "project-approved")
     project.refresh_from_db()
