@@ -44,6 +44,13 @@ TOTAL = gettext_noop("Total")
 
 # A workbook is a zip: refuse one that unpacks to far more than any budget sheet needs.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+# A budget sheet has a row per cost category: a sheet with more rows than this is refused
+# after reading this many (streamed), before the workbook is loaded whole.
+MAX_ROWS = 1000
+# At most this many errors are listed; the rest are counted.
+MAX_ERRORS = 50
+# Amounts are bounded as in the forms (ilag.fields.AmountField).
+MAX_AMOUNT = 10**15 - 1
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -311,11 +318,34 @@ def _read_workbook(file) -> tuple[object, object] | RowError:
                     _("The workbook «%(name)s» is too large to read as a budget sheet.")
                     % {"name": name or "?"}
                 )
+        if _too_many_rows(data):
+            return RowError(
+                _(
+                    "The workbook «%(name)s» has more than %(rows)s rows in a sheet; a budget "
+                    "sheet has one row per cost category. Remove the rows that do not belong "
+                    "and upload it again."
+                )
+                % {"name": name or "?", "rows": MAX_ROWS}
+            )
         formulas = load_workbook(io.BytesIO(data))
         values = load_workbook(io.BytesIO(data), data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         return unreadable
     return formulas, values
+
+
+def _too_many_rows(data: bytes) -> bool:
+    """Whether a sheet has more than MAX_ROWS rows, read row by row (openpyxl's read-only
+    mode) and stopping there: a sheet of half a million rows costs a thousand."""
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        for ws in workbook.worksheets:
+            for count, _row in enumerate(ws.iter_rows(values_only=True), start=1):
+                if count > MAX_ROWS:
+                    return True
+        return False
+    finally:
+        workbook.close()
 
 
 def _budget_sheets(formulas, values):
@@ -463,6 +493,16 @@ def _read_budget(project: Project, file) -> tuple[dict[tuple[int, int], int], li
                     )
                 )
                 continue
+            if amount > MAX_AMOUNT:
+                row_errors.append(
+                    RowError(
+                        _("The amount is too large: at most %(amount)s.")
+                        % {"amount": kr(MAX_AMOUNT)},
+                        cell.row,
+                        cell.column_letter,
+                    )
+                )
+                continue
             amounts.append((cell, year, amount))
         if not name:
             if amounts or row_errors:
@@ -543,6 +583,14 @@ def budget_import(*, project: Project, file, user) -> BudgetImport:
     project's version is raised. The funding plan is left as it is (a warning says when it
     no longer equals the budget)."""
     budget, errors = _read_budget(project, file)
+    if len(errors) > MAX_ERRORS:
+        rest = len(errors) - MAX_ERRORS
+        errors = errors[:MAX_ERRORS] + [
+            RowError(
+                _("… and %(count)s more errors of the same kinds; correct these first.")
+                % {"count": rest}
+            )
+        ]
     if errors:
         return BudgetImport(errors=errors)
 

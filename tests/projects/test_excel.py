@@ -275,3 +275,51 @@ def test_import_refuses_a_file_that_is_not_a_workbook(project, owner):
         "Filen «budsjett.xlsx» kan ikke leses som et Excel-regneark (.xlsx). Lagre den som "
         "«Excel-arbeidsbok (.xlsx)» og last den opp på nytt."
     ]
+
+
+def test_huge_amounts_and_odd_year_headers_are_named_not_a_500(project, owner):
+    workbook = openpyxl.load_workbook(io.BytesIO(budget_workbook(project)))
+    ws = workbook["Budsjett"]
+    before = lines(project)
+    cell_for(ws, "Prosjektledelse", 2025).value = 1e30
+    cell_for(ws, "Reiser", 2023).value = 10**15
+    result = budget_import(project=project, file=sheet_upload(workbook_bytes(workbook)), user=owner)
+    messages = [str(error) for error in result.errors]
+    assert len(messages) == 2, messages
+    assert all("Beløpet er for stort: høyst kr" in m for m in messages), messages
+    assert lines(project) == before
+    # A year written with a superscript digit is not a year: it once raised (int("²") in
+    # reading the header), a 500 on the import page; now the column is not read as a year.
+    workbook = openpyxl.load_workbook(io.BytesIO(budget_workbook(project)))
+    ws = workbook["Budsjett"]
+    header = next(c for c in ws[4] if c.value == 2023)
+    header.value = "²"
+    result = budget_import(project=project, file=sheet_upload(workbook_bytes(workbook)), user=owner)
+    assert not any(year == 2023 for _name, year in lines(project)) or result.errors
+    assert 2024 in {year for _name, year in lines(project)}  # the other years are read
+
+
+def test_a_sheet_of_too_many_rows_is_refused_without_reading_it_all(project, owner):
+    workbook = openpyxl.Workbook(write_only=True)
+    ws = workbook.create_sheet("Budsjett")
+    ws.append(["Kostnadspost", 2023, 2024, "Sum"])
+    for number in range(5_000):
+        ws.append([f"Post {number}", 1000, 1000, None])
+    before = lines(project)
+    result = budget_import(project=project, file=sheet_upload(workbook_bytes(workbook)), user=owner)
+    assert [str(e) for e in result.errors] == [
+        "Arbeidsboken «budsjett.xlsx» har mer enn 1000 rader i et ark; et budsjettark har én "
+        "rad per kostnadspost. Fjern radene som ikke hører til, og last den opp igjen."
+    ]
+    assert lines(project) == before
+
+
+def test_at_most_fifty_errors_are_listed_and_the_rest_counted(project, owner, programme):
+    workbook = openpyxl.load_workbook(io.BytesIO(budget_workbook(project)))
+    ws = workbook["Budsjett"]
+    for number in range(80):
+        ws.append([f"Ukjent post {number}", 1000])
+    result = budget_import(project=project, file=sheet_upload(workbook_bytes(workbook)), user=owner)
+    messages = [str(error) for error in result.errors]
+    assert len(messages) == 51
+    assert messages[-1] == "… og 30 feil til av samme slag; rett disse først."
