@@ -25,7 +25,7 @@ urlpatterns = [
     path("konto/okt/forleng/", views.SessionExtendView.as_view(), name="session-extend"),
     path(
         "glemt-passord/",
-        auth_views.PasswordResetView.as_view(
+        views.LimitedPasswordResetView.as_view(
             success_url=reverse_lazy("accounts:password-reset-done"),
             email_template_name="registration/password_reset_email.txt",
         ),

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -17,6 +18,7 @@ from django.views.generic import UpdateView
 from accounts import services
 from accounts.forms import InvitationPasswordForm, ProfileForm
 from accounts.models import User
+from accounts.ratelimits import password_reset_limited
 
 
 @method_decorator([login_not_required, never_cache], name="dispatch")
@@ -72,6 +74,24 @@ class InvitationView(View):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your password is set and you are logged in."))
         return redirect("home")
+
+
+class LimitedPasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, sent at most so often per address and per client
+    (accounts/ratelimits.py); over a limit nothing is sent and the form says so."""
+
+    def form_valid(self, form):
+        if password_reset_limited(self.request, form.cleaned_data["email"]):
+            form.add_error(
+                "email",
+                _(
+                    "A new password has been asked for too often, for this address or from "
+                    "this computer. Nothing was sent; try again in an hour, or ask your "
+                    "county adviser."
+                ),
+            )
+            return self.form_invalid(form)
+        return super().form_valid(form)
 
 
 class ProfileView(UpdateView):

@@ -148,6 +148,15 @@ AUTHENTICATION_BACKENDS = [
 # Brute-force protection: ten failures from one address for one username lock that pair
 # for a cool-off time (never permanently); another address is not affected.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+# How often a password reset and an invitation may be sent (accounts/ratelimits.py,
+# django-ratelimit, counted in the default cache; a cache that is down lets them through).
+RATE_PASSWORD_RESET_PER_ADDRESS = env("RATE_PASSWORD_RESET_PER_ADDRESS", default="3/h")
+RATE_PASSWORD_RESET_PER_CLIENT = env("RATE_PASSWORD_RESET_PER_CLIENT", default="10/h")
+RATE_INVITATION_PER_ADDRESS = env("RATE_INVITATION_PER_ADDRESS", default="5/d")
+RATE_INVITATION_PER_ADVISER = env("RATE_INVITATION_PER_ADVISER", default="50/h")
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -7,12 +7,14 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView
 
 from accounts import services
 from accounts.models import Role, User
 from accounts.permissions import can_edit_user, can_manage_users
+from accounts.ratelimits import invitation_limited
 from agreements.models import Programme
 from portal.forms import RoleForm
 
@@ -52,6 +54,12 @@ class UserListView(UserManagerMixin, ListView):
         ).order_by("-is_active", "last_name", "first_name", "username")
 
 
+INVITATION_LIMITED = gettext_lazy(
+    "Too many invitations have been sent, to this address or by you, in a short time. "
+    "Nothing was sent; try again later."
+)
+
+
 class UserInviteView(UserManagerMixin, FormView):
     template_name = "accounts/user_form.html"
     form_class = RoleForm
@@ -64,6 +72,9 @@ class UserInviteView(UserManagerMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        if invitation_limited(self.request, data["email"]):
+            form.add_error("email", INVITATION_LIMITED)
+            return self.form_invalid(form)
         user = services.user_invite(
             invited_by=self.request.user,
             email=data["email"],
@@ -143,6 +154,8 @@ class InvitationResendView(ManagedUserMixin, View):
             messages.error(
                 request, _("%(name)s has already accepted the invitation.") % {"name": self.target}
             )
+        elif invitation_limited(request, self.target.email):
+            messages.error(request, INVITATION_LIMITED)
         else:
             services.invitation_resend(
                 user=self.target, invited_by=request.user, base_url=request.build_absolute_uri("/")

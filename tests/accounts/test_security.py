@@ -205,3 +205,46 @@ def test_extending_the_session_saves_it_at_once(client, settings):
         assert response.json() == {"seconds_left": 1800}
         expiry = Session.objects.get(pk=client.session.session_key).expire_date
         assert expiry == start + datetime.timedelta(seconds=1810)
+
+
+def test_password_reset_is_limited_per_address_and_per_client(client, mailoutbox, settings):
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    UserFactory(role=Role.ADVISER, email="randi@example.no")
+    UserFactory(role=Role.ADVISER, email="per@example.no")
+    settings.RATE_PASSWORD_RESET_PER_CLIENT = "5/h"
+    url = "/glemt-passord/"
+    for _ in range(3):
+        assert client.post(url, {"email": "randi@example.no"}).status_code == 302
+    assert len(mailoutbox) == 3
+    response = client.post(url, {"email": "RANDI@example.no"})
+    assert response.status_code == 200
+    assert "Nothing was sent" not in response.content.decode()
+    assert "Ingenting ble sendt" in response.content.decode()
+    assert 'value="RANDI@example.no"' in response.content.decode()
+    assert len(mailoutbox) == 3
+    # Another address from the same client: up to the client's limit (five in all).
+    assert client.post(url, {"email": "per@example.no"}).status_code == 302
+    assert client.post(url, {"email": "per@example.no"}).status_code == 200  # 6th from here
+    assert len(mailoutbox) == 4
+
+
+def test_invitations_are_limited_per_address(
+    client, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    adviser = UserFactory(role=Role.ADVISER)
+    invited = UserFactory(role=Role.COMMITTEE_READER, email="ny@example.no")
+    invited.set_unusable_password()
+    invited.invited_at, invited.invited_by = timezone.now(), adviser
+    invited.save()
+    settings.RATE_INVITATION_PER_ADDRESS = "2/d"
+    client.force_login(adviser)
+    url = reverse("accounts:invitation-resend", args=[invited.pk])
+    pages = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            pages.append(client.post(url, follow=True).content.decode())
+    assert len(mailoutbox) == 2
+    assert "En ny invitasjon er sendt" in pages[1]
+    assert "For mange invitasjoner" in pages[2] and "Ingenting ble sendt" in pages[2]
