@@ -176,7 +176,10 @@ def _zip_kind(file) -> str | None:
                 if any(name.startswith("xl/") for name in names):
                     return XLSX.mime
             if "mimetype" in names:
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                # Only the first bytes are inflated: an entry that unpacks to a gigabyte
+                # costs a hundred bytes here, not the gigabyte.
+                with archive.open("mimetype") as entry:
+                    declared = entry.read(100).decode("ascii", "replace").strip()
                 if declared in ODF_MIMES:
                     return declared
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):

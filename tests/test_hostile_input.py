@@ -2,6 +2,8 @@
 500: digits that are not 0-9 («²», «١٢»), a NUL byte, huge numbers. On PostgreSQL, which
 refuses a NUL byte in text outright."""
 
+import io
+
 import pytest
 from django.test import Client
 
@@ -103,3 +105,27 @@ def test_a_date_outside_1900_2100_is_refused_at_the_field_and_stores_nothing(wor
         response = client.get(url)
         assert response.status_code == 200, url
     assert client.get(f"/program/{project.agreement.programme.slug}/").status_code == 200
+
+
+def test_sniffing_an_opendocument_inflates_only_a_few_bytes():
+    """A small .odt whose «mimetype» entry unpacks to tens of megabytes costs the type
+    check a hundred bytes, not the megabytes."""
+    import tracemalloc
+    import zipfile
+
+    from ilag.uploads import detect_content_type
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text" + " " * 40_000_000)
+        archive.writestr("content.xml", "<office:document-content/>")
+    packed = buffer.getvalue()
+    assert len(packed) < 200_000
+    upload = io.BytesIO(packed)
+    tracemalloc.start()
+    try:
+        detect_content_type(upload)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000, peak
