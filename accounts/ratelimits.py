@@ -7,6 +7,7 @@ page says so; a cache that cannot be reached lets the request through (RATELIMIT
 from django.conf import settings
 from django_ratelimit.core import is_ratelimited
 
+
 def _over(request, group: str, key, rate: str) -> bool:
     return is_ratelimited(
         request, group=group, key=key, rate=rate, method=is_ratelimited.ALL, increment=True

@@ -266,8 +266,9 @@ class MilestoneReportUpdateView(VisibleReportMixin, FormView):
     def form_valid(self, form):
         data = {f: form.cleaned_data.get(f) for f in services.REPORT_FIELDS}
         submit = "submit" in self.request.POST
+        saved = None
         try:
-            report = services.milestone_report_save(
+            report = saved = services.milestone_report_save(
                 report=self.report,
                 version=form.cleaned_data["version"],
                 data=data,
@@ -281,10 +282,15 @@ class MilestoneReportUpdateView(VisibleReportMixin, FormView):
             form.data["version"] = MilestoneReport.objects.get(pk=self.report.pk).version
             return self.form_invalid(form)
         except ValidationError as error:
-            if submit:
-                form.add_error(None, _("The draft is saved, but it cannot be submitted yet:"))
+            if saved is not None:
+                # Saved, not submitted: the page says so truthfully (the summary's heading),
+                # and a new save builds on the draft's new version.
+                form.saved_message = _(
+                    "The draft is saved, but it cannot be submitted yet. Please correct the "
+                    "following:"
+                )
                 form.data = form.data.copy()
-                form.data["version"] = MilestoneReport.objects.get(pk=self.report.pk).version
+                form.data["version"] = saved.version
             add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(

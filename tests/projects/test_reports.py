@@ -304,3 +304,21 @@ def test_leader_is_offered_the_open_report_not_a_new_one_on_his_projects(world, 
     html = client.get("/prosjekter/mine/").content.decode()
     assert reverse("projects:report-create", args=[project.pk]) not in html
     assert reverse("projects:report-update", args=[draft.pk]) not in html
+
+
+def test_saving_from_a_stale_form_is_refused_and_keeps_the_input(world):
+    leader, report = create_report(world)
+    stale = report_data(world, report, achieved="Første versjon")
+    first = leader.post(reverse("projects:report-update", args=[report.pk]), stale)
+    assert first.status_code == 302
+    # The same form, opened before that save, sent again with other text.
+    second = leader.post(
+        reverse("projects:report-update", args=[report.pk]),
+        {**stale, "achieved": "Andre versjon fra et gammelt skjema"},
+    )
+    assert second.status_code == 200
+    html = second.content.decode()
+    assert "etter at du åpnet skjemaet" in html and "IKKE lagret" in html
+    assert "Andre versjon fra et gammelt skjema" in html  # kept in the form
+    report.refresh_from_db()
+    assert report.achieved == "Første versjon"

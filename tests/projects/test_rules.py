@@ -245,3 +245,25 @@ def test_with_totals_matches_line_sums_without_fan_out(project, category):
         500_000,
         250_000,
     )
+
+
+@pytest.mark.parametrize(
+    "county_total, refused",
+    [
+        (50_000, False),  # exactly 50 %
+        (50_001, True),  # 50.001 %: above the cap, however it rounds
+        (50_400, True),  # 50.4 %, which rounds to 50 %
+        (49_999, False),
+    ],
+)
+def test_county_share_cap_is_compared_exactly_at_its_boundary(county_total, refused):
+    from projects.models import financing_errors
+
+    programme = ProgrammeFactory(max_county_share_percent=50)
+    errors = financing_errors(
+        programme=programme,
+        budget_total=100_000,
+        funding_total=100_000,
+        county_total=county_total,
+    )
+    assert ("county_share" in errors) is refused, errors
