@@ -37,13 +37,17 @@ def test_security_headers_on_every_page(client):
 def test_session_cookie_is_secure_and_http_only_and_new_at_login(client):
     UserFactory(username="kari")
     client.get(reverse("login"))
-    before = client.cookies.get("sessionid")
+    # A session exists before signing in (one an attacker could have planted).
+    session = client.session
+    session["planted"] = True
+    session.save()
+    client.cookies["sessionid"] = before = session.session_key
     response = login(client, "kari")
     assert response.status_code == 302
     cookie = response.cookies["sessionid"]
     assert cookie["secure"] and cookie["httponly"]
     assert cookie["samesite"] == "Lax"
-    assert before is None or before.value != cookie.value
+    assert before and cookie.value != before
 
 
 def test_eleven_failed_logins_lock_that_address_for_the_cool_off_time(client, settings):

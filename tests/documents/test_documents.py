@@ -83,8 +83,10 @@ def xlsx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def upload(name: str, data: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+def upload(name: str, data: bytes, declared="application/octet-stream") -> SimpleUploadedFile:
+    """A file as a browser sends it: `declared` is the type the browser claims, which the
+    portal does not trust."""
+    return SimpleUploadedFile(name, data, content_type=declared)
 
 
 @pytest.fixture(autouse=True)
@@ -175,6 +177,17 @@ def test_windows_program_named_pdf_is_refused(project):
         "Filen «rapport.pdf» er ikke en PDF-fil: innholdet ser ut som et Windows-program. "
         "Velg riktig fil."
     ]
+
+
+@pytest.mark.parametrize("declared", ["application/pdf", "image/png", "text/plain", ""])
+def test_the_browsers_declared_type_is_not_trusted(declared):
+    # A Windows program declared as a PDF by a (tampered) browser is still refused...
+    with pytest.raises(ValidationError):
+        validate_upload(upload("rapport.pdf", WINDOWS_EXE, declared=declared))
+    with pytest.raises(ValidationError):
+        validate_upload(upload("faktura.pdf", HTML, declared=declared))
+    # ...and a real workbook is accepted whatever the browser said it was.
+    validate_upload(upload("budsjett.xlsx", xlsx_bytes(), declared=declared))
 
 
 def test_word_document_named_xlsx_is_refused_by_its_content():

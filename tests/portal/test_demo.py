@@ -192,3 +192,21 @@ def test_the_demo_has_the_committees_last_two_reports_when_pdfs_are_made(setting
     assert (today - finals[0].meeting_date).days <= 31
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert ReportOrder.objects.count() == 2  # made once
+
+
+def test_the_dashboards_frame_is_its_own_programmes_only(client):
+    """The agreed frames on the dashboard are the programme's own agreements: I LAG's six
+    of kr 2 000 000, not every programme's."""
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    client.force_login(User.objects.get(username="radgiver"))
+    frames = {
+        slug: sum(
+            Agreement.objects.filter(programme__slug=slug).values_list("county_frame", flat=True)
+        )
+        for slug in ("i-lag", "i-lag-ny-runde", "hjerteregionen")
+    }
+    assert frames["i-lag"] == 12_000_000 and len(set(frames.values())) == 3
+    for slug, frame in frames.items():
+        html = client.get(f"/?program={slug}").content.decode().replace("\xa0", " ")
+        shown = f"kr {frame:,}".replace(",", " ")
+        assert f"<dd>{shown}</dd>" in html, (slug, shown)

@@ -407,7 +407,13 @@ def test_readers_do_not_see_changes_to_reports_they_may_not_read(project, kari):
 
     assert len(report_entries(reader)) == 1
     assert len(report_entries(adviser)) == 4
-    assert draft.pk and approved.pk
+
+    def text(entries):
+        return " ".join(f"{e.what} {e.changes}" for e in entries)
+
+    assert "Hemmelig utkast" in text(report_entries(adviser))
+    assert "Hemmelig utkast" not in text(report_entries(reader))
+    assert ProgressReport.objects.filter(pk__in=[draft.pk, approved.pk]).count() == 2
 
 
 # Order, limit and cost ------------------------------------------------------------------
