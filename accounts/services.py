@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User, role_group
 
@@ -122,9 +123,13 @@ def sessions_end(*, user: User) -> int:
 
 @transaction.atomic
 def user_deactivate(*, user: User) -> None:
-    """The user can no longer sign in, and every open session of theirs ends now."""
+    """The user can no longer sign in, and every open session of theirs ends now. Their
+    API tokens are deleted and their calendar feed address dies, for good: activating the
+    user again does not bring them back (new ones are made if needed)."""
     user.is_active = False
-    user.save(update_fields=["is_active"])
+    user.calendar_token = None
+    user.save(update_fields=["is_active", "calendar_token"])
+    Token.objects.filter(user=user).delete()
     sessions_end(user=user)
 
 

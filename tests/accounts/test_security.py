@@ -252,3 +252,25 @@ def test_invitations_are_limited_per_address(
     assert len(mailoutbox) == 2
     assert "En ny invitasjon er sendt" in pages[1]
     assert "For mange invitasjoner" in pages[2] and "Ingenting ble sendt" in pages[2]
+
+
+def test_deactivation_revokes_api_tokens_and_the_calendar_feed_for_good(client):
+    from rest_framework.authtoken.models import Token
+
+    from accounts.calendar_tokens import calendar_token_create
+    from accounts.services import user_activate, user_deactivate
+
+    reader = UserFactory(role=Role.COMMITTEE_READER)
+    token = Token.objects.create(user=reader)
+    feed = f"/kalender/{calendar_token_create(user=reader)}.ics"
+    api = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    assert client.get("/api/v1/projects/", **api).status_code == 200
+    assert client.get(feed).status_code == 200
+    user_deactivate(user=reader)
+    assert client.get("/api/v1/projects/", **api).status_code == 401
+    assert client.get(feed).status_code == 404
+    user_activate(user=reader)
+    # Back, but the old token and feed address are not.
+    assert client.get("/api/v1/projects/", **api).status_code == 401
+    assert client.get(feed).status_code == 404
+    assert not Token.objects.filter(user=reader).exists()
