@@ -45,10 +45,24 @@ def test_order_form_and_its_errors_pass_axe(page):
     assert page.locator("h1").inner_text() == "Bestill en PDF-rapport"
     assert axe_violations(page) == []
 
-    page.get_by_label("Kommunerapport (PDF)").check()
+    # Only what the chosen kind needs is shown.
+    assert page.get_by_label("Rapport til utvalget").is_checked()
+    assert page.get_by_label("Rådgivers vurdering").is_visible()
+    assert page.locator("#id_project").is_hidden()
+    page.get_by_label("Prosjektrapport (PDF)").check()
+    assert page.locator("#id_project").is_visible()
+    assert page.get_by_label("Rådgivers vurdering").is_hidden()
+    assert page.get_by_label("Saksnummer").is_hidden()
+
+    page.get_by_label("Rapport til utvalget").check()
     page.get_by_label("Saksnummer").fill("feil")
+    page.get_by_label("Kommunerapport (PDF)").check()
     page.get_by_role("button", name="Bestill", exact=True).click()
+    page.wait_for_load_state()
     assert "Velg kommunen rapporten gjelder." in page.content()
+    # The error summary has the focus; the field with an error stays in view, input kept.
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert page.get_by_label("Saksnummer").is_visible()
     assert page.get_by_label("Saksnummer").input_value() == "feil"
     assert page.get_by_label("Kommunerapport (PDF)").is_checked()
     assert axe_violations(page) == []
