@@ -433,7 +433,7 @@ COMMITTEE_MEETINGS = [
         "rekruttering av fagfolk, Rennebu og Tydal har startet arbeidet med bolyst og "
         "fjellnæring. Oppstartsnotatene er levert eller på vei, og framdriften er som "
         "planlagt. Administrasjonen vurderer at satsingen er godt i gang.",
-        "Hovedutvalget tar statusrapporten for I LAG, ny runde, til orientering.",
+        "Hovedutvalget tar rapporten om I LAG, ny runde, til orientering.",
     ),
     (
         3,
@@ -441,7 +441,7 @@ COMMITTEE_MEETINGS = [
         "Prosjektene går i hovedsak etter planen. Rennebu melder rødt statuslys fordi "
         "prosjektlederstillingen har stått ubesatt; fylkeskommunen følger opp med kommunen. "
         "Tydals oppstartsnotat er forsinket. Utbetalingene følger utbetalingsplanen.",
-        "Hovedutvalget tar statusrapporten til orientering og ber om en ny vurdering av "
+        "Hovedutvalget tar rapporten til orientering og ber om en ny vurdering av "
         "Rennebus prosjekt i neste møte.",
     ),
 ]
