@@ -8,27 +8,48 @@ from django.conf import settings
 from django_ratelimit.core import is_ratelimited
 
 
-def _over(request, group: str, key, rate: str) -> bool:
-    return is_ratelimited(
-        request, group=group, key=key, rate=rate, method=is_ratelimited.ALL, increment=True
-    )
-
-
-def password_reset_limited(request, email: str) -> bool:
-    """Counts this request; True when the address or the client asked too often."""
+def _limited(request, name: str, email: str, per_address: str, client_key, per_client: str):
+    """Counts this request against the address and the client; True when either is over
+    its rate (both are counted either way)."""
     address = email.strip().lower()
-    per_address = settings.RATE_PASSWORD_RESET_PER_ADDRESS
-    per_client = settings.RATE_PASSWORD_RESET_PER_CLIENT
-    by_address = _over(request, "password-reset-address", lambda _g, _r: address, per_address)
-    by_client = _over(request, "password-reset-client", "ip", per_client)
+    by_address = is_ratelimited(
+        request,
+        group=f"{name}-address",
+        key=lambda _group, _request: address,
+        rate=per_address,
+        method=is_ratelimited.ALL,
+        increment=True,
+    )
+    by_client = is_ratelimited(
+        request,
+        group=f"{name}-client",
+        key=client_key,
+        rate=per_client,
+        method=is_ratelimited.ALL,
+        increment=True,
+    )
     return by_address or by_client
 
 
+def password_reset_limited(request, email: str) -> bool:
+    """True when the address or the client (its IP address) asked too often."""
+    return _limited(
+        request,
+        "password-reset",
+        email,
+        settings.RATE_PASSWORD_RESET_PER_ADDRESS,
+        "ip",
+        settings.RATE_PASSWORD_RESET_PER_CLIENT,
+    )
+
+
 def invitation_limited(request, email: str) -> bool:
-    """Counts this invitation; True when the address or the adviser sent too many."""
-    address = email.strip().lower()
-    per_address = settings.RATE_INVITATION_PER_ADDRESS
-    per_adviser = settings.RATE_INVITATION_PER_ADVISER
-    by_address = _over(request, "invitation-address", lambda _g, _r: address, per_address)
-    by_adviser = _over(request, "invitation-adviser", "user", per_adviser)
-    return by_address or by_adviser
+    """True when the address or the adviser sent too many invitations."""
+    return _limited(
+        request,
+        "invitation",
+        email,
+        settings.RATE_INVITATION_PER_ADDRESS,
+        "user",
+        settings.RATE_INVITATION_PER_ADVISER,
+    )

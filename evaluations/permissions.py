@@ -23,6 +23,17 @@ def milestone_programme_id(milestone) -> int:
     return milestone.project.agreement.programme_id
 
 
+def can_read_milestone_review_comment(user, milestone) -> bool:
+    """A return comment on a milestone report is between the county and the
+    municipality: the programme's advisers and the municipality's leaders read it;
+    committee readers and partners do not."""
+    if not user_is_active(user):
+        return False
+    if follows_programme(user, milestone_programme_id(milestone)):
+        return True
+    return bool(set(leader_municipality_ids(user)) & milestone_municipality_ids(milestone))
+
+
 def can_manage_milestone(user, milestone) -> bool:
     """Advisers following the programme move due dates, register deliveries and add
     milestones."""

@@ -88,7 +88,7 @@ def pg_address() -> dict:
 
 
 def _pg_env() -> tuple[list[str], dict]:
-    db = settings.DATABASES["default"]
+    db = connection.settings_dict
     address = pg_address()
     args = []
     if address["host"]:
@@ -110,7 +110,7 @@ def backup(target: Path) -> dict:
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target} is not empty.")
     (target / "files").mkdir(parents=True, exist_ok=True)
-    db = settings.DATABASES["default"]
+    db = connection.settings_dict
     if connection.vendor == "postgresql":
         args, env = _pg_env()
         command = ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", *args]
@@ -151,7 +151,7 @@ def restore(source: Path) -> dict:
     manifest = json.loads((source / MANIFEST).read_text())
     if table_counts():
         raise BackupError("The database is not empty: restore into an empty database.")
-    db = settings.DATABASES["default"]
+    db = connection.settings_dict
     engine = manifest["database"]["engine"]
     if engine != connection.vendor:
         raise BackupError(f"The backup is of {engine}, the database is {connection.vendor}.")

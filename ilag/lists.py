@@ -166,12 +166,12 @@ class FilteredListView(TemplateView):
         sheet.append(headers)
         count = 0
         for values in self.export_rows(queryset):
-            sheet.append([xlsx_cell(sheet, value) for value in values])
+            sheet.append([xlsx_value(sheet, value) for value in values])
             count += 1
         # A second sheet says what the rows are: the filters as they were on screen.
         selection = workbook.create_sheet(title=_("Selection"))
         for label, value in self.export_selection(filterset, count):
-            selection.append([label, xlsx_cell(selection, value)])
+            selection.append([label, xlsx_value(selection, value)])
         handle = tempfile.TemporaryFile(suffix=".xlsx")
         workbook.save(handle)
         handle.seek(0)
@@ -216,10 +216,6 @@ def active_filters(filterset) -> list[tuple[str, object]]:
             shown = value
         used.append((str(field.label), shown))
     return used
-
-
-# One function for every export's cells (ilag/exports.py): text never a formula.
-xlsx_cell = xlsx_value
 
 
 def style_form(form):

@@ -256,6 +256,14 @@ def money_projects(projects):
     return projects.counted()
 
 
+# Where each kind of waiting row has its project (a milestone report may have none).
+PROJECT_OF = {
+    "progress": lambda row: row.project,
+    "milestones": lambda row: row.milestone.project,
+    "proposals": lambda row: row,
+    "changes": lambda row: row.project,
+}
+
 # How many waiting reports of each kind the dashboard lists.
 WAITING_SHOWN = 10
 
@@ -298,9 +306,7 @@ def waiting_for_approval(*, user, programme, limit=None) -> dict:
         rows = list(queryset[:limit])
         for row in rows:
             # The project named with its municipalities (Project.title_with_municipality).
-            project = row if name == "proposals" else getattr(row, "project", None)
-            if name == "milestones":
-                project = row.milestone.project
+            project = PROJECT_OF[name](row)
             if project is not None:
                 project.member_count = row.member_count
         waiting[name] = rows

@@ -24,10 +24,11 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
-from accounts.permissions import follows_programme, leader_municipality_ids
+from accounts.permissions import follows_programme
 from agreements.models import Agreement
 from documents.models import Document
 from evaluations.models import Milestone, MilestoneIndicatorResult, MilestoneReport
+from evaluations.permissions import can_read_milestone_review_comment
 from ilag.formats import dato, kr, number
 from ilag.uploads import file_type_for
 from projects.models import (
@@ -162,18 +163,7 @@ def changes_for_milestone(
     report, the report's indicator results and documents. With `user`, a return comment
     shows only to the programme's advisers and the municipality's project leaders."""
     mid = milestone.pk
-    owner = milestone.agreement or milestone.project
-    programme = milestone.programme_of()
-    insider = user is None or (
-        owner is not None
-        and (
-            follows_programme(user, programme.pk)
-            or bool(
-                leader_municipality_ids(user)
-                and owner.municipalities.filter(pk__in=leader_municipality_ids(user)).exists()
-            )
-        )
-    )
+    insider = user is None or can_read_milestone_review_comment(user, milestone)
     report_ids = MilestoneReport.history.filter(milestone_id=mid).values("id")
     return _changes(
         [
