@@ -1,12 +1,17 @@
+import datetime
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import SYSTEM_ROLES, User
 from accounts.notices import DECIDED, REMINDER, SUBMITTED, kinds_for
+from ilag.forms import DateInput
 
 EVENT_LABELS = {
     SUBMITTED: _("%(what)s submitted for your approval"),
@@ -78,3 +83,61 @@ class InvitationPasswordForm(SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class SystemUserForm(forms.Form):
+    """An outside system reading the API: its name and what it may read."""
+
+    name = forms.CharField(
+        label=_("Name of the system"),
+        max_length=150,
+        help_text=_("As the county knows it, e.g. «Styringsdata (Power BI)»."),
+    )
+    role = forms.ChoiceField(
+        label=_("Reads as"),
+        choices=[(role.value, role.label) for role in SYSTEM_ROLES],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A system user reads what a user of this role sees in the portal: approved and "
+            "published projects, agreements, status reports and milestones."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Purpose"),
+        max_length=100,
+        help_text=_("What the key is for, e.g. the system and environment using it."),
+    )
+    expires_on = forms.DateField(
+        label=_("Valid until"),
+        help_text=_("The key works through this day. At most a year ahead."),
+        widget=DateInput(),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expires_on"].initial = timezone.localdate() + datetime.timedelta(
+            days=settings.API_TOKEN_MAX_DAYS
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data["expires_on"]
+        today = timezone.localdate()
+        if expires_on < today:
+            raise forms.ValidationError(_("The day has passed. Choose today or a later day."))
+        latest = today + datetime.timedelta(days=settings.API_TOKEN_MAX_DAYS)
+        if expires_on > latest:
+            raise forms.ValidationError(
+                _("A key is valid for at most a year: choose %(latest)s or earlier.")
+                % {"latest": date_format(latest, "SHORT_DATE_FORMAT")}
+            )
+        return expires_on

@@ -1,9 +1,13 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
 
@@ -67,6 +71,14 @@ class User(AbstractUser):
             "The portal and the PDF reports you order are in this language; e-mails are in bokmål."
         ),
     )
+    is_system = models.BooleanField(
+        _("system user"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "An outside system that reads the API with a key. It never signs in and gets no e-mail."
+        ),
+    )
     muted_notices = models.JSONField(
         _("notices turned off"),
         default=list,
@@ -127,7 +139,7 @@ class User(AbstractUser):
     @property
     def is_invited(self) -> bool:
         """Invited but has not yet set a password through the invitation link."""
-        return self.is_active and not self.has_usable_password()
+        return self.is_active and not self.is_system and not self.has_usable_password()
 
     @property
     def role_label(self) -> str:
@@ -157,3 +169,53 @@ class SentNotice(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient}"
+
+
+# The roles a system user may have: readers of what is published.
+SYSTEM_ROLES = [Role.COMMITTEE_READER, Role.PARTNER]
+
+
+class ApiToken(AbstractAuthToken):
+    """A key an outside system reads the API with (django-rest-knox, KNOX_TOKEN_MODEL).
+
+    Only a hash of the key is stored; the key itself is shown once, when an adviser makes
+    it on the system user's page. Every key expires, and its last use is kept. Revoking
+    deletes it; the history keeps who made and who revoked it, and when.
+    """
+
+    name = models.CharField(
+        _("purpose"),
+        max_length=100,
+        help_text=_("What the key is for, e.g. the system and environment using it."),
+    )
+    created_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    # A use of the key is not a change.
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.name} ({self.token_key}…)"
+
+    @property
+    def valid_until(self):
+        """The last day the key works (it expires at the start of the next)."""
+        if self.expiry is None:
+            return None
+        return timezone.localdate(self.expiry - datetime.timedelta(microseconds=1))
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expiry is not None and self.expiry <= timezone.now()

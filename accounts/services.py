@@ -1,4 +1,6 @@
-"""Writes on users: invitations, roles, deactivation."""
+"""Writes on users: invitations, roles, deactivation, system users and their API keys."""
+
+import datetime
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -10,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from rest_framework.authtoken.models import Token
+from django.utils.text import slugify
+from knox.models import get_digest_token
+from knox.settings import CONSTANTS
 
-from accounts.models import Role, User, role_group
+from accounts.models import SYSTEM_ROLES, ApiToken, Role, User, role_group
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -129,7 +133,8 @@ def user_deactivate(*, user: User) -> None:
     user.is_active = False
     user.calendar_token = None
     user.save(update_fields=["is_active", "calendar_token"])
-    Token.objects.filter(user=user).delete()
+    for token in ApiToken.objects.filter(user=user):
+        token.delete()  # one by one, so that the history records each
     sessions_end(user=user)
 
 
@@ -137,3 +142,61 @@ def user_deactivate(*, user: User) -> None:
 def user_activate(*, user: User) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def system_user_create(*, created_by: User, name: str, role: str) -> User:
+    """A user for an outside system reading the API: no password, no e-mail, a reader's
+    role. It reads with keys made by api_token_create."""
+    if role not in SYSTEM_ROLES:
+        raise ValueError(f"A system user cannot have the role {role!r}.")
+    base = "system-" + (slugify(name)[:120] or "api")
+    username, n = base, 1
+    while User.objects.filter(username=username).exists():
+        n += 1
+        username = f"{base}-{n}"
+    user = User(
+        username=username,
+        first_name=name,
+        is_system=True,
+        invited_by=created_by,
+        invited_at=timezone.now(),
+    )
+    user.set_unusable_password()
+    user.save()
+    _set_role(user, role=role, municipalities=(), programmes=())
+    return user
+
+
+def api_token_expiry(expires_on: datetime.date) -> datetime.datetime:
+    """A key valid until `expires_on` works through that day, in the portal's time zone."""
+    return timezone.make_aware(
+        datetime.datetime.combine(expires_on + datetime.timedelta(days=1), datetime.time.min)
+    )
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str, expires_on: datetime.date, created_by: User
+) -> tuple[ApiToken, str]:
+    """Make a key for a system user; returns the stored token and the key itself, which
+    is not stored and cannot be shown again."""
+    if not (user.is_system and user.is_active):
+        raise ValueError("API keys are made for active system users only.")
+    digest, key = get_digest_token()
+    token = ApiToken(
+        digest=digest,
+        token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH],
+        user=user,
+        expiry=api_token_expiry(expires_on),
+        name=name,
+        created_by=created_by,
+    )
+    token.save(force_insert=True)
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> None:
+    """The key stops working at once, for good."""
+    token.delete()

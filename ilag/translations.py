@@ -21,13 +21,9 @@ DJANGO_WORDING = [
     gettext_noop("Value must be valid JSON."),
 ]
 
-# The login-security (django-axes) and API-token (DRF authtoken) pages of the admin: the
-# packages ship no bokmål, and the project's catalogue is consulted first.
+# The login-security pages of the admin (django-axes): the package ships no bokmål, and
+# the project's catalogue is consulted first.
 ADMIN_WORDING = [
-    gettext_noop("Auth Token"),
-    gettext_noop("Token"),
-    gettext_noop("Tokens"),
-    gettext_noop("Key"),
     gettext_noop("Created"),
     gettext_noop("User"),
     gettext_noop("access attempt"),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
@@ -35,6 +36,13 @@ class ApiAuthMixin:
     @classmethod
     def as_view(cls, *args, **kwargs):
         return login_not_required(super().as_view(*args, **kwargs))
+
+
+class ApiTokenScheme(KnoxTokenScheme):
+    """The schema's security scheme for the portal's keys (`Authorization: Token <key>`)."""
+
+    target_class = "accounts.api_auth.ApiTokenAuthentication"
+    name = "tokenAuth"
 
 
 # MilestoneFilter's «program» filters through a method, so drf-spectacular cannot tell

@@ -20,7 +20,8 @@ from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.models import Role, User, role_group
+from accounts.models import ApiToken, Role, User, role_group
+from accounts.services import api_token_create, system_user_create
 from accounts.tasks import notices_suppressed
 from agreements.models import Agreement, CostCategory, FocusArea, Programme
 from evaluations.models import Milestone, MilestoneTemplate, add_months
@@ -413,6 +414,8 @@ INDICATOR_DEFAULTS = {
 # The demo scenario's exceptions (seed_milestone_reports).
 LEKA, TYDAL = "5052", "5033"
 
+SYSTEM_USER_NAME = "Styringsdata (Power BI)"
+
 DEMO_USERS = [
     # username, first, last, role, municipality numbers
     ("radgiver", "Randi", "Rådgiver", Role.ADVISER, ()),
@@ -551,6 +554,28 @@ class DemoSeeder:
             self.seed_current_round()
             self.seed_payouts()
             self.seed_committee_reports()
+        self.seed_system_user(adviser)
+
+    def seed_system_user(self, adviser):
+        """The county's management reporting reads the API with a key Randi made two
+        months ago, used every morning. The key itself is not kept anywhere."""
+        if User.objects.filter(is_system=True, first_name=SYSTEM_USER_NAME).exists():
+            return
+        made = self.today - datetime.timedelta(days=58)
+        with self.clock.at(made, adviser, 9):
+            system = system_user_create(
+                created_by=adviser, name=SYSTEM_USER_NAME, role=Role.COMMITTEE_READER
+            )
+            token, _key = api_token_create(
+                user=system,
+                name="Power BI, produksjon",
+                expires_on=made + datetime.timedelta(days=365),
+                created_by=adviser,
+            )
+        morning = datetime.datetime.combine(
+            self.today - datetime.timedelta(days=1), datetime.time(6, 2)
+        )
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.make_aware(morning))
 
     def seed_users(self):
         users = {}

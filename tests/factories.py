@@ -2,7 +2,7 @@ import datetime
 
 import factory
 
-from accounts.models import Role, User, role_group
+from accounts.models import ApiToken, Role, User, role_group
 from agreements.models import Agreement, CostCategory, FocusArea, Programme
 from documents.models import Document
 from evaluations.models import Milestone
@@ -227,3 +227,10 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     size = factory.LazyAttribute(lambda d: d.file.size)
     uploaded_by = factory.SubFactory(UserFactory)
+
+
+def api_key(user, **kwargs) -> str:
+    """A working API key for `user` (hashed in the database, as the portal makes them)."""
+    kwargs.setdefault("expiry", datetime.timedelta(days=30))
+    kwargs.setdefault("name", "Test")
+    return ApiToken.objects.create(user=user, **kwargs)[1]

@@ -17,7 +17,6 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from agreements.models import Agreement, Programme
 from municipalities.models import Municipality
@@ -34,6 +33,7 @@ from tests.factories import (
     MunicipalityFactory,
     ProgrammeFactory,
     ProjectFactory,
+    api_key,
     following,
 )
 
@@ -214,7 +214,7 @@ def test_the_export_per_municipality_sums_to_the_export_of_all(world):
 
 def test_the_api_shares_sum_to_each_project_and_match_the_municipality_pages(world):
     client = Client()
-    token = Token.objects.get_or_create(user=world)[0].key
+    token = api_key(world)
     url = reverse("api:project-list") + "?page_size=500"
     per_municipality = defaultdict(int)
     while url:
@@ -310,7 +310,7 @@ def test_the_grants_money_agrees_on_the_municipality_pages_the_export_and_the_ap
             )
     assert (paid_parts, remaining_parts) == (total[3], total[4])
     # The API: each project's figures, its shares' parts summing to them.
-    token = Token.objects.get_or_create(user=world)[0].key
+    token = api_key(world)
     url = reverse("api:project-list") + "?page_size=500"
     api_paid = api_remaining = 0
     while url:

@@ -1,18 +1,22 @@
 """User management by county advisers: invite, change roles, municipalities and followed
-programmes, deactivate. Above accounts because it picks programmes and municipalities."""
+programmes, deactivate; system users and their API keys. Above accounts because it picks
+programmes and municipalities."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView
 
 from accounts import services
-from accounts.models import Role, User
+from accounts.forms import ApiTokenForm, SystemUserForm
+from accounts.models import ApiToken, Role, User
 from accounts.permissions import can_edit_user, can_manage_users
 from accounts.ratelimits import invitation_limited
 from agreements.models import Programme
@@ -94,13 +98,20 @@ class UserInviteView(UserManagerMixin, FormView):
 
 class UserUpdateView(ManagedUserMixin, FormView):
     template_name = "accounts/user_form.html"
-    form_class = RoleForm
+
+    def get_form_class(self):
+        return SystemUserForm if self.target.is_system else RoleForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "manager": self.request.user, "instance": self.target}
+        kwargs = super().get_form_kwargs()
+        if self.target.is_system:
+            return kwargs
+        return {**kwargs, "manager": self.request.user, "instance": self.target}
 
     def get_initial(self):
         user = self.target
+        if user.is_system:
+            return {"name": user.first_name, "role": user.role}
         return {
             "first_name": user.first_name,
             "last_name": user.last_name,
@@ -115,6 +126,15 @@ class UserUpdateView(ManagedUserMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        if self.target.is_system:
+            data = {
+                **data,
+                "first_name": data["name"],
+                "last_name": "",
+                "email": "",
+                "municipalities": (),
+                "programmes": (),
+            }
         services.user_update(
             user=self.target,
             first_name=data["first_name"],
@@ -167,11 +187,96 @@ class InvitationResendView(ManagedUserMixin, View):
         return redirect("accounts:user-list")
 
 
+class SystemUserCreateView(UserManagerMixin, FormView):
+    template_name = "accounts/user_form.html"
+    form_class = SystemUserForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(system=True, **kwargs)
+
+    def form_valid(self, form):
+        user = services.system_user_create(
+            created_by=self.request.user,
+            name=form.cleaned_data["name"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(
+            self.request,
+            _("The system user %(name)s is made. Make a key for it to read the API with.")
+            % {"name": user},
+        )
+        return redirect("accounts:api-tokens", user.pk)
+
+
+class SystemUserMixin(ManagedUserMixin):
+    """A system user the adviser may change; any other user is not found here."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            get_object_or_404(User, pk=kwargs["pk"], is_system=True)
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ApiTokensView(SystemUserMixin, FormView):
+    """A system user's keys: when made and by whom, until when, last used; make one (shown
+    once, on the answer to the POST, never stored) or revoke one."""
+
+    template_name = "accounts/api_tokens.html"
+    form_class = ApiTokenForm
+
+    def get_context_data(self, **kwargs):
+        tokens = ApiToken.objects.filter(user=self.target).select_related("created_by")
+        return super().get_context_data(target=self.target, tokens=tokens, **kwargs)
+
+    def form_valid(self, form):
+        if not self.target.is_active:
+            form.add_error(None, _("The system user is deactivated: activate it first."))
+            return self.form_invalid(form)
+        token, key = services.api_token_create(
+            user=self.target,
+            name=form.cleaned_data["name"],
+            expires_on=form.cleaned_data["expires_on"],
+            created_by=self.request.user,
+        )
+        return render(
+            self.request,
+            "accounts/api_token_created.html",
+            {
+                "target": self.target,
+                "token": token,
+                "key": key,
+                "api_url": self.request.build_absolute_uri(reverse("api:api-root")),
+            },
+        )
+
+
+class ApiTokenRevokeView(SystemUserMixin, View):
+    def post(self, request, pk):
+        token = get_object_or_404(
+            ApiToken, user=self.target, token_key=request.POST.get("token_key", "")[:50]
+        )
+        services.api_token_revoke(token=token)
+        messages.success(
+            request,
+            _("The key «%(name)s» is revoked: nothing can read the API with it any more.")
+            % {"name": token.name},
+        )
+        return redirect("accounts:api-tokens", pk)
+
+
 # In the «accounts» namespace, beside the sign-in and profile pages (portal/urls.py).
 urlpatterns = [
     path("brukere/", UserListView.as_view(), name="user-list"),
     path("brukere/inviter/", UserInviteView.as_view(), name="user-invite"),
+    path("brukere/systembruker/", SystemUserCreateView.as_view(), name="system-user-create"),
     path("brukere/<int:pk>/", UserUpdateView.as_view(), name="user-update"),
+    path("brukere/<int:pk>/nokler/", ApiTokensView.as_view(), name="api-tokens"),
+    path(
+        "brukere/<int:pk>/nokler/trekk-tilbake/",
+        ApiTokenRevokeView.as_view(),
+        name="api-token-revoke",
+    ),
     path("brukere/<int:pk>/deaktiver/", UserDeactivateView.as_view(), name="user-deactivate"),
     path("brukere/<int:pk>/aktiver/", UserActivateView.as_view(), name="user-activate"),
     path(

@@ -17,7 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Role
-from accounts.services import invitation_tokens
+from accounts.services import invitation_tokens, system_user_create
 from agreements.models import AgreementAddendum
 from documents.models import Document
 from projects.models import ChangeRequest, ProgressReport
@@ -166,6 +166,12 @@ def every_hidden(outcome):
         "committee": (outcome, outcome),
         "partner": (outcome, outcome),
     }
+
+
+def system_user(world):
+    return system_user_create(
+        created_by=world.users["adviser"], name="Styringsdata", role=Role.COMMITTEE_READER
+    )
 
 
 def adviser_only(get, post):
@@ -359,6 +365,14 @@ MATRIX = {
     "accounts:user-list": [(lambda w: {}, adviser_only(200, 405))],
     "accounts:user-invite": [(lambda w: {}, adviser_only(200, 200))],
     "accounts:user-update": [(lambda w: {"pk": w.managed.pk}, adviser_only(200, 200))],
+    "accounts:system-user-create": [(lambda w: {}, adviser_only(200, 200))],
+    # A system user's keys; any other user is not found there, whoever asks.
+    "accounts:api-tokens": [
+        (lambda w: {"pk": system_user(w).pk}, adviser_only(200, 200)),
+        (lambda w: {"pk": w.managed.pk}, every(404, 404)),
+    ],
+    # POST without a key's beginning: no such key.
+    "accounts:api-token-revoke": [(lambda w: {"pk": system_user(w).pk}, adviser_only(405, 404))],
     "accounts:user-deactivate": [(lambda w: {"pk": w.managed.pk}, adviser_only(405, 302))],
     "accounts:user-activate": [(lambda w: {"pk": w.managed.pk}, adviser_only(405, 302))],
     "accounts:invitation-resend": [(lambda w: {"pk": w.invited.pk}, adviser_only(405, 302))],

@@ -255,15 +255,15 @@ def test_invitations_are_limited_per_address(
 
 
 def test_deactivation_revokes_api_tokens_and_the_calendar_feed_for_good(client):
-    from rest_framework.authtoken.models import Token
-
     from accounts.calendar_tokens import calendar_token_create
+    from accounts.models import ApiToken
     from accounts.services import user_activate, user_deactivate
+    from tests.factories import api_key
 
     reader = UserFactory(role=Role.COMMITTEE_READER)
-    token = Token.objects.create(user=reader)
+    key = api_key(reader)
     feed = f"/kalender/{calendar_token_create(user=reader)}.ics"
-    api = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    api = {"HTTP_AUTHORIZATION": f"Token {key}"}
     assert client.get("/api/v1/projects/", **api).status_code == 200
     assert client.get(feed).status_code == 200
     user_deactivate(user=reader)
@@ -273,4 +273,4 @@ def test_deactivation_revokes_api_tokens_and_the_calendar_feed_for_good(client):
     # Back, but the old token and feed address are not.
     assert client.get("/api/v1/projects/", **api).status_code == 401
     assert client.get(feed).status_code == 404
-    assert not Token.objects.filter(user=reader).exists()
+    assert not ApiToken.objects.filter(user=reader).exists()

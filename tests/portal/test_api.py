@@ -13,7 +13,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
@@ -31,6 +30,7 @@ from tests.factories import (
     ProgrammeFactory,
     ProjectFactory,
     UserFactory,
+    api_key,
 )
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,9 @@ def world() -> World:
 
 
 def token_for(user) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
+    if not hasattr(user, "_test_api_key"):
+        user._test_api_key = api_key(user)
+    return user._test_api_key
 
 
 def api_get(client, user, name, params=None, **kwargs):
@@ -431,21 +433,6 @@ def test_schema_is_served_to_token_holders(client, world):
     response = api_get(client, world.users["partner"], "schema", {"format": "json"})
     assert response.status_code == 200
     assert reverse("api:project-list") in json.loads(response.content)["paths"]
-
-
-def test_operations_create_a_token_in_the_admin(admin_client, world):
-    user = world.users["committee"]
-    response = admin_client.post(reverse("admin:authtoken_tokenproxy_add"), {"user": user.pk})
-    assert response.status_code == 302
-    key = Token.objects.get(user=user).key
-    response = admin_client.get(reverse("admin:authtoken_tokenproxy_changelist"))
-    assert response.status_code == 200 and "Tokener" in response.content.decode()
-    assert (
-        Client()
-        .get(reverse("api:project-list"), headers={"Authorization": f"Token {key}"})
-        .status_code
-        == 200
-    )
 
 
 def test_drf_does_not_change_djangos_bokmal_wording():

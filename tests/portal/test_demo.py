@@ -79,7 +79,8 @@ def test_seed_demo_users_can_log_in_with_their_roles(client):
     call_command("seed_demo", "--password", "hemmelig", stdout=open("/dev/null", "w"))
     from accounts.models import User
 
-    roles = {u.username: sorted(u.role_names) for u in User.objects.exclude(username="drift")}
+    people = User.objects.exclude(username="drift").exclude(is_system=True)
+    roles = {u.username: sorted(u.role_names) for u in people}
     assert roles == {
         "radgiver": ["adviser"],
         "leder.snasa": ["project_leader"],
@@ -89,6 +90,12 @@ def test_seed_demo_users_can_log_in_with_their_roles(client):
     }
     response = client.post("/accounts/login/", {"username": "leder.snasa", "password": "hemmelig"})
     assert response.status_code == 302 and "_auth_user_id" in client.session
+    # The county's management reporting reads the API with a key made two months ago,
+    # used this morning; it never signs in.
+    system = User.objects.get(is_system=True)
+    token = system.auth_token_set.get()
+    assert token.created_by.username == "radgiver" and token.last_used_at is not None
+    assert system.role_names == {"committee_reader"} and not system.has_usable_password()
     assert list(
         User.objects.get(username="leder.snasa").municipalities.values_list("number", flat=True)
     ) == ["5041"]
