@@ -285,13 +285,23 @@ def test_budget_saved_by_someone_else_meanwhile_is_not_overwritten(world):
 
 
 def test_other_municipality_leader_cannot_edit(world):
-    other = UserFactory(
-        username="annen",
-        role=Role.PROJECT_LEADER,
-        municipalities=[MunicipalityFactory(number="5034")],
-    )
-    project = world["project"]
+    """A leader of another municipality in the programme sees the published project but
+    may not change it (403, nothing stored); its draft he does not even see (404)."""
+    meraker = MunicipalityFactory(number="5034", name="Meråker")
+    AgreementFactory(programme=world["project"].agreement.programme, municipalities=[meraker])
+    other = UserFactory(username="annen", role=Role.PROJECT_LEADER, municipalities=[meraker])
+    published = ProjectFactory(agreement=world["project"].agreement, title="Fjellgarden")
     client = client_for(other)
+    assert client.get(reverse("projects:detail", args=[published.pk])).status_code == 200
+    response = client.post(
+        reverse("projects:update", args=[published.pk]),
+        project_form_data(published, title="Kapret"),
+    )
+    assert response.status_code == 403
+    published.refresh_from_db()
+    assert published.title == "Fjellgarden"
+
+    project = world["project"]
     response = client.post(
         reverse("projects:update", args=[project.pk]), project_form_data(project, title="Kapret")
     )
