@@ -230,6 +230,12 @@ else:
     raise ImproperlyConfigured(f"REPORTS_STORAGE must be 'local' or 's3', not {REPORTS_STORAGE!r}.")
 # Attached documents and budget sheets: the largest upload accepted, in megabytes.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
+# A file over the limit is not kept in memory or on disk beyond it (ilag/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "ilag.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

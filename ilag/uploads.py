@@ -17,6 +17,8 @@ import magic
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -265,6 +267,41 @@ def validate_upload(uploaded_file, *, types: tuple[FileType, ...] = DOCUMENT_TYP
             code="wrong_type",
         )
     return expected
+
+
+# Upload handling --------------------------------------------------------------------
+
+
+class TooLargeUpload(SimpleUploadedFile):
+    """A file that was over the limit while it arrived: its size, none of its content."""
+
+    def __init__(self, name, content_type, size):
+        super().__init__(name, b"", content_type)
+        self.size = size
+
+
+class SizeLimitedUploadHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: once a file passes DOCUMENT_MAX_BYTES, the rest of it
+    is counted and dropped instead of being passed on to memory or a temporary file, and
+    the form gets a TooLargeUpload that validate_upload refuses with its message at the
+    field. Django's parser still reads the request to its end (it must, to reach the
+    fields after the file); the reverse proxy's body limit stops larger requests before
+    they arrive (README «Hostile input»)."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > settings.DOCUMENT_MAX_BYTES:
+            return None  # the handlers after this one get nothing more
+        return raw_data
+
+    def file_complete(self, file_size):
+        if self.received > settings.DOCUMENT_MAX_BYTES:
+            return TooLargeUpload(self.file_name, self.content_type, self.received)
+        return None
 
 
 # Form parts ------------------------------------------------------------------------

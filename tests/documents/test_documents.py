@@ -5,6 +5,7 @@ import io
 import struct
 import zipfile
 import zlib
+from unittest.mock import patch
 
 import openpyxl
 import pytest
@@ -205,13 +206,37 @@ def test_file_type_not_accepted_names_the_accepted_types():
 
 
 def test_oversize_file_is_refused_with_size_and_limit(client, project, owner, settings):
+    from django.core.files.uploadhandler import (
+        MemoryFileUploadHandler,
+        TemporaryFileUploadHandler,
+    )
+
     settings.DOCUMENT_MAX_BYTES = 1024 * 1024
     client.force_login(owner)
     big = PDF + b"0" * (1536 * 1024 - len(PDF))
-    response = client.post(upload_url(project), {"title": "Stor", "file": upload("stor.pdf", big)})
+    kept = []
+
+    def spy(handler):
+        """Counts what Django's own handler is given to keep, in memory or on disk."""
+        original = handler.receive_data_chunk
+
+        def receive(self, data, start):
+            kept.append(len(data))
+            return original(self, data, start)
+
+        return patch.object(handler, "receive_data_chunk", receive)
+
+    spies = [spy(MemoryFileUploadHandler), spy(TemporaryFileUploadHandler)]
+    with spies[0], spies[1]:
+        response = client.post(
+            upload_url(project), {"title": "Stor", "file": upload("stor.pdf", big)}
+        )
     assert response.status_code == 200
     assert "Filen «stor.pdf» er 1,5 MB; grensen er 1 MB." in response.content.decode()
+    assert 'value="Stor"' in response.content.decode()
     assert not Document.objects.exists()
+    # Nothing past the limit was handed on to be kept.
+    assert 0 < sum(kept) <= settings.DOCUMENT_MAX_BYTES
 
 
 def test_empty_file_is_refused_by_name(client, project, owner):
