@@ -404,9 +404,23 @@ def _read_budget(project: Project, file) -> tuple[dict[tuple[int, int], int], li
     outside: set[int] = set()
     for cell in ws[header_row][name_column:]:
         year = _year(cell.value)
-        if year is None:
-            continue
         letter = cell.column_letter
+        if year is None:
+            if isinstance(cell.value, str) and any(ch.isnumeric() for ch in cell.value):
+                # Meant as a year, most likely («²», «2025²», «Budsjett 2025»): reading
+                # the sheet without the column would drop its amounts without a word.
+                errors.append(
+                    RowError(
+                        _(
+                            "«%(value)s» is not a year: write the year with the digits 0–9 "
+                            "alone, such as %(example)s, or remove the column."
+                        )
+                        % {"value": cell.value.strip(), "example": start},
+                        header_row,
+                        letter,
+                    )
+                )
+            continue
         if not 1900 <= year <= 2100:
             errors.append(
                 RowError(_("«%(value)s» is not a year.") % {"value": year}, header_row, letter)
