@@ -117,26 +117,36 @@ class Timeline:
         return f"{self.dom_id}-table"
 
 
-def programme_timeline(programme, *, user, today: datetime.date) -> Timeline:
+def programme_timeline(
+    programme, *, user, today: datetime.date, agreements: list | None = None
+) -> Timeline:
     """The programme's agreements and milestones that `user` may see, drawn and as rows.
 
+    `agreements` limits the rows to those agreements (a page of the programme page's table),
+    loaded by the caller with their municipalities ordered by name; the programme's own
+    milestones are always drawn. Without it, every agreement the user may see.
+
     Three queries (agreements, their municipalities, milestones), whatever the number of
-    agreements, plus what the user's permission scope looks up once.
+    agreements, plus what the user's permission scope looks up once; one (milestones)
+    when the agreements are given.
     """
-    agreements = list(
-        Agreement.objects.visible_to(user)
-        .filter(programme=programme)
-        .prefetch_related(
-            Prefetch("municipalities", queryset=Municipality.objects.order_by("name"))
+    if agreements is None:
+        agreements = list(
+            Agreement.objects.visible_to(user)
+            .filter(programme=programme)
+            .prefetch_related(
+                Prefetch("municipalities", queryset=Municipality.objects.order_by("name"))
+            )
         )
-    )
+        of_agreements = Q(agreement__programme=programme) | Q(
+            project__agreement__programme=programme
+        )
+    else:
+        ids = [agreement.pk for agreement in agreements]
+        of_agreements = Q(agreement__in=ids) | Q(project__agreement__in=ids)
     milestones = list(
         Milestone.objects.visible_to(user)
-        .filter(
-            Q(programme=programme)
-            | Q(agreement__programme=programme)
-            | Q(project__agreement__programme=programme)
-        )
+        .filter(Q(programme=programme) | of_agreements)
         .select_related("project")
         .order_by("due_date", "kind", "pk")
     )

@@ -1,4 +1,5 @@
-from django.db.models import Count, Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -68,6 +69,8 @@ class ProgrammeDetailView(DetailView):
     model = Programme
     template_name = "agreements/programme_detail.html"
     context_object_name = "programme"
+    paginate_by = 50  # agreements a page
+    page_kwarg = "side"
 
     def get_queryset(self):
         return Programme.objects.visible_to(self.request.user).select_related("owner")
@@ -76,27 +79,46 @@ class ProgrammeDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         programme = self.object
-        agreements = list(
-            agreements_with_totals(
-                Agreement.objects.visible_to(user).filter(programme=programme), user
-            )
-            .prefetch_related(
-                Prefetch("municipalities", queryset=Municipality.objects.order_by("name"))
-            )
-            .order_by("start_date", "title")
+        agreements = agreements_with_totals(
+            Agreement.objects.visible_to(user).filter(programme=programme), user
         )
+        # The programme's totals are over every agreement the user may see, summed by the
+        # database in one query that also counts them for the paginator.
+        totals = agreements.aggregate(
+            count=Count("pk"),
+            frame=Sum("county_frame", default=0),
+            budget=Sum("budget_sum", default=0),
+            county=Sum("county_sum", default=0),
+        )
+        paginator = Paginator(
+            agreements.prefetch_related(
+                Prefetch("municipalities", queryset=Municipality.objects.order_by("name"))
+            ).order_by("start_date", "title", "pk"),
+            self.paginate_by,
+        )
+        paginator.count = totals["count"]
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        rows = list(page.object_list)
         context.update(
-            agreements=agreements,
-            total_frame=sum(a.county_frame for a in agreements),
-            total_budget=sum(a.budget_sum for a in agreements),
-            total_county=sum(a.county_sum for a in agreements),
+            agreements=rows,
+            page_obj=page,
+            paginator=paginator,
+            agreement_count=totals["count"],
+            total_frame=totals["frame"],
+            total_budget=totals["budget"],
+            total_county=totals["county"],
             focus_areas=programme.focus_areas.all(),
             cost_categories=programme.cost_categories.all(),
-            milestones=Milestone.objects.visible_to(user).filter(programme=programme),
+            milestones=Milestone.objects.visible_to(user)
+            .filter(programme=programme)
+            .select_related("responsible"),
             can_edit_programme=can_edit_programme(user, programme),
             can_create_agreement=can_create_agreement(user, programme),
             milestone_templates=programme.milestone_templates.all(),
-            timeline=programme_timeline(programme, user=user, today=timezone.localdate()),
+            # The page's agreements only, like the table above it.
+            timeline=programme_timeline(
+                programme, user=user, today=timezone.localdate(), agreements=rows
+            ),
         )
         return context
 
