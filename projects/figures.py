@@ -11,21 +11,19 @@ def traffic_light_label(value) -> str:
     return str(ProgressReport.TrafficLight(value).label) if value else ""
 
 
-def spending_by_category(budget_lines, report):
-    """Budget against costs incurred (from the latest approved report), per category."""
-    costs = (
-        {c.category_id: c.amount for c in report.costs.select_related("category")} if report else {}
-    )
+def spending_by_category(budget_lines, costs):
+    """Budget against costs incurred, per category: `costs` are the latest approved
+    report's (none without one), loaded with their categories as the budget lines are."""
+    incurred_by_category = {c.category_id: c.amount for c in costs}
     categories = {}
     for line in budget_lines:
         categories.setdefault(line.category, 0)
         categories[line.category] += line.amount
-    if report:
-        for cost in report.costs.all():
-            categories.setdefault(cost.category, 0)
+    for cost in costs:
+        categories.setdefault(cost.category, 0)
     rows = []
     for category, budget in sorted(categories.items(), key=lambda kv: (kv[0].position, kv[0].name)):
-        incurred = costs.get(category.pk, 0)
+        incurred = incurred_by_category.get(category.pk, 0)
         rows.append(
             {
                 "category": category,

@@ -7,11 +7,12 @@ and Norwegian format.
 
 The number of queries is fixed per page: one per kind of child (all its historical rows,
 ordered so that each row's predecessor comes just before it), one per many-to-many field,
-and one per kind of related object named in the entries shown.
+and one per kind of related object named in the entries shown (none for those the
+caller has loaded already and passes as `known`).
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
@@ -90,12 +91,14 @@ class ChangeEntry:
 
 
 def changes_for_project(
-    project: Project, limit: int | None = 30, *, user=None
+    project: Project, limit: int | None = 30, *, user=None, known: Iterable = ()
 ) -> list[ChangeEntry]:
     """The newest `limit` changes to the project and everything under it.
 
     With `user`, someone who may not edit the project sees only the changes to the status
     reports he or she may read now: never those of drafts, nor of reports deleted since.
+    `known`: related objects the caller has loaded already (the project's page: its
+    reports, indicators, cost categories, ...), named without looking them up again.
     """
     pid = project.pk
     report_ids = ProgressReport.history.filter(project_id=pid).values("id")
@@ -138,6 +141,7 @@ def changes_for_project(
             _Source(Milestone, Q(project_id=pid), parents={"programme", "agreement", "project"}),
         ],
         limit,
+        known,
     )
 
 
@@ -259,7 +263,7 @@ class _Record:
         return (self.row.history_date, index, self.row.history_id)
 
 
-def _changes(sources: list[_Source], limit: int | None) -> list[ChangeEntry]:
+def _changes(sources: list[_Source], limit: int | None, known: Iterable = ()) -> list[ChangeEntry]:
     records: list[tuple[tuple, _Record]] = []
     for index, source in enumerate(sources):
         for record in _records(source):
@@ -268,7 +272,7 @@ def _changes(sources: list[_Source], limit: int | None) -> list[ChangeEntry]:
     if limit is not None:
         records = records[:limit]
     kept = [record for _, record in records]
-    names = _Names()
+    names = _Names(known)
     for record in kept:
         for f, old, new in record.raw_changes:
             for value in (old, new):
@@ -349,12 +353,14 @@ def _is_set(value) -> bool:
 
 
 class _Names:
-    """str() of related objects, loaded with one query per related model; objects deleted
-    since are named from their own history where they have one."""
+    """str() of related objects: those `known` (already loaded by the caller) as they are,
+    the others loaded with one query per related model; objects deleted since are named
+    from their own history where they have one."""
 
-    def __init__(self):
+    def __init__(self, known: Iterable = ()):
         self._wanted: dict[type[models.Model], set] = defaultdict(set)
         self._names: dict[tuple[type[models.Model], object], str] = {}
+        self._known = {(type(obj), obj.pk): obj for obj in known if obj is not None}
 
     def want(self, f, value):
         if not f.is_relation or value is None:
@@ -366,7 +372,16 @@ class _Names:
             self._wanted[related].add(value)
 
     def load(self):
-        for model, ids in self._wanted.items():
+        for model, wanted in self._wanted.items():
+            ids = set()
+            for pk in wanted:
+                obj = self._known.get((model, pk))
+                if obj is None:
+                    ids.add(pk)
+                else:
+                    self._names[(model, pk)] = str(obj)
+            if not ids:
+                continue
             for obj in model._base_manager.filter(pk__in=ids):
                 self._names[(model, obj.pk)] = str(obj)
             missing = {pk for pk in ids if (model, pk) not in self._names}

@@ -18,7 +18,7 @@ from ilag.lists import Column
 from payouts.figures import money_by_project, money_of, with_money
 from payouts.permissions import can_view_project_payouts
 from projects.figures import budget_grid, indicator_progress, spending_by_category
-from projects.models import ChangeRequest, ProgressReport, Project
+from projects.models import ChangeRequest, ProgressReport, Project, ReportCost
 from projects.permissions import (
     can_close_project,
     can_create_report,
@@ -54,7 +54,7 @@ class ProjectDetailView(DetailView):
                 "reviewed_by",
                 "closed_by",
             )
-            .prefetch_related("municipalities", "shares")
+            .prefetch_related("municipalities", "shares", "indicators")
         )
 
     def get_context_data(self, **kwargs):
@@ -66,13 +66,36 @@ class ProjectDetailView(DetailView):
             ProgressReport.objects.visible_to(user)
             .filter(project=project)
             .select_related("submitted_by", "reviewed_by")
+            # Every report's costs in one query: the latest's are shown, and the change
+            # history names the categories of them all.
+            .prefetch_related(
+                Prefetch("costs", queryset=ReportCost.objects.select_related("category"))
+            )
         )
         latest = next((r for r in reports if r.status == ProgressReport.Status.APPROVED), None)
+        funding_lines = list(project.funding_lines.select_related("source", "source_municipality"))
+        # What the page has loaded, so that the change history need not look it up again.
+        known = [
+            project.agreement,
+            project.agreement.programme.owner,
+            project.focus_area,
+            project.leader,
+            project.submitted_by,
+            project.reviewed_by,
+            project.closed_by,
+            *project.municipalities.all(),
+            *project.indicators.all(),
+            *(line.category for line in budget_lines),
+            *(line.source or line.source_municipality for line in funding_lines),
+            *reports,
+            *(person for r in reports for person in (r.submitted_by, r.reviewed_by)),
+            *(cost.category for r in reports for cost in r.costs.all()),
+        ]
         context.update(
             budget=budget_grid(budget_lines),
-            funding_lines=project.funding_lines.select_related("source", "source_municipality"),
+            funding_lines=funding_lines,
             indicators=indicator_progress(project, latest),
-            spending=spending_by_category(budget_lines, latest),
+            spending=spending_by_category(budget_lines, list(latest.costs.all()) if latest else []),
             latest_report=latest,
             reports=reports,
             milestones=Milestone.objects.visible_to(user)
@@ -96,7 +119,7 @@ class ProjectDetailView(DetailView):
             upload_url=reverse("documents:upload-project", args=[project.pk]),
             can_attach=can_attach_document(user, project),
             can_delete=can_attach_document(user, project),
-            history=changes_for_project(project, user=user),
+            history=changes_for_project(project, user=user, known=known),
             money=money_by_project(Project.objects.filter(pk=project.pk)).get(project.pk),
             can_view_payouts=can_view_project_payouts(user, project),
         )

@@ -10,13 +10,15 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from accounts.models import Role
-from agreements.models import Agreement
+from accounts.models import Role, User
+from agreements.models import Agreement, CostCategory
 from documents.models import Document
 from evaluations.models import Milestone
+from municipalities.models import Municipality, Organisation
 from projects.models import (
     BudgetLine,
     FundingLine,
+    Indicator,
     IndicatorValue,
     ProgressReport,
     Project,
@@ -496,6 +498,29 @@ def test_query_count_does_not_grow_with_the_history(django_assert_max_num_querie
         entries = changes_for_project(large, limit=None)
     assert len(entries) > 55
     assert len(small_queries) <= 25
+
+
+def test_objects_the_caller_has_loaded_are_named_the_same_without_a_query():
+    project = _history_with(10)
+    with CaptureQueriesContext(connection) as looking_up:
+        expected = changes_for_project(project, limit=None)
+    known = [
+        *User.objects.all(),
+        *CostCategory.objects.all(),
+        *Organisation.objects.all(),
+        *Municipality.objects.all(),
+        *Agreement.objects.all(),
+        *Indicator.objects.all(),
+        *ProgressReport.objects.all(),
+    ]
+
+    with CaptureQueriesContext(connection) as knowing:
+        entries = changes_for_project(project, limit=None, known=known)
+
+    assert entries == expected
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in knowing.captured_queries]
+    assert len(tables) < len(looking_up)
+    assert [t for t in tables if "_historical" not in t] == []
 
 
 # The template -----------------------------------------------------------------------
