@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework import routers, serializers, viewsets
+from rest_framework import exceptions, routers, serializers, viewsets
 
 from agreements.filters import AgreementFilter
 from agreements.models import Agreement, FocusArea
@@ -35,6 +35,13 @@ class ApiAuthMixin:
     @classmethod
     def as_view(cls, *args, **kwargs):
         return login_not_required(super().as_view(*args, **kwargs))
+
+    def perform_authentication(self, request):
+        # A NUL byte is in no token, and the token lookup would hand it to PostgreSQL,
+        # which refuses NUL in text (a 500): it is an invalid token, whatever the scheme.
+        if "\x00" in request.META.get("HTTP_AUTHORIZATION", ""):
+            raise exceptions.AuthenticationFailed()
+        super().perform_authentication(request)
 
 
 # MilestoneFilter's «program» filters through a method, so drf-spectacular cannot tell

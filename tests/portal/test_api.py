@@ -139,6 +139,13 @@ def test_unknown_token_is_refused(client, world):
     assert response.status_code == 401
 
 
+def test_a_nul_byte_in_the_authorization_header_is_a_401(client, world):
+    # Never handed to the token lookup, where PostgreSQL would refuse it with an error.
+    response = client.get(reverse("api:project-list"), headers={"Authorization": "Token a\x00b"})
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
 def test_token_authenticates_as_its_user(client, world):
     response = api_get(client, world.users["snasa_leader"], "project-list")
     assert response.status_code == 200
