@@ -15,13 +15,17 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions, routers, serializers, viewsets
 
-from agreements.filters import AgreementFilter
 from agreements.models import Agreement, FocusArea
-from evaluations.filters import MilestoneFilter
 from evaluations.models import DISPLAY_STATE_LABELS, Milestone
 from municipalities.models import Municipality
 from payouts.figures import money_of, with_money
-from projects.filters import ProgressReportFilter, ProjectFilter, latest_approved_light
+from portal.api_filters import (
+    AgreementApiFilter,
+    MilestoneApiFilter,
+    ProgressReportApiFilter,
+    ProjectApiFilter,
+)
+from projects.filters import latest_approved_light
 from projects.models import ProgressReport, Project, agreements_with_totals
 from projects.shares import share_parts
 
@@ -42,12 +46,6 @@ class ApiAuthMixin:
         if "\x00" in request.META.get("HTTP_AUTHORIZATION", ""):
             raise exceptions.AuthenticationFailed()
         super().perform_authentication(request)
-
-
-# MilestoneFilter's «program» filters through a method, so drf-spectacular cannot tell
-# its type from the model (it warns, and the schema check fails on warnings): it is a
-# programme's slug.
-extend_schema_field(OpenApiTypes.STR)(MilestoneFilter.base_filters["program"])
 
 
 # Serializers ----------------------------------------------------------------------
@@ -364,7 +362,7 @@ class ScopedViewSet(ApiAuthMixin, viewsets.ReadOnlyModelViewSet):
 class ProjectViewSet(ScopedViewSet):
     model = Project
     serializer_class = ProjectSerializer
-    filterset_class = ProjectFilter
+    filterset_class = ProjectApiFilter
 
     def decorate(self, queryset):
         return (
@@ -385,7 +383,7 @@ class ProjectViewSet(ScopedViewSet):
 class AgreementViewSet(ScopedViewSet):
     model = Agreement
     serializer_class = AgreementSerializer
-    filterset_class = AgreementFilter
+    filterset_class = AgreementApiFilter
 
     def decorate(self, queryset):
         return (
@@ -405,7 +403,7 @@ class AgreementViewSet(ScopedViewSet):
 class StatusReportViewSet(ScopedViewSet):
     model = ProgressReport
     serializer_class = StatusReportSerializer
-    filterset_class = ProgressReportFilter
+    filterset_class = ProgressReportApiFilter
 
     def decorate(self, queryset):
         return queryset.select_related("project__agreement__programme").prefetch_related(
@@ -423,7 +421,7 @@ class StatusReportViewSet(ScopedViewSet):
 class MilestoneViewSet(ScopedViewSet):
     model = Milestone
     serializer_class = MilestoneSerializer
-    filterset_class = MilestoneFilter
+    filterset_class = MilestoneApiFilter
 
     def decorate(self, queryset):
         return queryset.select_related(
