@@ -322,6 +322,8 @@ def test_a_focus_area_the_user_may_not_see_matches_nothing(client, world):
         ({"page_size": "0"}, "page_size"),
         ({"page_size": "-5"}, "page_size"),
         ({"page_size": "ti"}, "page_size"),
+        ({"q": "a\x00b"}, "q"),
+        ({"kommune": "\x00"}, "kommune"),
     ],
 )
 def test_a_value_the_schema_does_not_allow_is_a_400_naming_the_parameter(
@@ -354,6 +356,23 @@ def test_free_text_given_without_a_value_filters_nothing(client, world):
     assert ids(client, adviser, "project-list", {"q": "", "kommune": ""}) == ids(
         client, adviser, "project-list"
     )
+
+
+def test_a_page_past_the_last_is_a_404_in_json(client, world):
+    response = api_get(client, world.users["adviser"], "project-list", {"page": 2})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("pk", ["0.5", "%00", "99999999999999999999", "-1"])
+def test_an_id_that_names_nothing_is_a_404_in_json(client, world, pk):
+    response = client.get(
+        f"/api/v1/projects/{pk}/",
+        headers={"Authorization": f"Token {token_for(world.users['adviser'])}"},
+    )
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
 
 
 def test_unknown_filter_value_is_a_400_naming_the_filter(client, world):
@@ -416,6 +435,8 @@ def test_project_fields_amounts_are_whole_kroner(client, world, settings):
     assert row["status"] == "active" and row["status_label"] == "Pågår"
     assert row["start_date"] == project.start_date.isoformat()
     assert row["latest_traffic_light"] == "green"
+    # A number, as the schema says (not DRF's default decimal string).
+    assert [(share["municipality"], share["percent"]) for share in row["shares"]] == [("5041", 100)]
     assert row["url"] == "https://ilag.example.no" + reverse("projects:detail", args=[project.pk])
 
 
@@ -506,6 +527,20 @@ def test_openapi_schema_is_valid_and_lists_every_endpoint():
         assert reverse(f"api:{name}") in paths, name
         assert "get" in paths[reverse(f"api:{name}")]
     assert all(set(operations) == {"get"} for operations in paths.values())
+
+
+def test_schema_documents_every_status_code_of_every_operation():
+    out = io.StringIO()
+    call_command("spectacular", "--format", "openapi-json", stdout=out)
+    paths = json.loads(out.getvalue())["paths"]
+    for name in LIST_NAMES:
+        listing = paths[reverse(f"api:{name}")]["get"]["responses"]
+        detail = paths[reverse(f"api:{name}") + "{id}/"]["get"]["responses"]
+        assert set(listing) == {"200", "400", "401", "404", "406", "429"}, name
+        assert set(detail) == {"200", "401", "404", "406", "429"}, name
+        for responses in (listing, detail):
+            assert responses["401"]["headers"]["WWW-Authenticate"]["required"] is True
+            assert "Retry-After" in responses["429"]["headers"]
 
 
 def test_schema_is_served_to_token_holders(client, world):
