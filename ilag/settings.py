@@ -174,6 +174,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # timeout by saving the session at most once a minute (accounts.middleware.
 # IdleSessionMiddleware), so reading a page does not write to the database.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+# In the database, as Django's default; a cookie that cannot be a session key is no session.
+SESSION_ENGINE = "ilag.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_WARNING_SECONDS = 5 * 60

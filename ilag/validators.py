@@ -37,7 +37,12 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 def validate_sensible_date(value) -> None:
-    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+    if value is not None:
+        validate_sensible_year(value.year)
+
+
+def validate_sensible_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationError(
             _("Give a date between the years %(first)s and %(last)s.")
             % {"first": FIRST_YEAR, "last": LAST_YEAR},

@@ -11,18 +11,30 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework import routers, serializers, viewsets
+from rest_framework import exceptions, routers, serializers, viewsets
 
-from agreements.filters import AgreementFilter
 from agreements.models import Agreement, FocusArea
-from evaluations.filters import MilestoneFilter
 from evaluations.models import DISPLAY_STATE_LABELS, Milestone
+from ilag.middleware import refuses_nul_bytes_itself
 from municipalities.models import Municipality
 from payouts.figures import money_of, with_money
-from projects.filters import ProgressReportFilter, ProjectFilter, latest_approved_light
+from portal.api_filters import (
+    AgreementApiFilter,
+    MilestoneApiFilter,
+    ProgressReportApiFilter,
+    ProjectApiFilter,
+)
+from projects.filters import latest_approved_light
 from projects.models import ProgressReport, Project, agreements_with_totals
 from projects.shares import share_parts
 
@@ -37,18 +49,19 @@ class ApiAuthMixin:
     def as_view(cls, *args, **kwargs):
         return login_not_required(super().as_view(*args, **kwargs))
 
+    def perform_authentication(self, request):
+        # A NUL byte is in no token, and the token lookup would hand it to PostgreSQL,
+        # which refuses NUL in text (a 500): it is an invalid token, whatever the scheme.
+        if "\x00" in request.META.get("HTTP_AUTHORIZATION", ""):
+            raise exceptions.AuthenticationFailed()
+        super().perform_authentication(request)
+
 
 class ApiTokenScheme(KnoxTokenScheme):
     """The schema's security scheme for the portal's keys (`Authorization: Token <key>`)."""
 
     target_class = "accounts.api_auth.ApiTokenAuthentication"
     name = "tokenAuth"
-
-
-# MilestoneFilter's «program» filters through a method, so drf-spectacular cannot tell
-# its type from the model (it warns, and the schema check fails on warnings): it is a
-# programme's slug.
-extend_schema_field(OpenApiTypes.STR)(MilestoneFilter.base_filters["program"])
 
 
 # Serializers ----------------------------------------------------------------------
@@ -90,7 +103,8 @@ class FocusAreaSerializer(serializers.ModelSerializer):
 class ShareSerializer(serializers.Serializer):
     municipality = serializers.CharField(help_text=_("The municipality's number."))
     is_lead = serializers.BooleanField()
-    percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+    # A number in JSON (50.0), as the API has always given it, not DRF's default string.
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False)
     budget = serializers.IntegerField(help_text=_("The municipality's part of the budget."))
     grant_from_owner = serializers.IntegerField(
         help_text=_("The municipality's part of the grant from the programme owner.")
@@ -151,7 +165,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             ordered=money.ordered,
             paid=money.paid,
         )
-        return [
+        rows = [
             {
                 "municipality": numbers[part["municipality_id"]],
                 "is_lead": part["is_lead"],
@@ -166,6 +180,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             }
             for part in parts
         ]
+        return ShareSerializer(rows, many=True).data
 
     @extend_schema_field(MoneySerializer)
     def get_payouts(self, project) -> dict:
@@ -333,6 +348,76 @@ class MilestoneSerializer(serializers.ModelSerializer):
         return [m.number for m in owner.municipalities.all()] if owner else []
 
 
+# Errors ---------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("What went wrong, in the user's language."))
+
+    class Meta:
+        ref_name = "Error"
+
+
+# DRF's answer to query parameters it refuses: each parameter's messages by its name.
+INVALID_PARAMETERS = {
+    "type": "object",
+    "minProperties": 1,
+    "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    """Every status code an operation answers, with its body and headers: the client
+    generated from the schema knows each of them."""
+
+    def get_response_serializers(self):
+        responses = {
+            200: super().get_response_serializers(),
+            401: OpenApiResponse(
+                ErrorSerializer,
+                _("No valid token or session. `WWW-Authenticate` names the token scheme."),
+            ),
+            406: OpenApiResponse(
+                ErrorSerializer, _("The Accept header asks for something other than JSON.")
+            ),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                _("Too many requests for the user; try again after `Retry-After` seconds."),
+            ),
+        }
+        if getattr(self.view, "action", None) == "list":
+            responses[400] = OpenApiResponse(
+                INVALID_PARAMETERS,
+                _("A query parameter has a value the API does not take; the messages say why."),
+            )
+            responses[404] = OpenApiResponse(ErrorSerializer, _("A page past the last one."))
+        else:
+            responses[404] = OpenApiResponse(
+                ErrorSerializer, _("No such object among those the user may see.")
+            )
+        return dict(sorted(responses.items()))
+
+    def get_override_parameters(self):
+        return [
+            *super().get_override_parameters(),
+            OpenApiParameter(
+                "WWW-Authenticate",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                response=[401],
+                description=_("The authentication scheme the API expects."),
+            ),
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                response=[429],
+                description=_("Seconds until the user may ask again."),
+            ),
+        ]
+
+
 # Views ----------------------------------------------------------------------------
 
 
@@ -347,6 +432,16 @@ class ScopedViewSet(ApiAuthMixin, viewsets.ReadOnlyModelViewSet):
     # What the user may see, filtered, then decorated for the rows shown (after the
     # filters, since a FilterSet may rebuild the queryset), in a stable order by id.
     model = None
+    schema = ApiAutoSchema()
+    # Any id in the address reaches the view, which answers 404 in JSON for one that is
+    # not a number (the router's default stops at a dot, leaving Django's HTML 404).
+    lookup_value_regex = "[^/]+"
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        # The filters' fields refuse a NUL byte with a 400 naming the parameter, and an
+        # id with one is a 404; no query parameter reaches the database unchecked.
+        return refuses_nul_bytes_itself(super().as_view(*args, **kwargs))
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)
@@ -365,7 +460,7 @@ class ScopedViewSet(ApiAuthMixin, viewsets.ReadOnlyModelViewSet):
 class ProjectViewSet(ScopedViewSet):
     model = Project
     serializer_class = ProjectSerializer
-    filterset_class = ProjectFilter
+    filterset_class = ProjectApiFilter
 
     def decorate(self, queryset):
         return (
@@ -386,7 +481,7 @@ class ProjectViewSet(ScopedViewSet):
 class AgreementViewSet(ScopedViewSet):
     model = Agreement
     serializer_class = AgreementSerializer
-    filterset_class = AgreementFilter
+    filterset_class = AgreementApiFilter
 
     def decorate(self, queryset):
         return (
@@ -406,7 +501,7 @@ class AgreementViewSet(ScopedViewSet):
 class StatusReportViewSet(ScopedViewSet):
     model = ProgressReport
     serializer_class = StatusReportSerializer
-    filterset_class = ProgressReportFilter
+    filterset_class = ProgressReportApiFilter
 
     def decorate(self, queryset):
         return queryset.select_related("project__agreement__programme").prefetch_related(
@@ -424,7 +519,7 @@ class StatusReportViewSet(ScopedViewSet):
 class MilestoneViewSet(ScopedViewSet):
     model = Milestone
     serializer_class = MilestoneSerializer
-    filterset_class = MilestoneFilter
+    filterset_class = MilestoneApiFilter
 
     def decorate(self, queryset):
         return queryset.select_related(

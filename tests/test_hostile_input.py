@@ -107,6 +107,17 @@ def test_a_date_outside_1900_2100_is_refused_at_the_field_and_stores_nothing(wor
     assert client.get(f"/program/{project.agreement.programme.slug}/").status_code == 200
 
 
+def test_a_session_cookie_with_a_nul_byte_is_no_session(world):
+    """Not a key Django could have made (ilag/sessions.py), so never looked up: PostgreSQL
+    would refuse the NUL byte with an error, and every page would be a 500."""
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = "abcdefghij\x00klmnop"
+    response = client.get("/prosjekter/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert client.get("/api/v1/projects/").status_code == 401
+
+
 def test_sniffing_an_opendocument_inflates_only_a_few_bytes():
     """A small .odt whose «mimetype» entry unpacks to tens of megabytes costs the type
     check a hundred bytes, not the megabytes."""

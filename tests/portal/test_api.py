@@ -141,6 +141,13 @@ def test_unknown_token_is_refused(client, world):
     assert response.status_code == 401
 
 
+def test_a_nul_byte_in_the_authorization_header_is_a_401(client, world):
+    # Never handed to the token lookup, where PostgreSQL would refuse it with an error.
+    response = client.get(reverse("api:project-list"), headers={"Authorization": "Token a\x00b"})
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
 def test_token_authenticates_as_its_user(client, world):
     response = api_get(client, world.users["snasa_leader"], "project-list")
     assert response.status_code == 200
@@ -271,10 +278,103 @@ def test_projects_filter_by_programme(client, world):
     }
 
 
-def test_programme_filter_offers_only_programmes_the_user_may_see(client, world):
-    response = api_get(client, world.users["partner"], "project-list", {"program": "lukket"})
-    assert response.status_code == 400
-    assert "program" in response.json()
+@pytest.mark.parametrize("name", LIST_NAMES)
+def test_a_programme_the_user_may_not_see_matches_nothing(client, world, name):
+    """The schema cannot list the programmes (they differ by user and grow over time), so
+    any well-formed slug is taken, and one the user may not see names nothing."""
+    adviser, partner = world.users["adviser"], world.users["partner"]
+    assert ids(client, adviser, name, {"program": "i-lag"})
+    assert not ids(client, partner, name, {"program": "lukket"})
+    assert not ids(client, adviser, name, {"program": "finnes-ikke"})
+
+
+def test_a_focus_area_the_user_may_not_see_matches_nothing(client, world):
+    from agreements.models import FocusArea
+
+    adviser = world.users["adviser"]
+    area = FocusArea.objects.create(programme=world.closed_project.agreement.programme, name="X")
+    world.closed_project.focus_area = area
+    world.closed_project.save()
+    assert ids(client, adviser, "project-list", {"innsatsomrade": area.pk}) == {
+        world.closed_project.pk
+    }
+    assert not ids(client, world.users["partner"], "project-list", {"innsatsomrade": area.pk})
+    for unknown in (area.pk + 1000, 10**30):
+        assert not ids(client, adviser, "project-list", {"innsatsomrade": unknown})
+
+
+@pytest.mark.parametrize(
+    ("params", "refused"),
+    [
+        ({"program": "ikke gyldig!"}, "program"),
+        ({"innsatsomrade": "0"}, "innsatsomrade"),
+        ({"innsatsomrade": "en"}, "innsatsomrade"),
+        ({"fra": "31.12.2025"}, "fra"),  # the list page takes it; the schema says ISO 8601
+        ({"til": "2025-1-5"}, "til"),
+        # Given without a value: the list page's form sends that and means «all».
+        ({"fra": ""}, "fra"),
+        ({"status": ""}, "status"),
+        ({"innsatsomrade": ""}, "innsatsomrade"),
+        ({"program": ""}, "program"),
+        ({"page": ""}, "page"),
+        ({"page_size": ""}, "page_size"),
+        # Pages are whole numbers from 1 (DRF would give the default size, or «last»).
+        ({"page": "0"}, "page"),
+        ({"page": "last"}, "page"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "-5"}, "page_size"),
+        ({"page_size": "ti"}, "page_size"),
+        ({"q": "a\x00b"}, "q"),
+        ({"kommune": "\x00"}, "kommune"),
+    ],
+)
+def test_a_value_the_schema_does_not_allow_is_a_400_naming_the_parameter(
+    client, world, params, refused
+):
+    response = api_get(client, world.users["adviser"], "project-list", params)
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == [refused]
+
+
+@pytest.mark.parametrize("name", LIST_NAMES)
+def test_a_date_outside_1900_2100_is_a_400_saying_so(client, world, name):
+    adviser = world.users["adviser"]
+    for parameter, typed in [
+        ("fra", "9999-12-31"),
+        ("til", "0001-01-01"),
+        ("fra", "1899-12-31"),
+        ("til", "2101-01-01"),
+        ("fra", "10000-01-01"),
+    ]:
+        response = api_get(client, adviser, name, {parameter: typed})
+        assert response.status_code == 400, typed
+        assert response.json() == {parameter: ["Oppgi en dato mellom årene 1900 og 2100."]}
+    response = api_get(client, adviser, name, {"fra": "1900-01-01", "til": "2100-12-31"})
+    assert response.status_code == 200
+
+
+def test_free_text_given_without_a_value_filters_nothing(client, world):
+    adviser = world.users["adviser"]
+    assert ids(client, adviser, "project-list", {"q": "", "kommune": ""}) == ids(
+        client, adviser, "project-list"
+    )
+
+
+def test_a_page_past_the_last_is_a_404_in_json(client, world):
+    response = api_get(client, world.users["adviser"], "project-list", {"page": 2})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("pk", ["0.5", "%00", "99999999999999999999", "-1"])
+def test_an_id_that_names_nothing_is_a_404_in_json(client, world, pk):
+    response = client.get(
+        f"/api/v1/projects/{pk}/",
+        headers={"Authorization": f"Token {token_for(world.users['adviser'])}"},
+    )
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
 
 
 def test_unknown_filter_value_is_a_400_naming_the_filter(client, world):
@@ -337,6 +437,8 @@ def test_project_fields_amounts_are_whole_kroner(client, world, settings):
     assert row["status"] == "active" and row["status_label"] == "Pågår"
     assert row["start_date"] == project.start_date.isoformat()
     assert row["latest_traffic_light"] == "green"
+    # A number, as the schema says (not DRF's default decimal string).
+    assert [(share["municipality"], share["percent"]) for share in row["shares"]] == [("5041", 100)]
     assert row["url"] == "https://ilag.example.no" + reverse("projects:detail", args=[project.pk])
 
 
@@ -427,6 +529,20 @@ def test_openapi_schema_is_valid_and_lists_every_endpoint():
         assert reverse(f"api:{name}") in paths, name
         assert "get" in paths[reverse(f"api:{name}")]
     assert all(set(operations) == {"get"} for operations in paths.values())
+
+
+def test_schema_documents_every_status_code_of_every_operation():
+    out = io.StringIO()
+    call_command("spectacular", "--format", "openapi-json", stdout=out)
+    paths = json.loads(out.getvalue())["paths"]
+    for name in LIST_NAMES:
+        listing = paths[reverse(f"api:{name}")]["get"]["responses"]
+        detail = paths[reverse(f"api:{name}") + "{id}/"]["get"]["responses"]
+        assert set(listing) == {"200", "400", "401", "404", "406", "429"}, name
+        assert set(detail) == {"200", "401", "404", "406", "429"}, name
+        for responses in (listing, detail):
+            assert responses["401"]["headers"]["WWW-Authenticate"]["required"] is True
+            assert "Retry-After" in responses["429"]["headers"]
 
 
 def test_schema_is_served_to_token_holders(client, world):
