@@ -1,4 +1,5 @@
 import datetime
+import secrets
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -9,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import SYSTEM_ROLES, User
+from accounts.models import SYSTEM_ROLES, Role, User
 from accounts.notices import DECIDED, REMINDER, SUBMITTED, kinds_for
 from ilag.forms import DateInput
 
@@ -97,9 +98,10 @@ class SystemUserForm(forms.Form):
         label=_("Reads as"),
         choices=[(role.value, role.label) for role in SYSTEM_ROLES],
         widget=forms.RadioSelect,
+        initial=Role.COMMITTEE_READER,
         help_text=_(
-            "A system user reads what a user of this role sees in the portal: approved and "
-            "published projects, agreements, status reports and milestones."
+            "What a user of this role sees in the portal, never drafts: as a committee reader, "
+            "every programme; as a partner, only the programmes shared with partners."
         ),
     )
 
@@ -110,6 +112,8 @@ class SystemUserForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
+    # One key per form shown: a reload of the answer sends the same value again.
+    once = forms.CharField(widget=forms.HiddenInput, max_length=64)
     name = forms.CharField(
         label=_("Purpose"),
         max_length=100,
@@ -123,6 +127,7 @@ class ApiTokenForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["once"].initial = secrets.token_hex(16)
         self.fields["expires_on"].initial = timezone.localdate() + datetime.timedelta(
             days=settings.API_TOKEN_MAX_DAYS
         )

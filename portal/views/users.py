@@ -4,7 +4,9 @@ programmes and municipalities."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.db.models import Max, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
@@ -51,11 +53,15 @@ class UserListView(UserManagerMixin, ListView):
     page_kwarg = "side"
 
     def get_queryset(self):
-        return User.objects.prefetch_related(
-            "groups",
-            "municipalities",
-            Prefetch("programmes", queryset=Programme.objects.only("short_name", "name")),
-        ).order_by("-is_active", "last_name", "first_name", "username")
+        return (
+            User.objects.annotate(key_last_used=Max("auth_token_set__last_used_at"))
+            .prefetch_related(
+                "groups",
+                "municipalities",
+                Prefetch("programmes", queryset=Programme.objects.only("short_name", "name")),
+            )
+            .order_by("-is_active", "last_name", "first_name", "username")
+        )
 
 
 INVITATION_LIMITED = gettext_lazy(
@@ -153,18 +159,25 @@ class UserUpdateView(ManagedUserMixin, FormView):
 class UserDeactivateView(ManagedUserMixin, View):
     def post(self, request, pk):
         services.user_deactivate(user=self.target)
-        messages.success(
-            request,
-            _("%(name)s is deactivated and has been signed out everywhere.")
-            % {"name": self.target},
-        )
+        if self.target.is_system:
+            text = _("The system user «%(name)s» is deactivated, and every key of it revoked.")
+        else:
+            text = _("%(name)s is deactivated and has been signed out everywhere.")
+        messages.success(request, text % {"name": self.target})
         return redirect("accounts:user-list")
 
 
 class UserActivateView(ManagedUserMixin, View):
     def post(self, request, pk):
         services.user_activate(user=self.target)
-        messages.success(request, _("%(name)s can sign in again.") % {"name": self.target})
+        if self.target.is_system:
+            text = _(
+                "The system user «%(name)s» is active again. Its old keys stay revoked: make "
+                "a new one."
+            )
+        else:
+            text = _("%(name)s can sign in again.")
+        messages.success(request, text % {"name": self.target})
         return redirect("accounts:user-list")
 
 
@@ -202,7 +215,7 @@ class SystemUserCreateView(UserManagerMixin, FormView):
         )
         messages.success(
             self.request,
-            _("The system user %(name)s is made. Make a key for it to read the API with.")
+            _("The system user «%(name)s» is made. Make a key for it to read the API with.")
             % {"name": user},
         )
         return redirect("accounts:api-tokens", user.pk)
@@ -227,12 +240,31 @@ class ApiTokensView(SystemUserMixin, FormView):
 
     def get_context_data(self, **kwargs):
         tokens = ApiToken.objects.filter(user=self.target).select_related("created_by")
-        return super().get_context_data(target=self.target, tokens=tokens, **kwargs)
+        # Revoked (or expired and cleared) keys, from the history: who, when.
+        revoked = (
+            ApiToken.history.filter(user_id=self.target.pk, history_type="-")
+            .select_related("history_user")
+            .order_by("-history_date")[:20]
+        )
+        return super().get_context_data(
+            target=self.target, tokens=tokens, revoked=revoked, **kwargs
+        )
 
     def form_valid(self, form):
         if not self.target.is_active:
             form.add_error(None, _("The system user is deactivated: activate it first."))
             return self.form_invalid(form)
+        # The answer shows the key once and cannot be redirected to (the key is stored
+        # nowhere): a reload sends the form again, which must not make a second key.
+        if not cache.add(f"api-token-form:{form.cleaned_data['once']}", True, 24 * 3600):
+            messages.warning(
+                self.request,
+                _(
+                    "The key was already made when the form was first sent; it is shown only "
+                    "that once. If it was not copied, revoke it below and make a new one."
+                ),
+            )
+            return redirect("accounts:api-tokens", self.target.pk)
         token, key = services.api_token_create(
             user=self.target,
             name=form.cleaned_data["name"],
@@ -253,9 +285,14 @@ class ApiTokensView(SystemUserMixin, FormView):
 
 class ApiTokenRevokeView(SystemUserMixin, View):
     def post(self, request, pk):
-        token = get_object_or_404(
-            ApiToken, user=self.target, token_key=request.POST.get("token_key", "")[:50]
-        )
+        key_start = request.POST.get("token_key", "")[:50]
+        token = ApiToken.objects.filter(user=self.target, token_key=key_start).first()
+        if token is None:
+            if ApiToken.history.filter(user_id=self.target.pk, token_key=key_start).exists():
+                # Revoked meanwhile (another tab, another adviser): nothing left to do.
+                messages.info(request, _("The key was already revoked."))
+                return redirect("accounts:api-tokens", pk)
+            raise Http404
         services.api_token_revoke(token=token)
         messages.success(
             request,

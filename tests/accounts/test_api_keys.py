@@ -3,6 +3,7 @@ hashed (django-rest-knox), shown once, expiring, with the last use kept."""
 
 import datetime
 import re
+import secrets
 
 import pytest
 import time_machine
@@ -40,11 +41,13 @@ def api(key, path="/api/v1/projects/"):
     return Client().get(path, headers={"Authorization": f"Token {key}"})
 
 
-def make_key(client, system, name="Styringsdata prod", expires_on=None):
+def make_key(client, system, name="Styringsdata prod", expires_on=None, once=None):
+    """Sends the key form as the page gives it (a fresh `once` each time it is shown)."""
     expires_on = expires_on or timezone.localdate() + datetime.timedelta(days=90)
+    once = once or secrets.token_hex(16)
     return client.post(
         reverse("accounts:api-tokens", args=[system.pk]),
-        {"name": name, "expires_on": expires_on.isoformat()},
+        {"name": name, "expires_on": expires_on.isoformat(), "once": once},
     )
 
 
@@ -62,7 +65,7 @@ def test_an_adviser_makes_a_system_user_and_a_key_shown_once_and_stored_hashed(c
     system = User.objects.get(is_system=True)
     assert response.redirect_chain[-1][0] == reverse("accounts:api-tokens", args=[system.pk])
     page = response.content.decode()
-    assert "Systembrukeren Styringsdata (Power BI) er laget" in page
+    assert "Systembrukeren «Styringsdata (Power BI)» er laget" in page
     assert "har ingen nøkler" in page
     assert system.role == Role.COMMITTEE_READER and not system.has_usable_password()
     assert not system.email and not system.is_invited
@@ -95,6 +98,22 @@ def test_an_adviser_makes_a_system_user_and_a_key_shown_once_and_stored_hashed(c
     assert key not in page and key[:15] in page
     assert "Styringsdata prod" in page and str(county["adviser"]) in page
     assert "Aldri" not in page  # it has been used
+    users = client.get(reverse("accounts:user-list")).content.decode()
+    assert "Nøkkel brukt " + timezone.localtime(token.last_used_at).strftime("%d.%m.%Y") in users
+
+
+def test_reloading_the_page_that_shows_the_key_makes_no_second_key(county):
+    system = system_user_create(created_by=county["adviser"], name="BI", role=Role.PARTNER)
+    client = signed_in(county["adviser"])
+    form = client.get(reverse("accounts:api-tokens", args=[system.pk])).content.decode()
+    once = re.search(r'name="once" value="([0-9a-f]+)"', form)[1]
+    first = make_key(client, system, once=once)
+    assert shown_key(first)
+    again = make_key(client, system, once=once)  # the browser's «send again?» on reload
+    assert again.status_code == 302
+    page = client.get(again["Location"]).content.decode()
+    assert "Nøkkelen ble laget da skjemaet ble sendt første gang" in page
+    assert ApiToken.objects.filter(user=system).count() == 1
 
 
 def test_a_key_expires_after_its_last_day(county):
@@ -156,6 +175,18 @@ def test_revoking_stops_the_key_at_once_and_the_history_says_who(county):
     assert api(other).status_code == 200  # the other key is untouched
     deleted = ApiToken.history.get(digest=token.digest, history_type="-")
     assert deleted.history_user == county["adviser"]
+    # The page says which key went, when and by whom.
+    page = response.content.decode()
+    assert "Tilbaketrukne og utløpte nøkler" in page
+    assert f"«Styringsdata prod» (<code>{key[:15]}…</code>), tatt ut av bruk" in page
+    assert f"av {county['adviser']}" in page
+    # Revoked again from a page opened before: said, not a 404.
+    response = client.post(
+        reverse("accounts:api-token-revoke", args=[system.pk]),
+        {"token_key": token.token_key},
+        follow=True,
+    )
+    assert "Nøkkelen var allerede trukket tilbake." in response.content.decode()
 
 
 def test_revoking_another_system_users_key_is_not_found(county):
@@ -178,9 +209,11 @@ def test_deactivating_a_system_user_revokes_its_keys_for_good(county):
     system = system_user_create(created_by=county["adviser"], name="BI", role=Role.PARTNER)
     client = signed_in(county["adviser"])
     key = shown_key(make_key(client, system))
-    user_deactivate(user=system)
+    response = client.post(reverse("accounts:user-deactivate", args=[system.pk]), follow=True)
+    assert "alle nøklene til den er trukket tilbake" in response.content.decode()
     assert api(key).status_code == 401
-    client.post(reverse("accounts:user-activate", args=[system.pk]))
+    response = client.post(reverse("accounts:user-activate", args=[system.pk]), follow=True)
+    assert "De gamle nøklene virker ikke: lag en ny." in response.content.decode()
     assert api(key).status_code == 401
     assert not ApiToken.objects.filter(user=system).exists()
     # A deactivated system user gets no key.

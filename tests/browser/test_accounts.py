@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from accounts.models import User
 from projects.models import Project
@@ -110,7 +111,7 @@ def test_adviser_makes_a_system_user_and_a_key_the_system_then_reads_with(page, 
     page.get_by_label("Navn på systemet").fill("Arkivsystemet")
     page.get_by_label("Partner i «laget rundt»").check()
     page.get_by_role("button", name="Lag systembrukeren").click()
-    assert "Systembrukeren Arkivsystemet er laget" in page.content()
+    assert "Systembrukeren «Arkivsystemet» er laget" in page.content()
     assert axe_violations(page) == []
     page.get_by_label("Formål").fill("Arkiv, test")
     page.get_by_role("button", name="Lag nøkkelen").click()
@@ -118,6 +119,10 @@ def test_adviser_makes_a_system_user_and_a_key_the_system_then_reads_with(page, 
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     key = page.get_by_label("Nøkkel for Arkivsystemet").input_value()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Kopier nøkkelen").click()
+    expect(page.get_by_role("status").filter(has_text="Nøkkelen er kopiert.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == key
     request = urllib.request.Request(
         f"{live_server.url}/api/v1/projects/", headers={"Authorization": f"Token {key}"}
     )
