@@ -145,8 +145,11 @@ def changes_for_project(
     )
 
 
-def changes_for_agreement(agreement: Agreement, limit: int | None = 30) -> list[ChangeEntry]:
-    """The newest `limit` changes to the agreement, its documents and its milestones."""
+def changes_for_agreement(
+    agreement: Agreement, limit: int | None = 30, *, known: Iterable = ()
+) -> list[ChangeEntry]:
+    """The newest `limit` changes to the agreement, its documents and its milestones.
+    `known`: related objects the caller has loaded already, as for a project."""
     aid = agreement.pk
     return _changes(
         [
@@ -157,6 +160,7 @@ def changes_for_agreement(agreement: Agreement, limit: int | None = 30) -> list[
             _Source(Milestone, Q(agreement_id=aid), parents={"programme", "agreement", "project"}),
         ],
         limit,
+        known,
     )
 
 
