@@ -89,10 +89,13 @@ def money_total(projects) -> ProjectMoney:
     return ProjectMoney(*(totals[f"{name}_total"] for name in FIGURES))
 
 
-def money_by_municipality(projects, municipality_ids=None) -> dict[int, ProjectMoney]:
+def money_by_municipality(
+    projects, municipality_ids=None, *, shares=None
+) -> dict[int, ProjectMoney]:
     """Each municipality's part of the projects' money; a joint project's figures are
     split by its shares in whole kroner, so the parts sum to the project's. With
-    `municipality_ids`, for those only, reading only the projects they take part in."""
+    `municipality_ids`, for those only, reading only the projects they take part in.
+    `shares`: the projects' `shares_for`, when the caller has them already."""
     projects = projects.counted()
     if municipality_ids is not None:
         projects = projects.filter(
@@ -100,13 +103,15 @@ def money_by_municipality(projects, municipality_ids=None) -> dict[int, ProjectM
                 municipality_id__in=list(municipality_ids)
             ).values("project_id")
         )
-    return split_money(list(money_rows(projects)), municipality_ids)
+    return split_money(list(money_rows(projects)), municipality_ids, shares=shares)
 
 
-def split_money(rows, municipality_ids=None) -> dict[int, ProjectMoney]:
-    """`money_rows` split per municipality by the projects' shares (two queries)."""
+def split_money(rows, municipality_ids=None, *, shares=None) -> dict[int, ProjectMoney]:
+    """`money_rows` split per municipality by the projects' shares (two queries, none
+    when the caller has the `shares_for` of these projects, or more, already)."""
     by_project = {pk: money for pk, _lead, money in rows}
-    shares = shares_for(list(by_project), {pk: lead for pk, lead, _money in rows})
+    if shares is None:
+        shares = shares_for(list(by_project), {pk: lead for pk, lead, _money in rows})
     totals: dict[int, ProjectMoney] = defaultdict(ProjectMoney)
     for pk, money in by_project.items():
         weights = shares.get(pk) or []

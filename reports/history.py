@@ -145,8 +145,11 @@ def changes_for_project(
     )
 
 
-def changes_for_agreement(agreement: Agreement, limit: int | None = 30) -> list[ChangeEntry]:
-    """The newest `limit` changes to the agreement, its documents and its milestones."""
+def changes_for_agreement(
+    agreement: Agreement, limit: int | None = 30, *, known: Iterable = ()
+) -> list[ChangeEntry]:
+    """The newest `limit` changes to the agreement, its documents and its milestones.
+    `known`: related objects the caller has loaded already, as for a project."""
     aid = agreement.pk
     return _changes(
         [
@@ -157,6 +160,7 @@ def changes_for_agreement(agreement: Agreement, limit: int | None = 30) -> list[
             _Source(Milestone, Q(agreement_id=aid), parents={"programme", "agreement", "project"}),
         ],
         limit,
+        known,
     )
 
 
@@ -194,10 +198,11 @@ def changes_for_milestone(
 
 
 def changes_for_report(
-    report: ProgressReport, limit: int | None = 30, *, user=None
+    report: ProgressReport, limit: int | None = 30, *, user=None, known: Iterable = ()
 ) -> list[ChangeEntry]:
     """The newest `limit` changes to the status report, its costs, values and documents.
-    With `user`, a return comment shows only to advisers and the project's leaders."""
+    With `user`, a return comment shows only to advisers and the project's leaders.
+    `known`: related objects the caller has loaded already, as for a project."""
     rid = report.pk
     insider = user is None or can_read_review_comment(user, report.project)
     return _changes(
@@ -218,6 +223,7 @@ def changes_for_report(
             ),
         ],
         limit,
+        known,
     )
 
 

@@ -138,13 +138,31 @@ class AgreementDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        agreement = self.object
         projects = list(
             Project.objects.visible_to(user)
-            .filter(agreement=self.object)
+            .filter(agreement=agreement)
             .with_totals()
             .select_related("focus_area", "leader")
             .prefetch_related("municipalities")
         )
+        milestones = list(
+            Milestone.objects.visible_to(user)
+            .filter(Q(agreement=agreement) | Q(project__agreement=agreement))
+            .select_related("project", "responsible", "template")
+        )
+        for milestone in milestones:
+            # The agreement's own milestones name it: the page has it already.
+            if milestone.agreement_id == agreement.pk:
+                milestone.agreement = agreement
+        # What the page has loaded, so that the change history need not look it up again.
+        known = [
+            agreement.programme,
+            *agreement.municipalities.all(),
+            *agreement.other_parties.all(),
+            *agreement.focus_areas.all(),
+            *(person for m in milestones for person in (m.responsible, m.template)),
+        ]
         # The money of approved projects; proposals are listed but not yet counted.
         approved = [p for p in projects if not p.is_proposal]
         context.update(
@@ -152,25 +170,23 @@ class AgreementDetailView(DetailView):
             total_budget=sum(p.budget_sum for p in approved),
             total_funding=sum(p.funding_sum for p in approved),
             total_county=sum(p.county_sum for p in approved),
-            frame_left=frame_remaining(self.object),
-            money=money_total(Project.objects.visible_to(user).filter(agreement=self.object)),
-            can_edit_plan=can_edit_plan(user, self.object),
-            has_plan=self.object.tranches.exists(),
+            frame_left=frame_remaining(agreement),
+            money=money_total(Project.objects.visible_to(user).filter(agreement=agreement)),
+            can_edit_plan=can_edit_plan(user, agreement),
+            has_plan=agreement.tranches.exists(),
             has_proposals=len(approved) < len(projects),
-            can_propose=can_propose_project(user, self.object),
+            can_propose=can_propose_project(user, agreement),
             documents=Document.objects.visible_to(user)
-            .filter(agreement=self.object)
+            .filter(agreement=agreement)
             .select_related("uploaded_by"),
-            upload_url=reverse("documents:upload-agreement", args=[self.object.pk]),
-            can_attach=can_attach_document(user, self.object),
-            can_delete=can_attach_document(user, self.object),
-            history=changes_for_agreement(self.object),
-            can_manage_milestones=can_manage_programme_milestones(user, self.object.programme),
-            can_change_terms=can_change_agreement_terms(user, self.object),
-            can_amend=can_amend_agreement(user, self.object),
-            milestones=Milestone.objects.visible_to(user)
-            .filter(Q(agreement=self.object) | Q(project__agreement=self.object))
-            .select_related("project", "responsible"),
+            upload_url=reverse("documents:upload-agreement", args=[agreement.pk]),
+            can_attach=can_attach_document(user, agreement),
+            can_delete=can_attach_document(user, agreement),
+            history=changes_for_agreement(agreement, known=known),
+            can_manage_milestones=can_manage_programme_milestones(user, agreement.programme),
+            can_change_terms=can_change_agreement_terms(user, agreement),
+            can_amend=can_amend_agreement(user, agreement),
+            milestones=milestones,
         )
         return context
 

@@ -68,7 +68,10 @@ class MunicipalityDetailView(DetailView):
             .prefetch_related("municipalities")
         )
         # A joint project counts with this municipality's share; a proposal not at all.
-        shares = shares_for([p.pk for p in projects])
+        # The projects' leads are loaded: the shares take two queries, for the money too.
+        shares = shares_for(
+            [p.pk for p in projects], {p.pk: p.lead_municipality_id for p in projects}
+        )
         for project in projects:
             project.share_percent = share_of(shares[project.pk], municipality.pk)
             project.part_budget = municipality_part(
@@ -86,13 +89,13 @@ class MunicipalityDetailView(DetailView):
             has_proposals=len(counted) < len(projects),
             can_edit=can_edit_municipality(user),
             money=money_by_municipality(
-                Project.objects.visible_to(user), municipality_ids=[municipality.pk]
+                Project.objects.visible_to(user), municipality_ids=[municipality.pk], shares=shares
             )[municipality.pk],
             milestones=Milestone.objects.visible_to(user)
             .filter(
                 Q(agreement__municipalities=municipality) | Q(project__municipalities=municipality)
             )
-            .select_related("agreement", "project")
+            .select_related("agreement", "project", "responsible")
             .distinct(),
         )
         return context

@@ -5,6 +5,7 @@ marked paid, payout plans, and the list and export of payouts to pay."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ from payouts.forms import (
     filled_forms,
     plan_entries,
 )
-from payouts.models import PaymentRequest, Payout, Settlement
+from payouts.models import PaymentRequest, Payout, RequestCost, Settlement
 from payouts.permissions import (
     can_edit_payment_request,
     can_edit_plan,
@@ -140,9 +141,12 @@ class RequestCreateView(VisibleProjectMixin, RequestFormMixin, TemplateView):
 class VisibleRequestMixin:
     def dispatch(self, request, *args, **kwargs):
         self.payment_request = get_object_or_404(
-            PaymentRequest.objects.visible_to(request.user).select_related(
+            PaymentRequest.objects.visible_to(request.user)
+            .select_related(
                 "project__agreement__programme", "tranche", "submitted_by", "reviewed_by"
-            ),
+            )
+            # For is_project_leader_of, which the permissions ask several times.
+            .prefetch_related("project__municipalities"),
             pk=kwargs["pk"],
         )
         self.project = self.payment_request.project
@@ -206,7 +210,15 @@ class RequestDetailView(VisibleRequestMixin, TemplateView):
             .filter(payment_request=row)
             .select_related("uploaded_by")
         )
+        # The costs once, for their table and for the request's costs_total (twice).
+        prefetch_related_objects(
+            [row], Prefetch("costs", queryset=RequestCost.objects.select_related("category"))
+        )
         payouts = list(row.payouts.order_by("pk"))
+        for payout in payouts:
+            # The request's project, with its programme, for can_mark_payout_paid.
+            if payout.project_id == self.project.pk:
+                payout.project = self.project
         orders = {
             order.payout_id: order
             for order in ReportOrder.objects.visible_to(user).filter(
@@ -222,7 +234,7 @@ class RequestDetailView(VisibleRequestMixin, TemplateView):
             )
         may_edit = can_edit_payment_request(user, row)
         return super().get_context_data(
-            costs=list(row.costs.select_related("category")),
+            costs=list(row.costs.all()),
             documents=documents,
             upload_url=reverse("documents:upload-payment-request", args=[row.pk]),
             can_attach=can_attach_document(user, row),

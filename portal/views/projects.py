@@ -151,12 +151,20 @@ class ReportDetailView(VisibleReportMixin, DetailView):
             {"cost": c, "budget": budget.get(c.category_id, 0)}
             for c in report.costs.select_related("category")
         ]
+        values = list(report.indicator_values.select_related("indicator"))
+        # What the page has loaded, so that the change history need not look it up again.
+        known = [
+            report.submitted_by,
+            report.reviewed_by,
+            *(row["cost"].category for row in costs),
+            *(value.indicator for value in values),
+        ]
         return super().get_context_data(
             project=self.project,
             costs=costs,
             costs_total=sum(c["cost"].amount for c in costs),
             budget_total=sum(budget.values()),
-            values=report.indicator_values.select_related("indicator"),
+            values=values,
             can_edit=can_edit_report(user, report),
             can_submit=can_submit_report(user, report),
             can_review=can_review_report(user, report),
@@ -165,7 +173,7 @@ class ReportDetailView(VisibleReportMixin, DetailView):
             upload_url=reverse("documents:upload-report", args=[report.pk]),
             can_attach=can_attach_document(user, report),
             can_delete=can_attach_document(user, report),
-            history=changes_for_report(report, user=user),
+            history=changes_for_report(report, user=user, known=known),
             show_review_comment=can_read_review_comment(user, self.project),
             **kwargs,
         )

@@ -32,9 +32,10 @@ class VisibleReportMixin:
 
     def dispatch(self, request, *args, **kwargs):
         self.report = get_object_or_404(
-            ProgressReport.objects.visible_to(request.user).select_related(
-                "project__agreement__programme__owner"
-            ),
+            ProgressReport.objects.visible_to(request.user)
+            .select_related("project__agreement__programme__owner", "submitted_by", "reviewed_by")
+            # For is_project_leader_of, which the permissions ask several times.
+            .prefetch_related("project__municipalities"),
             pk=kwargs["pk"],
         )
         self.project = self.report.project

@@ -1,0 +1,114 @@
+"""The municipality page looks each thing up once: its query count is the same for a
+municipality with two projects as for one with 25 in several agreements, joint projects and
+milestones included."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from evaluations.models import Milestone
+from payouts.figures import money_by_municipality
+from projects.models import Project
+from tests.factories import (
+    AgreementFactory,
+    BudgetLineFactory,
+    FundingLineFactory,
+    MilestoneFactory,
+    MunicipalityFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+    UserFactory,
+    following,
+    leader,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    programme = ProgrammeFactory()
+    snasa, lierne = MunicipalityFactory(name="Snåsa"), MunicipalityFactory(name="Lierne")
+    return {
+        "programme": programme,
+        "snasa": snasa,
+        "lierne": lierne,
+        "adviser": following(programme),
+        "leader": leader(snasa),
+    }
+
+
+def add(world, count, *, start=0):
+    """`count` projects in agreements of three each, every third a joint project of Snåsa
+    and Lierne with Lierne as lead, each with a budget, a grant and a milestone with someone
+    responsible; each agreement has a milestone of its own."""
+    programme, snasa, lierne = world["programme"], world["snasa"], world["lierne"]
+    agreement = None
+    for n in range(start, start + count):
+        if agreement is None or n % 3 == 0:
+            agreement = AgreementFactory(programme=programme, municipalities=[snasa, lierne])
+            MilestoneFactory(programme=None, agreement=agreement, responsible=UserFactory())
+        joint = n % 3 == 0
+        project = ProjectFactory(
+            agreement=agreement,
+            municipalities=[snasa, lierne] if joint else [snasa],
+            lead_municipality=lierne if joint else snasa,
+            granted_amount=100_000 + n,
+        )
+        BudgetLineFactory(project=project, amount=200_000 + n)
+        FundingLineFactory(project=project, source=programme.owner, amount=100_000 + n)
+        MilestoneFactory(
+            programme=None,
+            project=project,
+            kind=Milestone.Kind.OTHER,
+            title="X",
+            responsible=UserFactory(),
+        )
+
+
+def count_queries(client, municipality) -> int:
+    url = reverse("municipalities:detail", args=[municipality.number])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+# The user's session and account (2); the savepoint of the request's transaction and its
+# release (2: the test runs in a transaction of its own); the municipality; the user's roles
+# and scope (2: followed programmes or own municipalities); the agreements with their
+# totals; the projects with their totals, and their municipalities (2); the projects'
+# members and recorded shares (2: their leads are loaded); the grants' money; the
+# milestones with what they belong to and who is responsible.
+# Before: 20 with two projects and 52 with 25: a query for each milestone's responsible
+# person, and the shares read twice (five queries: the money's read them again).
+MUNICIPALITY_PAGE_QUERIES = 14
+
+
+@pytest.mark.parametrize("role", ["adviser", "leader"])
+def test_query_count_is_the_same_for_two_projects_and_for_25(client, world, role):
+    snasa = world["snasa"]
+    client.force_login(world[role])
+    client.get("/konto/")  # the first view after signing in saves the session
+    add(world, 2)
+
+    two = count_queries(client, snasa)
+    add(world, 23, start=2)
+    many = count_queries(client, snasa)
+
+    assert two == many == MUNICIPALITY_PAGE_QUERIES
+
+
+def test_the_money_is_the_municipalitys_share(client, world):
+    snasa = world["snasa"]
+    add(world, 6)
+    client.force_login(world["adviser"])
+
+    response = client.get(reverse("municipalities:detail", args=[snasa.number]))
+
+    visible = Project.objects.visible_to(world["adviser"])
+    assert response.context["money"] == money_by_municipality(visible, [snasa.pk])[snasa.pk]
+    assert response.context["money"].granted < sum(
+        p.granted_amount for p in Project.objects.filter(municipalities=snasa)
+    )
