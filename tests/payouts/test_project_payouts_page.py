@@ -2,13 +2,12 @@
 query counts are the same with one payment request as with fifteen."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from payouts import services
 from payouts.models import PaymentRequest
 from tests.factories import DocumentFactory
+from tests.queries import queries_to_show
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +38,7 @@ def add_requests(w, count):
 
 
 def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+    return queries_to_show(client, url)
 
 
 # The user's session and account (2); the savepoint of the request's transaction and its

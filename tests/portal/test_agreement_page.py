@@ -2,8 +2,6 @@
 with two projects, two documents and one milestone of its own as for one with 25, 30 and 10."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluations.models import Milestone
@@ -20,6 +18,7 @@ from tests.factories import (
     following,
     leader,
 )
+from tests.queries import queries_to_show
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +61,7 @@ def add(agreement, *, projects, documents, milestones, start=0):
 
 
 def count_queries(client, agreement) -> int:
-    url = reverse("agreements:detail", args=[agreement.pk])
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+    return queries_to_show(client, reverse("agreements:detail", args=[agreement.pk]))
 
 
 # The user's session and account (2); the savepoint of the request's transaction and its

@@ -3,8 +3,6 @@ municipality with two projects as for one with 25 in several agreements, joint p
 milestones included."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluations.models import Milestone
@@ -22,6 +20,7 @@ from tests.factories import (
     following,
     leader,
 )
+from tests.queries import queries_to_show
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +67,7 @@ def add(world, count, *, start=0):
 
 
 def count_queries(client, municipality) -> int:
-    url = reverse("municipalities:detail", args=[municipality.number])
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+    return queries_to_show(client, reverse("municipalities:detail", args=[municipality.number]))
 
 
 # The user's session and account (2); the savepoint of the request's transaction and its

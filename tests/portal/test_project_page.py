@@ -4,8 +4,6 @@ one status report and with ten, whatever cost categories their costs are in."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Indicator, IndicatorValue, ProgressReport, ReportCost
@@ -22,6 +20,7 @@ from tests.factories import (
     following,
     leader,
 )
+from tests.queries import queries_to_show
 
 pytestmark = pytest.mark.django_db
 
@@ -75,11 +74,7 @@ def add_reports(project, categories, count, *, start=0):
 
 
 def count_queries(client, project) -> int:
-    url = reverse("projects:detail", args=[project.pk])
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+    return queries_to_show(client, reverse("projects:detail", args=[project.pk]))
 
 
 # The user's session and account (2); the savepoint of the request's transaction and its

@@ -4,8 +4,6 @@ with two cost rows and indicator values as for one with twenty."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import IndicatorValue, ProgressReport, ReportCost
@@ -22,6 +20,7 @@ from tests.factories import (
     following,
     leader,
 )
+from tests.queries import queries_to_show
 
 pytestmark = pytest.mark.django_db
 
@@ -65,11 +64,7 @@ def add_rows(report, count, *, start=0):
 
 
 def count_queries(client, report) -> int:
-    url = reverse("projects:report-detail", args=[report.pk])
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+    return queries_to_show(client, reverse("projects:report-detail", args=[report.pk]))
 
 
 # The user's session and account (2); the savepoint of the request's transaction and its
