@@ -37,9 +37,12 @@ class UserManagerMixin(UserPassesTestMixin):
 class ManagedUserMixin(UserManagerMixin):
     """A user the adviser may change: not himself, not a superuser."""
 
+    # The users these pages are about; any other is not found.
+    targets = User.objects.all()
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.target = get_object_or_404(User, pk=kwargs["pk"])
+            self.target = get_object_or_404(self.targets, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def test_func(self):
@@ -224,10 +227,7 @@ class SystemUserCreateView(UserManagerMixin, FormView):
 class SystemUserMixin(ManagedUserMixin):
     """A system user the adviser may change; any other user is not found here."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            get_object_or_404(User, pk=kwargs["pk"], is_system=True)
-        return super().dispatch(request, *args, **kwargs)
+    targets = User.objects.filter(is_system=True)
 
 
 @method_decorator(never_cache, name="dispatch")
