@@ -3,7 +3,8 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Value
+from django.db.models.functions import Cast, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -114,8 +115,39 @@ class User(AbstractUser):
     def role_names(self) -> set[str]:
         # Cached per instance: templates and permission checks ask many times a request.
         if not hasattr(self, "_role_names"):
-            self._role_names = set(self.groups.values_list("name", flat=True))
+            self.load_access()
         return self._role_names
+
+    def load_access(self) -> None:
+        """Read the user's roles, followed programmes and own municipalities in one query
+        (every page needs the roles, and an adviser's programmes or a leader's
+        municipalities), cached on this instance. What a caller has set already is kept
+        (the report renderer's stand-in users)."""
+        text = models.CharField()
+
+        def tagged(queryset, tag, column):
+            return queryset.order_by().values_list(Value(tag, output_field=text), column)
+
+        rows = []
+        if self.pk is not None:  # an unsaved stand-in has no roles of its own
+            rows = tagged(self.groups.all(), "role", "name").union(
+                tagged(self.programmes.all(), "programme", Cast("pk", text)),
+                tagged(self.municipalities.all(), "municipality", Cast("pk", text)),
+                all=True,
+            )
+        found = {"role": set(), "programme": [], "municipality": []}
+        for tag, value in rows:
+            if tag == "role":
+                found["role"].add(value)
+            else:
+                found[tag].append(int(value))
+        if not hasattr(self, "_role_names"):
+            self._role_names = found["role"]
+        if not hasattr(self, "_adviser_programme_ids"):
+            self._adviser_programme_ids = sorted(found["programme"])
+        if not hasattr(self, "_leader_municipality_ids"):
+            leader = self.has_role(Role.PROJECT_LEADER)
+            self._leader_municipality_ids = sorted(found["municipality"]) if leader else []
 
     def has_role(self, role: str) -> bool:
         return self.is_active and role in self.role_names

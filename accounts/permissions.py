@@ -17,11 +17,7 @@ def is_reader_role(user) -> bool:
 
 def leader_municipality_ids(user) -> list[int]:
     if not hasattr(user, "_leader_municipality_ids"):
-        user._leader_municipality_ids = (
-            list(user.municipalities.values_list("pk", flat=True))
-            if user.has_role(Role.PROJECT_LEADER)
-            else []
-        )
+        user.load_access()
     return user._leader_municipality_ids
 
 
@@ -30,7 +26,7 @@ def adviser_programme_ids(user) -> list[int] | None:
     if user.is_superuser:
         return None
     if not hasattr(user, "_adviser_programme_ids"):
-        user._adviser_programme_ids = list(user.programmes.values_list("pk", flat=True))
+        user.load_access()
     return user._adviser_programme_ids
 
 

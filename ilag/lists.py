@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from openpyxl import Workbook
 
 from ilag.exports import csv_value, xlsx_value
+from ilag.views import ReadOnlyPageMixin
 
 EXPORT_CHUNK = 2000
 
@@ -38,7 +39,7 @@ class Echo:
         return value
 
 
-class FilteredListView(TemplateView):
+class FilteredListView(ReadOnlyPageMixin, TemplateView):
     filterset_class = None
     sort_fields: dict[str, str] = {}  # URL value -> order_by expression
     default_sort = ""

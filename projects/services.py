@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -677,17 +678,37 @@ def project_submit(*, project: Project, version: int, user) -> Project:
     return row
 
 
-def frame_remaining(agreement, *, excluding=None) -> int:
-    """What is left of the agreement's frame after the grants of its approved projects
+def _granted_in_frame(agreement):
+    """The projects whose grants count against the agreement's frame: the approved ones
     (cancelled ones count for what they were granted: the money may have been paid)."""
+    return Project.objects.filter(agreement=agreement).exclude(status__in=Project.PROPOSAL_STATES)
+
+
+def frame_remaining(agreement, *, excluding=None) -> int:
+    """What is left of the agreement's frame after the grants of its approved projects.
+    An agreement read with `with_frame_granted` has the sum already."""
+    if excluding is None and hasattr(agreement, "frame_granted"):
+        return agreement.county_frame - agreement.frame_granted
     granted = (
-        Project.objects.filter(agreement=agreement)
-        .exclude(status__in=Project.PROPOSAL_STATES)
+        _granted_in_frame(agreement)
         .exclude(pk=getattr(excluding, "pk", None))
         .aggregate(t=Sum("granted_amount"))["t"]
         or 0
     )
     return agreement.county_frame - granted
+
+
+def with_frame_granted(agreements):
+    """Agreements annotated with `frame_granted` (what frame_remaining subtracts), read
+    with the agreements themselves instead of a query of its own."""
+    granted = (
+        _granted_in_frame(OuterRef("pk"))
+        .order_by()
+        .values("agreement")
+        .annotate(total=Sum("granted_amount"))
+        .values("total")
+    )
+    return agreements.annotate(frame_granted=Coalesce(Subquery(granted), Value(0)))
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -24,16 +24,18 @@ from evaluations.permissions import can_manage_programme_milestones
 from evaluations.timeline import programme_timeline
 from ilag.files import private_download
 from ilag.lists import Column, FilteredListView
+from ilag.views import ReadOnlyPageMixin
 from municipalities.models import Municipality
 from payouts.figures import money_total
+from payouts.models import Tranche
 from payouts.permissions import can_edit_plan
 from projects.models import Project, agreements_with_totals
 from projects.permissions import can_propose_project
-from projects.services import frame_remaining
+from projects.services import frame_remaining, with_frame_granted
 from reports.history import changes_for_agreement
 
 
-class ProgrammeListView(ListView):
+class ProgrammeListView(ReadOnlyPageMixin, ListView):
     model = Programme
     template_name = "agreements/programme_list.html"
     context_object_name = "programmes"
@@ -65,7 +67,7 @@ class ProgrammeListView(ListView):
         )
 
 
-class ProgrammeDetailView(DetailView):
+class ProgrammeDetailView(ReadOnlyPageMixin, DetailView):
     model = Programme
     template_name = "agreements/programme_detail.html"
     context_object_name = "programme"
@@ -123,17 +125,19 @@ class ProgrammeDetailView(DetailView):
         return context
 
 
-class AgreementDetailView(DetailView):
+class AgreementDetailView(ReadOnlyPageMixin, DetailView):
     model = Agreement
     template_name = "agreements/agreement_detail.html"
     context_object_name = "agreement"
 
     def get_queryset(self):
-        return (
+        agreements = (
             Agreement.objects.visible_to(self.request.user)
             .select_related("programme__owner")
             .prefetch_related("municipalities", "other_parties", "focus_areas", "addenda")
+            .annotate(has_plan=Exists(Tranche.objects.filter(agreement=OuterRef("pk"))))
         )
+        return with_frame_granted(agreements)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -173,7 +177,7 @@ class AgreementDetailView(DetailView):
             frame_left=frame_remaining(agreement),
             money=money_total(Project.objects.visible_to(user).filter(agreement=agreement)),
             can_edit_plan=can_edit_plan(user, agreement),
-            has_plan=agreement.tranches.exists(),
+            has_plan=agreement.has_plan,
             has_proposals=len(approved) < len(projects),
             can_propose=can_propose_project(user, agreement),
             documents=Document.objects.visible_to(user)

@@ -16,6 +16,7 @@ from accounts.models import Role
 from agreements.models import Agreement, Programme
 from evaluations.models import DUE_SOON_DAYS, Milestone
 from ilag.cache import cache_get, cache_set, code_fingerprint, data_version
+from ilag.views import ReadOnlyPageMixin
 from municipalities.models import Municipality
 from payouts import figures
 from portal import charts, dashboard
@@ -25,7 +26,7 @@ from projects.models import Project
 COMMITTEE_LANDING = "reports:committee"
 
 
-class HomeView(TemplateView):
+class HomeView(ReadOnlyPageMixin, TemplateView):
     """Advisers land on their dashboard; project leaders on «Mine prosjekter»;
     committee readers on their matters (final reports by meeting); everyone else on the programmes."""
 

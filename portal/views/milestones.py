@@ -16,10 +16,11 @@ from evaluations.permissions import (
 )
 from evaluations.views import VisibleMilestoneMixin, VisibleReportMixin
 from ilag.forms import ReviewForm
+from ilag.views import ReadOnlyPageMixin
 from reports.history import changes_for_milestone
 
 
-class MilestoneDetailView(VisibleMilestoneMixin, DetailView):
+class MilestoneDetailView(ReadOnlyPageMixin, VisibleMilestoneMixin, DetailView):
     template_name = "evaluations/milestone_detail.html"
     context_object_name = "milestone"
 
@@ -48,7 +49,7 @@ class MilestoneDetailView(VisibleMilestoneMixin, DetailView):
         )
 
 
-class MilestoneReportDetailView(VisibleReportMixin, DetailView):
+class MilestoneReportDetailView(ReadOnlyPageMixin, VisibleReportMixin, DetailView):
     template_name = "evaluations/report_detail.html"
     context_object_name = "report"
 

@@ -6,6 +6,7 @@ from django.views.generic import DetailView, ListView
 
 from agreements.models import Agreement
 from evaluations.models import Milestone
+from ilag.views import ReadOnlyPageMixin
 from municipalities.models import Municipality
 from municipalities.permissions import can_edit_municipality
 from payouts.figures import money_by_municipality
@@ -13,7 +14,7 @@ from projects.models import Project, agreements_with_totals
 from projects.shares import municipality_part, share_of, shares_for
 
 
-class MunicipalityListView(ListView):
+class MunicipalityListView(ReadOnlyPageMixin, ListView):
     model = Municipality
     template_name = "municipalities/municipality_list.html"
     context_object_name = "municipalities"
@@ -41,7 +42,7 @@ class MunicipalityListView(ListView):
         )
 
 
-class MunicipalityDetailView(DetailView):
+class MunicipalityDetailView(ReadOnlyPageMixin, DetailView):
     model = Municipality
     template_name = "municipalities/municipality_detail.html"
     context_object_name = "municipality"

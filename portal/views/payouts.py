@@ -17,7 +17,7 @@ from agreements.models import Agreement, PayoutPlanLevel, Programme
 from documents.models import Document
 from documents.permissions import can_attach_document
 from ilag.review import EditConflict, ReviewStatus
-from ilag.views import add_service_errors, conflict_message
+from ilag.views import ReadOnlyPageMixin, add_service_errors, conflict_message
 from payouts import services
 from payouts.export import export_csv, export_xlsx, payouts_to_pay
 from payouts.forms import (
@@ -47,7 +47,7 @@ from reports.services import payment_order_create
 from reports.views import status_message
 
 
-class ProjectPayoutsView(VisibleProjectMixin, TemplateView):
+class ProjectPayoutsView(ReadOnlyPageMixin, VisibleProjectMixin, TemplateView):
     """The project's grant: the payout plan with what each tranche allows, the payment
     requests and the payouts, with what is granted, requested, paid and remaining."""
 
@@ -448,7 +448,7 @@ class PlanEditView(FormView):
         return programme.payout_plan_level == level
 
 
-class PayoutListView(TemplateView):
+class PayoutListView(ReadOnlyPageMixin, TemplateView):
     """Advisers: payment requests waiting for approval and payouts ordered but not yet
     paid, with the export for the finance system."""
 

@@ -15,6 +15,7 @@ from documents.permissions import can_attach_document
 from evaluations.models import Milestone
 from ilag.forms import ReviewForm
 from ilag.lists import Column
+from ilag.views import ReadOnlyPageMixin
 from payouts.figures import money_by_project, money_of, with_money
 from payouts.permissions import can_view_project_payouts
 from projects.figures import budget_grid, indicator_progress, spending_by_category
@@ -37,7 +38,7 @@ from projects.views.reports import VisibleReportMixin
 from reports.history import changes_for_project, changes_for_report
 
 
-class ProjectDetailView(DetailView):
+class ProjectDetailView(ReadOnlyPageMixin, DetailView):
     model = Project
     template_name = "projects/project_detail.html"
     context_object_name = "project"
@@ -134,7 +135,7 @@ class ProjectDetailView(DetailView):
         ]
 
 
-class ReportDetailView(VisibleReportMixin, DetailView):
+class ReportDetailView(ReadOnlyPageMixin, VisibleReportMixin, DetailView):
     template_name = "projects/report_detail.html"
     context_object_name = "report"
 
@@ -179,7 +180,7 @@ class ReportDetailView(VisibleReportMixin, DetailView):
         )
 
 
-class MyProjectsView(TemplateView):
+class MyProjectsView(ReadOnlyPageMixin, TemplateView):
     """A project leader's landing page: his projects, what is due next, what came back."""
 
     template_name = "projects/my_projects.html"

@@ -129,6 +129,27 @@ def test_deactivated_project_leader_leads_no_municipality():
     assert leader_municipality_ids(deactivated(user)) == []
 
 
+def test_roles_programmes_and_municipalities_are_read_in_one_query(
+    programme, other_programme, django_assert_num_queries
+):
+    """Every page asks who the user is: one round trip answers the role, an adviser's
+    programmes and a leader's municipalities together."""
+    snasa, meraker = MunicipalityFactory(), MunicipalityFactory()
+    both = UserFactory(role=Role.PROJECT_LEADER, municipalities=[snasa, meraker])
+    both.programmes.add(programme, other_programme)
+    both = fresh(both)
+    with django_assert_num_queries(1):
+        assert both.role_names == {Role.PROJECT_LEADER.value}
+        assert leader_municipality_ids(both) == sorted([snasa.pk, meraker.pk])
+        assert adviser_programme_ids(both) == sorted([programme.pk, other_programme.pk])
+        assert both.is_project_leader and not both.is_adviser
+    reader = fresh(UserFactory(role=Role.COMMITTEE_READER, municipalities=[snasa]))
+    with django_assert_num_queries(1):
+        assert reader.role_names == {Role.COMMITTEE_READER.value}
+        assert leader_municipality_ids(reader) == []
+        assert adviser_programme_ids(reader) == []
+
+
 # adviser_programme_ids -------------------------------------------------------------
 
 

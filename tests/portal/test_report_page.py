@@ -78,7 +78,7 @@ def count_queries(client, report) -> int:
 # report's people, categories and indicators looked up again for the history (a query per
 # kind named among its newest 30 entries), the report's people on their own, and for a
 # leader the project's municipalities once for each permission asked.
-REPORT_PAGE_QUERIES = 16
+REPORT_PAGE_QUERIES = 13
 
 
 @pytest.mark.parametrize("role", ["adviser", "leader"])
