@@ -458,10 +458,15 @@ def parse_xml(xml: bytes, *, error=MessageInvalid):
 def validate(xml: bytes, kind: str) -> None:
     """Raise MessageInvalid, one readable line per problem, unless `xml` is a valid
     `kind` ("arkivmelding" or "kvittering") message."""
+    _valid_root(xml, kind, error=MessageInvalid)
+
+
+def _valid_root(xml: bytes, kind: str, *, error):
     xsd = schema(kind)
-    root = parse_xml(xml)
+    root = parse_xml(xml, error=error)
     if not xsd.validate(root.getroottree()):
-        raise MessageInvalid([_readable(entry) for entry in xsd.error_log])
+        raise error([_readable(entry) for entry in xsd.error_log])
+    return root
 
 
 def _readable(entry) -> str:
@@ -472,11 +477,7 @@ def _readable(entry) -> str:
 def parse_receipt(xml: bytes) -> Receipt:
     """The archive's receipt, read after validation. ReceiptInvalid if it is not a valid
     receipt for a record; ReceiptRejected if the archive reports an error instead."""
-    try:
-        validate(xml, "kvittering")
-    except MessageInvalid as exc:
-        raise ReceiptInvalid(exc.errors) from exc
-    root = parse_xml(xml, error=ReceiptInvalid)
+    root = _valid_root(xml, "kvittering", error=ReceiptInvalid)
     failures = _failures(root)
     if failures:
         raise ReceiptRejected(failures)
