@@ -1,6 +1,7 @@
 """Writes on users: invitations, roles, deactivation, system users and their API keys."""
 
 import datetime
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -118,9 +119,10 @@ def sessions_end(*, user: User) -> int:
     ended = 0
     # Sessions are signed blobs keyed by random ids: finding a user's means decoding
     # the live ones. Deactivation is rare, and expired sessions are not looked at.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+            store(session.session_key).delete()  # from the cache too
             ended += 1
     return ended
 

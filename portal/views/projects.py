@@ -16,7 +16,7 @@ from evaluations.models import Milestone
 from ilag.forms import ReviewForm
 from ilag.lists import Column
 from ilag.views import ReadOnlyPageMixin
-from payouts.figures import money_by_project, money_of, with_money
+from payouts.figures import money_of, with_money
 from payouts.permissions import can_view_project_payouts
 from projects.figures import budget_grid, indicator_progress, spending_by_category
 from projects.models import ChangeRequest, ProgressReport, Project, ReportCost
@@ -45,7 +45,7 @@ class ProjectDetailView(ReadOnlyPageMixin, DetailView):
 
     def get_queryset(self):
         return (
-            Project.objects.visible_to(self.request.user)
+            with_money(Project.objects.visible_to(self.request.user))
             .with_totals()
             .select_related(
                 "agreement__programme__owner",
@@ -121,7 +121,8 @@ class ProjectDetailView(ReadOnlyPageMixin, DetailView):
             can_attach=can_attach_document(user, project),
             can_delete=can_attach_document(user, project),
             history=changes_for_project(project, user=user, known=known),
-            money=money_by_project(Project.objects.filter(pk=project.pk)).get(project.pk),
+            # Read with the project; a proposal has no money yet (as money_by_project).
+            money=None if project.is_proposal else money_of(project),
             can_view_payouts=can_view_project_payouts(user, project),
         )
         return context

@@ -274,3 +274,19 @@ def test_deactivation_revokes_api_tokens_and_the_calendar_feed_for_good(client):
     assert client.get("/api/v1/projects/", **api).status_code == 401
     assert client.get(feed).status_code == 404
     assert not ApiToken.objects.filter(user=reader).exists()
+
+
+def test_a_session_ended_by_deactivation_stays_ended_after_reactivation(client):
+    """Sessions are read from the cache first (cached_db): ending them must empty the
+    cache too, or the old cookie would sign the user in again once re-activated."""
+    from accounts.services import user_activate, user_deactivate
+
+    reader = UserFactory(role=Role.COMMITTEE_READER)
+    client.force_login(reader)
+    assert client.get("/konto/").status_code == 200
+    assert client.get("/konto/").status_code == 200  # now served from the cache
+    user_deactivate(user=reader)
+    user_activate(user=reader)
+    response = client.get("/konto/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

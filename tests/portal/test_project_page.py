@@ -86,7 +86,7 @@ def count_queries(client, project) -> int:
 # the grant's payouts; change requests; milestones; documents. Every name the history
 # shows is among these. Before: 40 with one report and 43 with ten for the adviser, 46 and
 # 49 for the leader.
-PROJECT_PAGE_QUERIES = 28
+PROJECT_PAGE_QUERIES = 26
 
 
 @pytest.mark.parametrize("role", ["adviser", "leader"])
