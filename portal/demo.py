@@ -57,6 +57,7 @@ from projects.services import (
     report_save,
     report_submit,
 )
+from reports.history_index import index_history
 from reports.models import ReportOrder
 from reports.pdf import render_pdf_document
 from reports.reporting import ReportSubject, base_url, report_html
@@ -1567,6 +1568,9 @@ class DemoSeeder:
                 )
             )
         created = bulk_create_with_history([p for _, p in projects], Project, batch_size=500)
+        # Bulk inserts send no signals: the change history's index is written here (before
+        # the municipalities' rows below, which are indexed as they are written).
+        index_history(Project, created)
         # One add per project, not a bulk insert, so the m2m history is written too.
         for (municipality, _), project in zip(projects, created, strict=True):
             project.municipalities.add(municipality)
@@ -1604,9 +1608,9 @@ class DemoSeeder:
                 )
             )
         bulk_update_with_history(created, Project, ["granted_amount"], batch_size=1000)
-        bulk_create_with_history(budget, BudgetLine, batch_size=1000)
-        bulk_create_with_history(funding, FundingLine, batch_size=1000)
-        bulk_create_with_history(indicators, Indicator, batch_size=1000)
+        index_history(Project, created)
+        for model, rows in [(BudgetLine, budget), (FundingLine, funding), (Indicator, indicators)]:
+            index_history(model, bulk_create_with_history(rows, model, batch_size=1000))
         # Bulk inserts send no signals: pages cached from the earlier data are stale.
         bump_data_version()
         # Fresh statistics, so the planner does not take these tables for empty (it

@@ -1,14 +1,15 @@
-"""The change history («Endringslogg») of a project, an agreement or a status report.
+"""The change history («Endringslogg») of a project, an agreement, a milestone or a status
+report.
 
-Every domain model keeps its history with django-simple-history. This module reads those
-historical rows (not the live ones, so deleted children still show) and turns them into
-entries a person can read: who, when, what, and each field's old and new value in bokmål
-and Norwegian format.
+Every domain model keeps its history with django-simple-history, and every historical row
+that changed something shown is indexed as it is written (`reports.history_index`): what
+it changed, and the pages that show it. This module reads a page of that index and turns
+it into entries a person can read: who, when, what, and each field's old and new value in
+bokmål and Norwegian format. Deleted children still show, as their history does.
 
-The number of queries is fixed per page: one per kind of child (all its historical rows,
-ordered so that each row's predecessor comes just before it), one per many-to-many field,
-and one per kind of related object named in the entries shown (none for those the
-caller has loaded already and passes as `known`).
+The number of queries is fixed: one for the entries shown (however many kinds of child
+feed the page and however long their history), and one per kind of related object named
+in them (none for those the caller has loaded already and passes as `known`).
 """
 
 from collections import defaultdict
@@ -16,8 +17,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
+from types import SimpleNamespace
 from typing import NamedTuple
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -44,25 +48,16 @@ from projects.models import (
     ReportCost,
 )
 from projects.permissions import can_read_review_comment, is_project_leader_of
+from reports.history_index import CHANGED, CREATED, DELETED, INTERNAL_FIELDS, decode
+from reports.models import ChangeRecord
 
 EMPTY = "–"
 TEXT_LIMIT = 120
 MONEY_FIELDS = {"amount", "county_frame", "max_grant_per_agreement", "effect_external_funding"}
-# Set by the system, equal to the history's own «who», or shown through another field
-# (a document's stored path is a generated name; its original file name is shown).
-HIDDEN_FIELDS = {
-    Document: {"file", "content_type", "size", "uploaded_by"},
-    ProgressReport: {"created_by"},
-    MilestoneReport: {"created_by"},
-    ChangeRequest: {"proposed", "base_version"},
-}
-
-# Between the county and the municipality only: a return comment is not published
-# matter, so committee readers and partners (and the committee PDFs) never see it.
-INTERNAL_FIELDS = {"review_comment"}
-
-CREATED, CHANGED, DELETED = "created", "changed", "deleted"
-_KINDS = {"+": CREATED, "~": CHANGED, "-": DELETED}
+# The entries a page shows at a time.
+PER_PAGE = 30
+# The query parameter of the page of the history («?endringer=2»: the 30 before the newest).
+PAGE_PARAMETER = "endringer"
 
 
 class FieldChange(NamedTuple):
@@ -90,269 +85,200 @@ class ChangeEntry:
         return self.kind == DELETED
 
 
+class ChangeLog(list):
+    """A page of the change history: its entries, newest first, and where it stands."""
+
+    def __init__(self, entries=(), *, page: int = 1, per_page: int | None = None, has_older=False):
+        super().__init__(entries)
+        self.page = page
+        self.has_older = has_older
+        self.first_number = (page - 1) * (per_page or 0) + 1
+        self.last_number = self.first_number + len(self) - 1
+
+    @property
+    def older_page(self) -> int:
+        return self.page + 1
+
+    @property
+    def newer_page(self) -> int:
+        return self.page - 1
+
+
+def history_page(query) -> int:
+    """The page of the history asked for in a request's GET parameters (1 if none, or
+    nonsense)."""
+    try:
+        page = int(query.get(PAGE_PARAMETER, 1))
+    except (TypeError, ValueError):
+        return 1
+    return min(max(page, 1), 100_000)
+
+
 def changes_for_project(
-    project: Project, limit: int | None = 30, *, user=None, known: Iterable = ()
-) -> list[ChangeEntry]:
-    """The newest `limit` changes to the project and everything under it.
+    project: Project,
+    limit: int | None = PER_PAGE,
+    *,
+    user=None,
+    known: Iterable = (),
+    page: int = 1,
+) -> ChangeLog:
+    """The `page`th `limit` changes, newest first, to the project and everything under it.
 
     With `user`, someone who may not edit the project sees only the changes to the status
-    reports he or she may read now: never those of drafts, nor of reports deleted since.
+    reports he or she may read now: never those of drafts, nor of reports deleted since;
+    nor the change requests, nor the county's return comments.
     `known`: related objects the caller has loaded already (the project's page: its
     reports, indicators, cost categories, ...), named without looking them up again.
     """
     pid = project.pk
-    report_ids = ProgressReport.history.filter(project_id=pid).values("id")
-    # Change requests are between the project's leaders and the advisers.
-    change_ids = Q(project_id=pid)
+    records = ChangeRecord.objects.filter(project_id=pid)
     insider = user is None or (
         follows_programme(user, project.agreement.programme_id)
         or is_project_leader_of(user, project)
     )
-    hidden = set() if insider else INTERNAL_FIELDS
     if not insider:
-        change_ids = Q(pk__in=[])
-        report_ids = list(
-            ProgressReport.objects.visible_to(user)
-            .filter(project_id=pid)
-            .values_list("pk", flat=True)
+        readable = ProgressReport.objects.visible_to(user).filter(project_id=pid).values("pk")
+        records = records.exclude(model=ChangeRequest._meta.label_lower).filter(
+            Q(progress_report_id__isnull=True) | Q(progress_report_id__in=readable)
         )
     return _changes(
-        [
-            _Source(Project, Q(id=pid), root=True, hidden=hidden),
-            _Source(BudgetLine, Q(project_id=pid), parents={"project"}),
-            _Source(FundingLine, Q(project_id=pid), parents={"project"}),
-            _Source(Indicator, Q(project_id=pid), parents={"project"}),
-            _Source(ProjectShare, Q(project_id=pid), parents={"project"}),
-            _Source(ChangeRequest, change_ids, parents={"project"}),
-            _Source(ProgressReport, Q(id__in=report_ids), parents={"project"}, hidden=hidden),
-            _Source(ReportCost, Q(report_id__in=report_ids), parents={"report"}, in_report=True),
-            _Source(
-                IndicatorValue,
-                Q(report_id__in=report_ids),
-                parents={"report", "indicator"},
-                in_report=True,
-            ),
-            _Source(
-                Document,
-                Q(project_id=pid) | Q(progress_report_id__in=report_ids),
-                parents={"project", "agreement", "progress_report"},
-                in_report=True,
-            ),
-            _Source(Milestone, Q(project_id=pid), parents={"programme", "agreement", "project"}),
-        ],
+        records,
+        _Page(root=Project, in_report=True, hidden=set() if insider else INTERNAL_FIELDS),
         limit,
+        page,
         known,
     )
 
 
 def changes_for_agreement(
-    agreement: Agreement, limit: int | None = 30, *, known: Iterable = ()
-) -> list[ChangeEntry]:
-    """The newest `limit` changes to the agreement, its documents and its milestones.
+    agreement: Agreement, limit: int | None = PER_PAGE, *, known: Iterable = (), page: int = 1
+) -> ChangeLog:
+    """The `page`th `limit` changes to the agreement, its documents and its milestones.
     `known`: related objects the caller has loaded already, as for a project."""
-    aid = agreement.pk
     return _changes(
-        [
-            _Source(Agreement, Q(id=aid), root=True),
-            _Source(
-                Document, Q(agreement_id=aid), parents={"project", "agreement", "progress_report"}
-            ),
-            _Source(Milestone, Q(agreement_id=aid), parents={"programme", "agreement", "project"}),
-        ],
+        ChangeRecord.objects.filter(agreement_id=agreement.pk),
+        _Page(root=Agreement),
         limit,
+        page,
         known,
     )
 
 
 def changes_for_milestone(
-    milestone: Milestone, limit: int | None = 30, *, user=None
-) -> list[ChangeEntry]:
-    """The newest `limit` changes to a milestone (due dates moved, with the reason), its
+    milestone: Milestone, limit: int | None = PER_PAGE, *, user=None, page: int = 1
+) -> ChangeLog:
+    """The `page`th `limit` changes to a milestone (due dates moved, with the reason), its
     report, the report's indicator results and documents. With `user`, a return comment
     shows only to the programme's advisers and the municipality's project leaders."""
-    mid = milestone.pk
     insider = user is None or can_read_milestone_review_comment(user, milestone)
-    report_ids = MilestoneReport.history.filter(milestone_id=mid).values("id")
     return _changes(
-        [
-            _Source(Milestone, Q(id=mid), root=True, parents={"programme", "agreement", "project"}),
-            _Source(
-                MilestoneReport,
-                Q(id__in=report_ids),
-                parents={"milestone"},
-                hidden=set() if insider else INTERNAL_FIELDS,
-            ),
-            _Source(
-                MilestoneIndicatorResult,
-                Q(report_id__in=report_ids),
-                parents={"report", "indicator"},
-            ),
-            _Source(
-                Document,
-                Q(milestone_report_id__in=report_ids),
-                parents={"project", "agreement", "progress_report", "milestone_report"},
-            ),
-        ],
+        ChangeRecord.objects.filter(milestone_id=milestone.pk),
+        _Page(root=Milestone, hidden=set() if insider else INTERNAL_FIELDS),
         limit,
+        page,
     )
 
 
 def changes_for_report(
-    report: ProgressReport, limit: int | None = 30, *, user=None, known: Iterable = ()
-) -> list[ChangeEntry]:
-    """The newest `limit` changes to the status report, its costs, values and documents.
+    report: ProgressReport,
+    limit: int | None = PER_PAGE,
+    *,
+    user=None,
+    known: Iterable = (),
+    page: int = 1,
+) -> ChangeLog:
+    """The `page`th `limit` changes to the status report, its costs, values and documents.
     With `user`, a return comment shows only to advisers and the project's leaders.
     `known`: related objects the caller has loaded already, as for a project."""
-    rid = report.pk
     insider = user is None or can_read_review_comment(user, report.project)
     return _changes(
-        [
-            _Source(
-                ProgressReport,
-                Q(id=rid),
-                root=True,
-                parents={"project"},
-                hidden=set() if insider else INTERNAL_FIELDS,
-            ),
-            _Source(ReportCost, Q(report_id=rid), parents={"report"}),
-            _Source(IndicatorValue, Q(report_id=rid), parents={"report", "indicator"}),
-            _Source(
-                Document,
-                Q(progress_report_id=rid),
-                parents={"project", "agreement", "progress_report"},
-            ),
-        ],
+        ChangeRecord.objects.filter(progress_report_id=report.pk),
+        _Page(root=ProgressReport, hidden=set() if insider else INTERNAL_FIELDS),
         limit,
+        page,
         known,
     )
 
 
-# Gathering ------------------------------------------------------------------------------
+# Reading ----------------------------------------------------------------------------------
 
 
-@dataclass
-class _Source:
-    """One audited model and which of its historical rows belong to the page."""
+@dataclass(frozen=True)
+class _Page:
+    """How the page shows its entries."""
 
-    model: type[models.Model]
-    where: Q
     # The page's own object: described by its kind alone («Prosjekt»).
-    root: bool = False
-    # Foreign keys to the page's object: the same in every row, so never listed.
-    parents: set[str] = field(default_factory=set)
+    root: type[models.Model]
     # On a project's page, a report's child names its report.
     in_report: bool = False
     # Fields this reader may not see (INTERNAL_FIELDS for readers outside the case).
-    hidden: set[str] = field(default_factory=set)
-
-    def fields(self) -> list[models.Field]:
-        hidden = self.parents | self.hidden | HIDDEN_FIELDS.get(self.model, set())
-        return [
-            f
-            for f in self.model._meta.concrete_fields
-            if f.editable and not f.primary_key and f.name not in hidden
-        ]
-
-    def m2m_fields(self) -> list[models.ManyToManyField]:
-        return list(self.model.history.model._history_m2m_fields)
+    hidden: set[str] | frozenset[str] = frozenset()
 
 
 @dataclass
 class _Record:
-    source: _Source
-    row: models.Model  # the historical row
+    page: _Page
+    model: type[models.Model]
+    entry: ChangeRecord
+    # The values the description needs, by attribute name (`category_id`, `year`, ...).
+    row: SimpleNamespace
     kind: str
     # (field, old raw value, new raw value); for many-to-many fields, sets of ids.
     raw_changes: list[tuple[models.Field, object, object]]
 
-    def sort_key(self, index: int):
-        return (self.row.history_date, index, self.row.history_id)
 
-
-def _changes(sources: list[_Source], limit: int | None, known: Iterable = ()) -> list[ChangeEntry]:
-    records: list[tuple[tuple, _Record]] = []
-    for index, source in enumerate(sources):
-        for record in _records(source):
-            records.append((record.sort_key(index), record))
-    records.sort(key=lambda pair: pair[0], reverse=True)
-    if limit is not None:
-        records = records[:limit]
-    kept = [record for _, record in records]
+def _changes(
+    records, page_of: _Page, limit: int | None, page: int, known: Iterable = ()
+) -> ChangeLog:
+    if page_of.hidden:
+        records = records.filter(internal_only=False)
+    records = records.select_related("history_user").order_by("-history_date", "-id")
+    if limit is None:
+        rows, has_older, page = list(records), False, 1
+    else:
+        offset = (page - 1) * limit
+        rows = list(records[offset : offset + limit + 1])
+        has_older = len(rows) > limit
+        rows = rows[:limit]
+    kept = [_record(page_of, row) for row in rows]
     names = _Names(known)
     for record in kept:
         for f, old, new in record.raw_changes:
             for value in (old, new):
                 names.want(f, value)
-        for f in _description_refs(record.source):
+        for f in _description_refs(record):
             names.want(f, _value(record.row, f))
     names.load()
-    return [_entry(record, names) for record in kept]
-
-
-def _records(source: _Source) -> list[_Record]:
-    """Every historical row of the source with what it changed since the row before it;
-    rows that changed nothing shown (only the version, say) are left out."""
-    history = source.model.history
-    rows = list(
-        history.filter(source.where)
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
+    return ChangeLog(
+        [_entry(record, names) for record in kept],
+        page=page,
+        per_page=limit,
+        has_older=has_older,
     )
-    m2m = {}
-    for m2m_field in source.m2m_fields():
-        m2m[m2m_field] = _m2m_sets(source, m2m_field)
-    fields = source.fields()
-    records = []
-    previous = None
-    for row in rows:
-        prev = previous if previous is not None and previous.id == row.id else None
-        previous = row
-        kind = _KINDS[row.history_type]
-        sets = {f: m2m[f].get(row.history_id, frozenset()) for f in m2m}
-        if kind == DELETED:
-            raw = []
-        elif prev is None:
-            raw = [(f, None, _value(row, f)) for f in fields if _is_set(_value(row, f))]
-            raw += [(f, frozenset(), ids) for f, ids in sets.items() if ids]
-        else:
-            raw = [
-                (f, _value(prev, f), _value(row, f))
-                for f in fields
-                if _value(prev, f) != _value(row, f)
-            ]
-            raw += [
-                (f, m2m[f].get(prev.history_id, frozenset()), ids)
-                for f, ids in sets.items()
-                if m2m[f].get(prev.history_id, frozenset()) != ids
-            ]
-            if not raw:
-                continue
-        records.append(_Record(source=source, row=row, kind=kind, raw_changes=raw))
-    return records
 
 
-def _m2m_sets(source: _Source, m2m_field) -> dict[int, frozenset]:
-    """{historical row id: the related ids at that moment} in one query."""
-    through = getattr(source.model.history.model, m2m_field.name).model
-    target = m2m_field.m2m_reverse_field_name() + "_id"
-    sets = defaultdict(set)
-    pairs = through.objects.filter(
-        history__in=source.model.history.filter(source.where).values("history_id")
-    ).values_list("history_id", target)
-    for history_id, target_id in pairs:
-        sets[history_id].add(target_id)
-    return {key: frozenset(value) for key, value in sets.items()}
+def _record(page: _Page, entry: ChangeRecord) -> _Record:
+    model = apps.get_model(entry.model)
+    opts = model._meta
+    raw = []
+    for name, old, new in entry.changes:
+        if name in page.hidden:
+            continue
+        try:
+            f = opts.get_field(name)
+        except FieldDoesNotExist:  # a field removed since
+            continue
+        raw.append((f, decode(f, old), decode(f, new)))
+    row = SimpleNamespace(
+        **{name: decode(opts.get_field(name), value) for name, value in entry.subject.items()}
+    )
+    return _Record(page=page, model=model, entry=entry, row=row, kind=entry.kind, raw_changes=raw)
 
 
 def _value(row, f: models.Field):
-    """The value of a field of the audited model in one of its historical rows (the
-    historical row keeps foreign keys under their attname, e.g. `category_id`)."""
-    return getattr(row, f.attname)
-
-
-def _is_set(value) -> bool:
-    """Worth listing in a creation: anything but empty and a false flag (0 counts)."""
-    return value is not None and value != "" and value is not False
+    """The value of a field of the audited model in an entry's subject (kept under its
+    attname, e.g. `category_id`)."""
+    return getattr(row, f.attname, None)
 
 
 # Names of related objects -----------------------------------------------------------------
@@ -405,10 +331,10 @@ class _Names:
 
 
 def _entry(record: _Record, names: _Names) -> ChangeEntry:
-    row = record.row
-    user = row.history_user
+    entry = record.entry
+    user = entry.history_user
     return ChangeEntry(
-        when=row.history_date,
+        when=entry.history_date,
         who=str(user) if user is not None else _("System"),
         what=_describe(record, names),
         action={CREATED: _("Created"), CHANGED: _("Changed"), DELETED: _("Deleted")}[record.kind],
@@ -419,7 +345,7 @@ def _entry(record: _Record, names: _Names) -> ChangeEntry:
             for f, old, new in record.raw_changes
         ],
         kind=record.kind,
-        reason=row.history_change_reason or "",
+        reason=entry.reason,
     )
 
 
@@ -459,7 +385,7 @@ def _display(f, value, names: _Names) -> str:
 
 
 def _fk(record: _Record, names: _Names, name: str) -> str:
-    f = record.source.model._meta.get_field(name)
+    f = record.model._meta.get_field(name)
     return names.name(f.related_model, _value(record.row, f))
 
 
@@ -543,19 +469,18 @@ _DESCRIPTION_REFS = {
 _REPORT_FIELD = {ReportCost: "report", IndicatorValue: "report", Document: "progress_report"}
 
 
-def _description_refs(source: _Source) -> list[models.Field]:
-    names = list(_DESCRIPTION_REFS.get(source.model, ()))
-    if source.in_report and source.model in _REPORT_FIELD:
-        names.append(_REPORT_FIELD[source.model])
-    return [source.model._meta.get_field(name) for name in names]
+def _description_refs(record: _Record) -> list[models.Field]:
+    names = list(_DESCRIPTION_REFS.get(record.model, ()))
+    if record.page.in_report and record.model in _REPORT_FIELD:
+        names.append(_REPORT_FIELD[record.model])
+    return [record.model._meta.get_field(name) for name in names]
 
 
 def _describe(record: _Record, names: _Names) -> str:
-    source = record.source
-    if source.root:
-        return str(capfirst(source.model._meta.verbose_name))
-    what = _DESCRIBE[source.model](record, names)
-    name = _REPORT_FIELD.get(source.model) if source.in_report else None
-    if name and getattr(record.row, f"{name}_id") is not None:
+    if record.model is record.page.root:
+        return str(capfirst(record.model._meta.verbose_name))
+    what = _DESCRIBE[record.model](record, names)
+    name = _REPORT_FIELD.get(record.model) if record.page.in_report else None
+    if name and getattr(record.row, f"{name}_id", None) is not None:
         what = _("%(what)s (%(report)s)") % {"what": what, "report": _fk(record, names, name)}
     return what

@@ -196,3 +196,72 @@ class ReportOrder(models.Model):
         if self.municipality_id:
             return f"{self.municipality} ({self.programme})"
         return str(self.programme)
+
+
+class ChangeRecord(models.Model):
+    """One entry of the change history («Endringslogg»): a historical row of an audited
+    model that changed something shown, with what it changed and the pages that show it.
+
+    Written by `reports.history_index` as each historical row is written, so that a page
+    reads the entries it shows in one indexed query instead of every historical row of
+    every table that feeds it. The scope columns are plain ids, not foreign keys: the
+    history outlives the rows it is about.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+        DELETED = "deleted", _("deleted")
+
+    model = models.CharField(_("model"), max_length=100)  # the audited model's label_lower
+    history_id = models.PositiveBigIntegerField(_("historical row"))
+    object_id = models.PositiveBigIntegerField(_("object"))
+    history_date = models.DateTimeField(_("time"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    history_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    # [[field name, old raw value, new raw value], ...] in the model's field order; the
+    # values as stored (many-to-many fields as sorted lists of ids), shown when read.
+    changes = models.JSONField(_("changes"), default=list)
+    # The raw values the entry's description needs (a budget line's year and category, a
+    # document's file name, ...), by attribute name.
+    subject = models.JSONField(_("subject"), default=dict)
+    # It changed nothing but fields only the county and the municipality see.
+    internal_only = models.BooleanField(_("internal only"), default=False)
+    # The pages that show the entry.
+    project_id = models.PositiveBigIntegerField(_("project"), null=True, blank=True)
+    agreement_id = models.PositiveBigIntegerField(_("agreement"), null=True, blank=True)
+    progress_report_id = models.PositiveBigIntegerField(_("status report"), null=True, blank=True)
+    milestone_id = models.PositiveBigIntegerField(_("milestone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("change history entry")
+        verbose_name_plural = _("change history entries")
+        constraints = [
+            models.UniqueConstraint(fields=["model", "history_id"], name="change_record_once"),
+        ]
+        # One per page, in the order the page reads them (newest first).
+        indexes = [
+            models.Index(
+                fields=["project_id", "-history_date", "-id"], name="change_record_project"
+            ),
+            models.Index(
+                fields=["agreement_id", "-history_date", "-id"], name="change_record_agreement"
+            ),
+            models.Index(
+                fields=["progress_report_id", "-history_date", "-id"], name="change_record_report"
+            ),
+            models.Index(
+                fields=["milestone_id", "-history_date", "-id"], name="change_record_milestone"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.object_id} ({self.kind}, {self.history_date:%Y-%m-%d %H:%M})"

@@ -122,6 +122,7 @@ def grow_project(project) -> None:
     from documents.models import Document
     from ilag.cache import bump_data_version
     from projects.models import ProgressReport, ReportCost
+    from reports.history_index import index_history
 
     adviser = User.objects.get(username="radgiver")
     categories = list(project.agreement.programme.cost_categories.all()[:3])
@@ -143,12 +144,13 @@ def grow_project(project) -> None:
             )
         )
     reports = bulk_create_with_history(reports, ProgressReport, batch_size=500)
+    index_history(ProgressReport, reports)  # bulk writes send no signals
     costs = [
         ReportCost(report=report, category=category, amount=10_000 * (n + 1))
         for n, report in enumerate(reports)
         for category in categories
     ]
-    bulk_create_with_history(costs, ReportCost, batch_size=1000)
+    index_history(ReportCost, bulk_create_with_history(costs, ReportCost, batch_size=1000))
     documents = [
         Document(
             project=project,
@@ -161,7 +163,7 @@ def grow_project(project) -> None:
         )
         for n in range(LARGE_DOCUMENTS)
     ]
-    bulk_create_with_history(documents, Document, batch_size=500)
+    index_history(Document, bulk_create_with_history(documents, Document, batch_size=500))
     # The project's own history: one change after another, as people make them.
     left = LARGE_HISTORY - project.history.count()
     for n in range(max(0, left - len(reports) - len(costs) - len(documents))):

@@ -54,6 +54,10 @@ APPS = [
 # so that edits elsewhere in the file do not break the list.
 ALLOWED = {
     ("ilag/views.py", "cursor.execute"): "The health check runs `SELECT 1`: a read.",
+    ("reports/history_index.py", "record._default_manager.bulk_create"): (
+        "The index of the change history (ChangeRecord) is the history's own bookkeeping, "
+        "written from the historical rows: not an audited model."
+    ),
     ("ilag/backup.py", "cursor.execute"): (
         "The backup and the restore count each table's rows (`SELECT COUNT(*)`): a read; "
         "the restore itself is pg_restore or SQLite's backup into an empty database."
@@ -84,6 +88,10 @@ NOT_AUDITED = {
     "evaluations.Reminder": (
         "An append-only log of reminders sent, written once per occasion by the reminder "
         "task: it is itself the record."
+    ),
+    "reports.ChangeRecord": (
+        "The index of the change history, written from the historical rows: it is the "
+        "history itself."
     ),
 }
 
@@ -352,6 +360,55 @@ def test_every_allowed_call_still_exists(findings):
     present = {(f.path, f.call) for f in findings}
     stale = sorted(set(ALLOWED) - present)
     assert not stale, f"ALLOWED lists calls that are gone; remove them: {stale}"
+
+
+def bulk_history_writers_that_do_not_index(paths: list[Path]) -> list[Path]:
+    """The modules among `paths` that write history with simple_history's bulk helpers
+    (which send no signals) but never call `index_history`, so that the change history's
+    index (`reports.history_index`) misses what they wrote."""
+    missing = []
+    for path in paths:
+        calls = {
+            node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call)
+        }
+        if calls & {"bulk_create_with_history", "bulk_update_with_history"} and (
+            "index_history" not in calls
+        ):
+            missing.append(path)
+    return missing
+
+
+def test_bulk_history_writes_index_the_change_history():
+    paths = [path for _, path in source_files()]
+    paths += sorted((BASE_DIR / "scripts").rglob("*.py"))
+    missing = bulk_history_writers_that_do_not_index(paths)
+    assert not missing, (
+        "These modules write history in bulk (no signals) without indexing it for the "
+        "change history: call reports.history_index.index_history with what they wrote: "
+        + ", ".join(str(path.relative_to(BASE_DIR)) for path in missing)
+    )
+
+
+def test_the_index_check_catches_a_bulk_write_without_indexing(tmp_path):
+    without = tmp_path / "without.py"
+    without.write_text(BYPASS_WITHOUT_INDEX, encoding="utf-8")
+    indexed = tmp_path / "indexed.py"
+    indexed.write_text(BYPASS_WITHOUT_INDEX + INDEXED, encoding="utf-8")
+
+    assert bulk_history_writers_that_do_not_index([without, indexed]) == [without]
+
+
+BYPASS_WITHOUT_INDEX = """
+from simple_history.utils import bulk_update_with_history
+
+def f(lines):
+    bulk_update_with_history(lines, Project, ["title"])
+"""
+INDEXED = """
+    index_history(Project, lines)
+"""
 
 
 def test_every_model_of_the_apps_keeps_history_unless_listed():

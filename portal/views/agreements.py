@@ -32,7 +32,7 @@ from payouts.permissions import can_edit_plan
 from projects.models import Project, agreements_with_totals
 from projects.permissions import can_propose_project
 from projects.services import frame_remaining, with_frame_granted
-from reports.history import changes_for_agreement
+from reports.history import changes_for_agreement, history_page
 
 
 class ProgrammeListView(ReadOnlyPageMixin, ListView):
@@ -186,7 +186,9 @@ class AgreementDetailView(ReadOnlyPageMixin, DetailView):
             upload_url=reverse("documents:upload-agreement", args=[agreement.pk]),
             can_attach=can_attach_document(user, agreement),
             can_delete=can_attach_document(user, agreement),
-            history=changes_for_agreement(agreement, known=known),
+            history=changes_for_agreement(
+                agreement, known=known, page=history_page(self.request.GET)
+            ),
             can_manage_milestones=can_manage_programme_milestones(user, agreement.programme),
             can_change_terms=can_change_agreement_terms(user, agreement),
             can_amend=can_amend_agreement(user, agreement),

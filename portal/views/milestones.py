@@ -17,7 +17,7 @@ from evaluations.permissions import (
 from evaluations.views import VisibleMilestoneMixin, VisibleReportMixin
 from ilag.forms import ReviewForm
 from ilag.views import ReadOnlyPageMixin
-from reports.history import changes_for_milestone
+from reports.history import changes_for_milestone, history_page
 
 
 class MilestoneDetailView(ReadOnlyPageMixin, VisibleMilestoneMixin, DetailView):
@@ -44,7 +44,9 @@ class MilestoneDetailView(ReadOnlyPageMixin, VisibleMilestoneMixin, DetailView):
             deliver_form=MilestoneDeliverForm(initial={"delivered_on": timezone.localdate()}),
             undeliver_form=MilestoneUndeliverForm(),
             reminders=milestone.reminders.select_related("recipient")[:50],
-            history=changes_for_milestone(milestone, user=user),
+            history=changes_for_milestone(
+                milestone, user=user, page=history_page(self.request.GET)
+            ),
             **kwargs,
         )
 
@@ -71,6 +73,8 @@ class MilestoneReportDetailView(ReadOnlyPageMixin, VisibleReportMixin, DetailVie
             upload_url=reverse("documents:upload-milestone-report", args=[self.report.pk]),
             can_attach=can_attach_document(user, self.report),
             can_delete=can_attach_document(user, self.report),
-            history=changes_for_milestone(self.milestone, user=user),
+            history=changes_for_milestone(
+                self.milestone, user=user, page=history_page(self.request.GET)
+            ),
             **kwargs,
         )

@@ -35,7 +35,7 @@ from projects.permissions import (
 from projects.shares import municipality_part, project_shares, share_parts
 from projects.views import projects as projects_views
 from projects.views.reports import VisibleReportMixin
-from reports.history import changes_for_project, changes_for_report
+from reports.history import changes_for_project, changes_for_report, history_page
 
 
 class ProjectDetailView(ReadOnlyPageMixin, DetailView):
@@ -120,7 +120,9 @@ class ProjectDetailView(ReadOnlyPageMixin, DetailView):
             upload_url=reverse("documents:upload-project", args=[project.pk]),
             can_attach=can_attach_document(user, project),
             can_delete=can_attach_document(user, project),
-            history=changes_for_project(project, user=user, known=known),
+            history=changes_for_project(
+                project, user=user, known=known, page=history_page(self.request.GET)
+            ),
             # Read with the project; a proposal has no money yet (as money_by_project).
             money=None if project.is_proposal else money_of(project),
             can_view_payouts=can_view_project_payouts(user, project),
@@ -175,7 +177,9 @@ class ReportDetailView(ReadOnlyPageMixin, VisibleReportMixin, DetailView):
             upload_url=reverse("documents:upload-report", args=[report.pk]),
             can_attach=can_attach_document(user, report),
             can_delete=can_attach_document(user, report),
-            history=changes_for_report(report, user=user, known=known),
+            history=changes_for_report(
+                report, user=user, known=known, page=history_page(self.request.GET)
+            ),
             show_review_comment=can_read_review_comment(user, self.project),
             **kwargs,
         )

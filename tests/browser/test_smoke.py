@@ -22,6 +22,8 @@ def foundation_pages():
         ("/prosjekter/", "Prosjekter"),
         ("/prosjekter/?kommune=5034&status=completed", "Prosjekter"),
         (joint.get_absolute_url(), joint.title),
+        # The change history's older entries, with the links between its pages.
+        (joint.get_absolute_url() + "?endringer=2", joint.title),
         ("/", "Oversikt: Distriktssatsinga I LAG"),
         ("/?program=hjerteregionen", "Oversikt: Bygdevekstavtale Hjerteregionen"),
         ("/avtaler/?status=completed", "Samarbeidsavtaler"),

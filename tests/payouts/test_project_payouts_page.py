@@ -49,7 +49,7 @@ def count_queries(client, url) -> int:
 # payment requests (twice: for the tranches' states, and with their people for the
 # table). A project leader: the project's municipalities, twice, to tell whether he may
 # see the page and request a payout. Not changed by this work: it never grew.
-PROJECT_PAYOUTS_QUERIES = {"adviser": 13, "leader": 15}
+PROJECT_PAYOUTS_QUERIES = {"adviser": 12, "leader": 14}
 
 
 @pytest.mark.parametrize("role", ["adviser", "leader"])
@@ -72,7 +72,7 @@ def test_project_payouts_page(client, w, role):
 # the adviser may mark it paid (2 per payout), the costs read three times (the table and
 # the total, twice); on a draft request a project leader had the project's municipalities
 # fetched once per permission asked (3 more on the demo).
-REQUEST_PAGE_QUERIES = 13
+REQUEST_PAGE_QUERIES = 12
 
 
 @pytest.mark.parametrize("role", ["adviser", "leader"])

@@ -78,7 +78,7 @@ def count_queries(client, municipality) -> int:
 # milestones with what they belong to and who is responsible.
 # Before: 20 with two projects and 52 with 25: a query for each milestone's responsible
 # person, and the shares read twice (five queries: the money's read them again).
-MUNICIPALITY_PAGE_QUERIES = 11
+MUNICIPALITY_PAGE_QUERIES = 10
 
 
 @pytest.mark.parametrize("role", ["adviser", "leader"])

@@ -179,4 +179,4 @@ def test_query_count_does_not_grow_with_agreements_or_milestones(client):
     # agreements); the page's agreements and their municipalities (2); the timeline's
     # milestones; the programme's milestones with whom they fall to; its milestone
     # templates, focus areas and cost categories (3).
-    assert large == [small, small] == [12, 12]
+    assert large == [small, small] == [11, 11]

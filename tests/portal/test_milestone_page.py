@@ -1,0 +1,74 @@
+"""The milestone page reads its change history in one query: its query count is the same
+for a milestone with three entries in its history as for one with two thousand."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from evaluations.models import Milestone
+from reports.history_index import index_history
+from reports.models import ChangeRecord
+from tests.factories import (
+    AgreementFactory,
+    MilestoneFactory,
+    MunicipalityFactory,
+    ProgrammeFactory,
+    following,
+    leader,
+)
+from tests.queries import queries_to_show
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    programme = ProgrammeFactory()
+    snasa = MunicipalityFactory(name="Snåsa")
+    agreement = AgreementFactory(programme=programme, municipalities=[snasa])
+    milestone = MilestoneFactory(
+        programme=None, agreement=agreement, kind=Milestone.Kind.OTHER, title="Samling"
+    )
+    return {"milestone": milestone, "adviser": following(programme), "leader": leader(snasa)}
+
+
+def grow_history(milestone, count):
+    """`count` more changes of the milestone's title, written in bulk and indexed."""
+    start = timezone.now()
+    copies = []
+    for n in range(count):
+        copy = Milestone(
+            **{f.attname: getattr(milestone, f.attname) for f in Milestone._meta.fields}
+        )
+        copy.title = f"Samling {n}"
+        copy._history_date = start + datetime.timedelta(minutes=n)
+        copies.append(copy)
+    index_history(Milestone, Milestone.history.bulk_history_create(copies, update=True))
+
+
+# The user's account (the session comes from the cache, and a page that only reads opens
+# no transaction); the user's roles and scope (1: with followed programmes or own
+# municipalities); the milestone with its agreement, programme
+# and project; its reminders; the change history's entries (1, from its index); for a
+# leader, the agreement's municipalities (what he may do with the milestone).
+# Before: 4 queries for the history (the milestone, its report, the report's results and
+# documents), each reading every historical row of its kind.
+MILESTONE_PAGE_QUERIES = {"adviser": 5, "leader": 6}
+
+
+@pytest.mark.parametrize("role", ["adviser", "leader"])
+def test_query_count_is_the_same_for_three_history_entries_and_for_two_thousand(
+    client, world, role
+):
+    milestone = world["milestone"]
+    client.force_login(world[role])
+    client.get("/konto/")  # the first view after signing in saves the session
+    ChangeRecord.objects.filter(milestone_id=milestone.pk).delete()
+    grow_history(milestone, 3)
+
+    three = queries_to_show(client, milestone.get_absolute_url())
+    grow_history(milestone, 1997)
+    two_thousand = queries_to_show(client, milestone.get_absolute_url())
+
+    assert three == two_thousand == MILESTONE_PAGE_QUERIES[role]
