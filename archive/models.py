@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.permissions import in_followed_programmes, leader_municipality_ids, user_is_active
@@ -62,7 +63,7 @@ class ArchiveRecord(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         RECEIVED = "received", _("Received")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("archive record", "Failed")
         BY_HAND = "by_hand", _("Archived by hand")
 
     DONE = (Status.RECEIVED, Status.BY_HAND)

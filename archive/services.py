@@ -189,7 +189,7 @@ def _spec_project_approved(project: Project) -> dict:
             "heading": title,
             "facts": [
                 [_("Programme"), agreement.programme.name],
-                [_("Cooperation agreement"), agreement.title],
+                [_("Agreement"), agreement.title],
                 [_("Project"), _project_title(project)],
                 [_("Municipalities"), _names(municipalities)],
                 [_("Project period"), f"{dato(project.start_date)}–{dato(project.end_date)}"],
