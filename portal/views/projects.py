@@ -10,6 +10,8 @@ from django.views.generic import DetailView, TemplateView
 
 from accounts.permissions import leader_municipality_ids
 from agreements.models import Agreement
+from archive.models import ArchiveRecord
+from archive.permissions import can_follow_archive
 from documents.models import Document
 from documents.permissions import can_attach_document
 from evaluations.models import Milestone
@@ -17,6 +19,7 @@ from ilag.forms import ReviewForm
 from ilag.lists import Column
 from payouts.figures import money_by_project, money_of, with_money
 from payouts.permissions import can_view_project_payouts
+from portal.views.archive import archive_records_for
 from projects.figures import budget_grid, indicator_progress, spending_by_category
 from projects.models import ChangeRequest, ProgressReport, Project, ReportCost
 from projects.permissions import (
@@ -118,6 +121,17 @@ class ProjectDetailView(DetailView):
             .select_related("uploaded_by"),
             upload_url=reverse("documents:upload-project", args=[project.pk]),
             can_attach=can_attach_document(user, project),
+            archive_records=archive_records_for(
+                user,
+                changed=True,
+                project=project,
+                kind__in=(
+                    ArchiveRecord.Kind.PROJECT_APPROVED,
+                    ArchiveRecord.Kind.CHANGE_APPROVED,
+                    ArchiveRecord.Kind.FINAL_REPORT_APPROVED,
+                ),
+            ),
+            can_follow_archive=can_follow_archive(user),
             can_delete=can_attach_document(user, project),
             history=changes_for_project(project, user=user, known=known),
             money=money_by_project(Project.objects.filter(pk=project.pk)).get(project.pk),
