@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from archive.models import ArchiveRecord
-from archive.services import (
+from archive.packages import (
     ArchiveNotPossible,
     archive_package,
     archive_receipt_record,

@@ -17,11 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from archive import messages
+from archive import messages, tasks
 from archive.models import ArchiveRecord
+from archive.packages import archive_package, archive_receipt_record
 from archive.services import (
-    archive_package,
-    archive_receipt_record,
     archive_record_changed_files,
     archive_record_mark_by_hand,
     archive_record_retry,
@@ -334,17 +333,13 @@ def test_a_record_sending_elsewhere_is_left_alone(db, settings, tmp_path):
 
 
 def test_storage_package_is_overwritten_by_a_resend_and_its_receipt_collected(
-    db, settings, tmp_path
+    db, settings, tmp_path, monkeypatch
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.ARCHIVE_TRANSPORT = "storage"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "archive": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "arkiv")},
-        },
-    }
+    # The storage transport on a folder of the test's own (STORAGES is left alone: the
+    # other storages are compared by identity elsewhere in the suite).
+    storage = FileSystemStorage(location=str(tmp_path / "arkiv"))
+    monkeypatch.setattr(tasks, "get_transport", lambda: StorageTransport(storage=storage))
     _programme, agreement, adviser = world()
     record = sign(agreement, adviser)
 
