@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
+from agreements.services import agreement_amend
 from archive import messages, tasks
 from archive.models import ArchiveRecord
 from archive.packages import archive_package, archive_receipt_record
@@ -36,6 +37,11 @@ from archive.transports import EmailTransport, StorageTransport
 from evaluations.services import agreement_sign
 from ilag import events
 from ilag.events import archivable_event
+from payouts.models import Payout
+from projects.models import ChangeRequest, Project
+from projects.services import change_request_review, project_review
+from reports.services import payment_order_create
+from reports.tasks import report_order_render
 from tests.archive.fake_archive import FakeArchive
 from tests.archive.fake_transport import reset_archive, shared_archive
 from tests.factories import (
@@ -482,3 +488,66 @@ def test_the_demos_events_make_valid_messages_and_the_close_out_lists_the_rest(d
     summary = programme_archive_gaps(programme)
     assert summary.expected >= summary.done and summary.expected > 0
     assert len(summary.gaps) == summary.expected - summary.done
+
+
+def test_each_service_event_makes_exactly_one_record(db, settings, tmp_path):
+    """From the demo's work waiting: a proposal approved, a change request approved, an
+    addendum registered, a payment order made; each once, and done again, still once."""
+    call_command("seed_demo", stdout=io.StringIO())
+    settings.MEDIA_ROOT = tmp_path
+    adviser = User.objects.get(username="radgiver")
+    Kind = ArchiveRecord.Kind
+
+    def count(kind):
+        return ArchiveRecord.objects.filter(kind=kind).count()
+
+    proposal = Project.objects.get(status=Project.Status.SUBMITTED, title__startswith="Bolig")
+    before = count(Kind.PROJECT_APPROVED)
+    project_review(
+        project=proposal, user=adviser, approve=True, comment="", grant=proposal.county_total()
+    )
+    record = ArchiveRecord.objects.get(kind=Kind.PROJECT_APPROVED, project=proposal)
+    assert count(Kind.PROJECT_APPROVED) == before + 1
+    assert record.external_key == f"ilag-project-{proposal.pk}-approval"
+    assert record.record_type == "U" and record.title.startswith("Vedtak om tilskudd – ")
+    with pytest.raises(ValidationError):
+        project_review(
+            project=proposal, user=adviser, approve=True, comment="", grant=proposal.county_total()
+        )
+    assert count(Kind.PROJECT_APPROVED) == before + 1
+
+    change = ChangeRequest.objects.get(status=ChangeRequest.Status.SUBMITTED)
+    change_request_review(change=change, user=adviser, approve=True, comment="")
+    assert ArchiveRecord.objects.get(kind=Kind.CHANGE_APPROVED).external_key == (
+        f"ilag-changerequest-{change.pk}-decision"
+    )
+
+    agreement = proposal.agreement
+    agreement_amend(
+        agreement=agreement,
+        signed_on=agreement.start_date,
+        reason="Lengre periode",
+        new_county_frame=None,
+        new_end_date=agreement.end_date + datetime.timedelta(days=30),
+        document=ContentFile(PDF, name="tillegg.pdf"),
+        user=adviser,
+    )
+    assert ArchiveRecord.objects.filter(kind=Kind.ADDENDUM_SIGNED, agreement=agreement).count() == 1
+
+    payout = Payout.objects.order_by("pk").first()
+    order = payment_order_create(payout=payout, user=adviser)
+    assert report_order_render.apply(args=[order.pk]).get() == "ready"
+    assert report_order_render.apply(args=[order.pk]).get() == "skipped"
+    assert payment_order_create(payout=payout, user=adviser) == order
+    [record] = ArchiveRecord.objects.filter(kind=Kind.PAYMENT_ORDER_MADE)
+    assert record.external_key == f"ilag-payout-{payout.pk}-order"
+    assert record.record_type == "N" and record.report_order == order
+
+    # Each of them makes a message the archive accepts.
+    archive = FakeArchive()
+    for record in ArchiveRecord.objects.filter(
+        kind__in=(Kind.PROJECT_APPROVED, Kind.CHANGE_APPROVED, Kind.PAYMENT_ORDER_MADE),
+        created_at__gte=timezone.now() - datetime.timedelta(minutes=5),
+    ).exclude(kind=Kind.PROJECT_APPROVED, project__isnull=True):
+        package = archive_package(record)
+        assert b"registreringKvittering" in archive.receive(package.message, package.files)
