@@ -7,6 +7,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, AgreementAddendum
+from ilag import events
+from ilag.events import archivable_event
 from ilag.formats import dato
 
 CHANGEABLE = (Agreement.Status.SIGNED, Agreement.Status.ACTIVE)
@@ -70,6 +72,7 @@ def agreement_amend(
     except Exception:
         addendum.document.delete(save=False)
         raise
+    archivable_event(events.ADDENDUM_SIGNED, addendum)
     return addendum
 
 

@@ -18,7 +18,8 @@ from evaluations.models import (
     MilestoneReport,
     MilestoneTemplate,
 )
-from ilag import review
+from ilag import events, review
+from ilag.events import archivable_event
 from ilag.formats import dato
 from projects.services import indicator_entries_sync
 
@@ -387,4 +388,5 @@ def agreement_sign(*, agreement, signed_date, document, user):
         row.signed_document.delete(save=False)
         raise
     agreement_milestones_create(agreement=row)
+    archivable_event(events.AGREEMENT_SIGNED, row)
     return row

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "payouts",
     "documents",
     "reports",
+    "archive",
     "portal",
 ]
 
@@ -230,6 +231,43 @@ elif REPORTS_STORAGE == "local":
     STORAGES["reports"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 else:
     raise ImproperlyConfigured(f"REPORTS_STORAGE must be 'local' or 's3', not {REPORTS_STORAGE!r}.")
+# Archiving (README «Archive (Fiks Arkiv)»): how arkivmeldinger reach the county's
+# archive. «storage»: packages in ARCHIVE_STORAGE (a local folder, ARCHIVE_DIR, or an S3
+# bucket) for the archive's import, receipts read back from it; «email»: to the records
+# mailbox ARCHIVE_EMAIL_TO; «none»: off, records wait; or a dotted path to a Transport.
+ARCHIVE_TRANSPORT = env("ARCHIVE_TRANSPORT", default="storage")
+ARCHIVE_EMAIL_TO = env("ARCHIVE_EMAIL_TO", default="")
+ARCHIVE_STORAGE = env("ARCHIVE_STORAGE", default="local")
+if ARCHIVE_STORAGE == "s3":
+    STORAGES["archive"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("ARCHIVE_S3_BUCKET"),
+            "endpoint_url": env("ARCHIVE_S3_ENDPOINT_URL", default=None),
+            "region_name": env("ARCHIVE_S3_REGION", default=None),
+            "access_key": env("ARCHIVE_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("ARCHIVE_S3_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            # A resend writes the same names again: the package is replaced, not doubled.
+            "file_overwrite": True,
+        },
+    }
+elif ARCHIVE_STORAGE == "local":
+    STORAGES["archive"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env("ARCHIVE_DIR", default=str(Path(MEDIA_ROOT) / "arkiv"))},
+    }
+else:
+    raise ImproperlyConfigured(f"ARCHIVE_STORAGE must be 'local' or 's3', not {ARCHIVE_STORAGE!r}.")
+if ARCHIVE_TRANSPORT == "email" and not ARCHIVE_EMAIL_TO:
+    raise ImproperlyConfigured(
+        "ARCHIVE_TRANSPORT=email needs ARCHIVE_EMAIL_TO (the records mailbox)."
+    )
+# A transport that is down is tried again after 1, 2, 4 … minutes (at most an hour),
+# this many times, before the record is marked failed.
+ARCHIVE_RETRY_BACKOFF = env.int("ARCHIVE_RETRY_BACKOFF_SECONDS", default=60)
+ARCHIVE_RETRY_BACKOFF_MAX = env.int("ARCHIVE_RETRY_BACKOFF_MAX_SECONDS", default=60 * 60)
+ARCHIVE_MAX_RETRIES = env.int("ARCHIVE_MAX_RETRIES", default=8)
 # Attached documents and budget sheets: the largest upload accepted, in megabytes.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
 # A file over the limit is not kept in memory or on disk beyond it (ilag/uploads.py).
@@ -297,6 +335,16 @@ CELERY_BEAT_SCHEDULE = {
     # was lost) are queued again.
     "report-orders-requeue": {
         "task": "reports.tasks.report_orders_requeue",
+        "schedule": 5 * 60.0,
+    },
+    # Archive records waiting past their time are queued again; the archive's receipts
+    # (storage transport) are read back.
+    "archive-records-requeue": {
+        "task": "archive.tasks.archive_records_requeue",
+        "schedule": 5 * 60.0,
+    },
+    "archive-receipts-collect": {
+        "task": "archive.tasks.archive_receipts_collect",
         "schedule": 5 * 60.0,
     },
 }

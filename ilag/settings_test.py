@@ -18,3 +18,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The dashboard cache is on in tests (in memory; tests/conftest.py empties it per test).
 DASHBOARD_CACHE_SECONDS = 600
+# Archiving goes to the fake archive (tests/archive/fake_transport.py), in this process and
+# in the test Celery worker alike; a transport that is down is tried again within seconds.
+ARCHIVE_TRANSPORT = "tests.archive.fake_transport.FakeArchiveTransport"
+ARCHIVE_RETRY_BACKOFF = 1
+ARCHIVE_RETRY_BACKOFF_MAX = 2
+ARCHIVE_MAX_RETRIES = 3

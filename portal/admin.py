@@ -8,6 +8,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from agreements.models import Agreement, CostCategory, FocusArea, Programme
 from evaluations.models import MilestoneTemplate
 from evaluations.services import agreement_milestones_create
+from ilag import events
+from ilag.events import archivable_event
 
 
 class FocusAreaInline(admin.TabularInline):
@@ -58,3 +60,6 @@ class AgreementAdmin(SimpleHistoryAdmin):
         # A new or signed agreement gets the programme's standard milestones.
         if form.instance.status != Agreement.Status.DRAFT:
             agreement_milestones_create(agreement=form.instance)
+            # Saved again, it is the same record (archive keys are stable).
+            if form.instance.signed_document:
+                archivable_event(events.AGREEMENT_SIGNED, form.instance)

@@ -34,7 +34,9 @@ from evaluations.services import (
     milestone_report_submit,
     programme_copy,
 )
+from ilag import events
 from ilag.cache import bump_data_version
+from ilag.events import archivable_event
 from ilag.files import report_file_upload_to, reports_storage, store_whole
 from ilag.validators import account_number_check_digit
 from municipalities.models import Municipality, Organisation
@@ -968,6 +970,9 @@ class DemoSeeder:
             project.status, project.granted_amount = Project.Status.ACTIVE, grant
             project.full_clean()
             project.save()
+        # The grant decision goes to the archive as when an adviser approves (made once:
+        # the archive's key finds the record of an earlier seeding).
+        archivable_event(events.PROJECT_APPROVED, project)
         self.seed_report(
             project, leader, rng_key=f"{agreement.title}/{spec.number}/report", end=report_end
         )

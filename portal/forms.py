@@ -65,3 +65,22 @@ class RoleForm(forms.Form):
         if role == Role.ADVISER and not cleaned.get("programmes"):
             self.add_error("programmes", _("Choose at least one programme for a county adviser."))
         return cleaned
+
+
+class ArchiveReferenceForm(forms.Form):
+    """The archive's reference for a record archived outside the portal."""
+
+    # Checked by the service (archive_record_mark_by_hand), which words the messages.
+    reference = forms.CharField(
+        label=_("The archive's reference"),
+        required=False,
+        help_text=_(
+            "The case and record number the records office gave it (e.g. 2026/123-4), or "
+            "another reference that finds it in the archive."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

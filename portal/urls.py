@@ -18,6 +18,7 @@ from ilag import views as ilag_views
 from municipalities import urls as municipalities_urls
 from portal.views import (
     agreements,
+    archive,
     home,
     milestones,
     municipalities,
@@ -142,6 +143,12 @@ payout_patterns = [
     path("<int:pk>/betalt/", payouts.PayoutMarkPaidView.as_view(), name="mark-paid"),
 ]
 
+archive_patterns = [
+    path("", archive.ArchiveRecordListView.as_view(), name="list"),
+    path("<int:pk>/prov-igjen/", archive.ArchiveRecordRetryView.as_view(), name="retry"),
+    path("<int:pk>/manuelt/", archive.ArchiveRecordMarkView.as_view(), name="mark"),
+]
+
 account_patterns = [*accounts_urls.urlpatterns, *users.urlpatterns]
 
 # The PDF reports' addresses before they moved to /rapporter/ (a milestone report's own
@@ -173,6 +180,7 @@ urlpatterns = [
     path("utbetalinger/", include((payout_patterns, "payouts"))),
     path("rapporter/", include("reports.urls")),
     path("kalender/", include("evaluations.urls_calendar")),
+    path("arkiv/", include((archive_patterns, "archive"))),
     path("", include((account_patterns, "accounts"))),
     path("api/v1/", include("portal.api")),
     path("admin/", admin.site.urls),

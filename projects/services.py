@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.tasks import notify
-from ilag import review
+from ilag import events, review
+from ilag.events import archivable_event
 from ilag.formats import dato, kr, percent
 from ilag.review import locked
 from projects.models import (
@@ -456,6 +457,8 @@ def change_request_review(
     change.review_comment = comment.strip()
     change.reviewed_at, change.reviewed_by = timezone.now(), user
     change.save()
+    if approve:
+        archivable_event(events.CHANGE_APPROVED, change)
     _notify_decided(
         "change_request_decided",
         change.project,
@@ -782,6 +785,8 @@ def project_review(
     if approve and agreement.status == agreement.Status.SIGNED:
         agreement.status = agreement.Status.ACTIVE
         agreement.save(update_fields=["status"])
+    if approve:
+        archivable_event(events.PROJECT_APPROVED, row)
     _notify_decided(
         "proposal_decided",
         row,
@@ -1075,6 +1080,8 @@ def report_review(*, report: ProgressReport, user, approve: bool, comment: str) 
     """Submitted → approved, or → returned with a comment the leader sees; the one who
     submitted it and the project's leaders are told."""
     row = review.review(ProgressReport, pk=report.pk, user=user, approve=approve, comment=comment)
+    if approve and row.is_final:
+        archivable_event(events.FINAL_REPORT_APPROVED, row)
     _notify_decided(
         "progress_report_decided",
         row.project,

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ilag import events
+from ilag.events import archivable_event
 from ilag.files import reports_storage
 from ilag.validators import case_number_validator
 from reports.models import ReportOrder
@@ -131,6 +133,7 @@ def report_order_mark_final(
     row.full_clean()
     row._change_reason = _("Marked final by %(user)s") % {"user": user}
     row.save()
+    archivable_event(events.COMMITTEE_REPORT_FINAL, row)
     return row
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
+from ilag import events
+from ilag.events import archivable_event
 from ilag.files import report_file_upload_to, reports_storage, store_whole
 from reports.models import ReportOrder
 from reports.reporting import ReportNotAvailable, ReportSubject, render_report
@@ -177,6 +179,8 @@ def _finish(order: ReportOrder, *, name: str, pages: int, size: int, cutoff) -> 
         row.finished_at = timezone.now()
         row.failure_reason = ""
         row.save()
+        if row.kind == ReportOrder.Kind.PAYMENT_ORDER:
+            archivable_event(events.PAYMENT_ORDER_MADE, row)
     return "ready"
 
 

@@ -5,6 +5,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -119,6 +120,13 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
 # ---------------------------------------------------------------------------------------
 # End of test infrastructure.
 # ---------------------------------------------------------------------------------------
+
+# The fake archive's state file, shared with the Celery worker (which inherits the
+# environment): tests/archive/fake_transport.py.
+os.environ.setdefault(
+    "ILAG_FAKE_ARCHIVE_STATE",
+    str(Path(tempfile.mkdtemp(prefix="ilag-fake-archive-")) / "archive.pickle"),
+)
 
 
 @pytest.fixture(autouse=True)

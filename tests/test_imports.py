@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("ilag", "accounts", "municipalities", "agreements", "projects", "evaluations")
-APPS += ("payouts", "documents", "reports", "portal")
+APPS += ("payouts", "documents", "reports", "archive", "portal")
 
 
 def function_level_imports(path: Path) -> list[tuple[int, str]]:

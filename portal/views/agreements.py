@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
+from accounts.permissions import follows_programme
 from agreements.filters import AgreementFilter
 from agreements.models import Agreement, AgreementAddendum, Programme
 from agreements.permissions import (
@@ -17,6 +18,9 @@ from agreements.permissions import (
     can_edit_programme,
     can_view_signed_document,
 )
+from archive.models import ArchiveRecord
+from archive.permissions import can_follow_archive
+from archive.services import programme_archive_gaps
 from documents.models import Document
 from documents.permissions import can_attach_document
 from evaluations.models import Milestone
@@ -29,6 +33,7 @@ from municipalities.models import Municipality
 from payouts.figures import money_total
 from payouts.models import Tranche
 from payouts.permissions import can_edit_plan
+from portal.views.archive import archive_records_for
 from projects.models import Project, agreements_with_totals
 from projects.permissions import can_propose_project
 from projects.services import frame_remaining, with_frame_granted
@@ -117,6 +122,10 @@ class ProgrammeDetailView(ReadOnlyPageMixin, DetailView):
             can_edit_programme=can_edit_programme(user, programme),
             can_create_agreement=can_create_agreement(user, programme),
             milestone_templates=programme.milestone_templates.all(),
+            # The close-out check: what must be in the archive and is not (advisers).
+            archive_summary=programme_archive_gaps(programme)
+            if follows_programme(user, programme.pk)
+            else None,
             # The page's agreements only, like the table above it.
             timeline=programme_timeline(
                 programme, user=user, today=timezone.localdate(), agreements=rows
@@ -193,6 +202,15 @@ class AgreementDetailView(ReadOnlyPageMixin, DetailView):
             can_change_terms=can_change_agreement_terms(user, agreement),
             can_amend=can_amend_agreement(user, agreement),
             milestones=milestones,
+            # The agreement is the case folder: its signing and addenda, flagged when
+            # the document has changed since; the projects' records are on their pages.
+            archive_records=archive_records_for(
+                user,
+                changed=True,
+                agreement=agreement,
+                kind__in=(ArchiveRecord.Kind.AGREEMENT_SIGNED, ArchiveRecord.Kind.ADDENDUM_SIGNED),
+            ),
+            can_follow_archive=can_follow_archive(user),
         )
         return context
 

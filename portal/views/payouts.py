@@ -14,6 +14,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from agreements.models import Agreement, PayoutPlanLevel, Programme
+from archive.models import ArchiveRecord
+from archive.permissions import can_follow_archive
 from documents.models import Document
 from documents.permissions import can_attach_document
 from ilag.review import EditConflict, ReviewStatus
@@ -40,6 +42,7 @@ from payouts.permissions import (
     can_review_payment_request,
     can_view_project_payouts,
 )
+from portal.views.archive import archive_records_for
 from projects.models import Project
 from projects.views.mixins import VisibleProjectMixin
 from reports.models import ReportOrder
@@ -77,6 +80,10 @@ class ProjectPayoutsView(ReadOnlyPageMixin, VisibleProjectMixin, TemplateView):
             payouts=payouts,
             settlement=Settlement.objects.filter(project=project).first(),
             can_request=can_request_payout(user, project),
+            archive_records=archive_records_for(
+                user, project=project, kind=ArchiveRecord.Kind.PAYMENT_ORDER_MADE
+            ),
+            can_follow_archive=can_follow_archive(user),
             **kwargs,
         )
 

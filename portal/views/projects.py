@@ -10,6 +10,8 @@ from django.views.generic import DetailView, TemplateView
 
 from accounts.permissions import leader_municipality_ids
 from agreements.models import Agreement
+from archive.models import ArchiveRecord
+from archive.permissions import can_follow_archive
 from documents.models import Document
 from documents.permissions import can_attach_document
 from evaluations.models import Milestone
@@ -18,6 +20,7 @@ from ilag.lists import Column
 from ilag.views import ReadOnlyPageMixin
 from payouts.figures import money_of, with_money
 from payouts.permissions import can_view_project_payouts
+from portal.views.archive import archive_records_for
 from projects.figures import budget_grid, indicator_progress, spending_by_category
 from projects.models import ChangeRequest, ProgressReport, Project, ReportCost
 from projects.permissions import (
@@ -119,6 +122,17 @@ class ProjectDetailView(ReadOnlyPageMixin, DetailView):
             .select_related("uploaded_by"),
             upload_url=reverse("documents:upload-project", args=[project.pk]),
             can_attach=can_attach_document(user, project),
+            archive_records=archive_records_for(
+                user,
+                changed=True,
+                project=project,
+                kind__in=(
+                    ArchiveRecord.Kind.PROJECT_APPROVED,
+                    ArchiveRecord.Kind.CHANGE_APPROVED,
+                    ArchiveRecord.Kind.FINAL_REPORT_APPROVED,
+                ),
+            ),
+            can_follow_archive=can_follow_archive(user),
             can_delete=can_attach_document(user, project),
             history=changes_for_project(
                 project, user=user, known=known, page=history_page(self.request.GET)

@@ -19,6 +19,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
+        # The tables this takes over are made (and let go of) by evaluations.
+        ('evaluations', '0006_report_order_to_reports_app'),
         ('agreements', '0003_reminder_settings'),
         ('municipalities', '0002_district_index_help'),
         ('projects', '0005_document_to_documents_app'),

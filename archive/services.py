@@ -1,0 +1,278 @@
+"""Archiving: the outbox row made from each event, and what an adviser does about a
+record (send it again, mark it archived by hand); what a programme's close-out still
+lacks in the archive.
+
+Every record is made from an event of a lower app (ilag/events.py) in the event's own
+transaction and queued once that commits; archive/tasks.py sends it.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from agreements.models import Agreement, AgreementAddendum
+from archive.models import ArchiveRecord
+from archive.packages import RECORD_SPECS, record_key
+from archive.permissions import can_manage_archive_record
+from archive.tasks import archive_record_queue
+from payouts.models import Payout
+from projects.models import ChangeRequest, ProgressReport, Project
+from reports.models import ReportOrder
+
+Kind = ArchiveRecord.Kind
+Status = ArchiveRecord.Status
+REFERENCE_LENGTH = 100
+
+
+# From the event to the outbox row ----------------------------------------------------
+
+
+def archive_record_from_event(*, kind: str, instance) -> ArchiveRecord:
+    """The outbox row for the event, made once per external key (an event repeated,
+    e.g. an agreement saved again in the admin, finds the row already there); queued for
+    sending when the surrounding transaction commits."""
+    with translation.override("nb"):
+        spec = RECORD_SPECS[kind](instance)
+    with transaction.atomic():
+        record, created = ArchiveRecord.objects.get_or_create(
+            external_key=spec.pop("external_key"), defaults={"kind": kind, **spec}
+        )
+    if created:
+        queue_on_commit(record)
+    return record
+
+
+def queue_on_commit(record: ArchiveRecord) -> None:
+    transaction.on_commit(lambda: archive_record_queue(record_id=record.pk))
+
+
+# What an adviser does ------------------------------------------------------------------
+
+
+@transaction.atomic
+def archive_record_retry(*, record: ArchiveRecord, user) -> ArchiveRecord:
+    """Send a record again that failed, waits or has no receipt yet (the same external
+    key: the archive does not make a second record)."""
+    row = ArchiveRecord.objects.select_for_update().get(pk=record.pk)
+    if not can_manage_archive_record(user, row):
+        raise PermissionDenied(_("You may not archive this record."))
+    if not row.can_retry:
+        raise ValidationError(
+            _("The record is «%(status)s»; it is not sent again.")
+            % {"status": row.get_status_display()}
+        )
+    row.status = Status.WAITING
+    row.attempts = 0
+    row.next_attempt_at = timezone.now()
+    row.started_at = None
+    row._history_user = user
+    row._change_reason = _("Sent again by %(user)s") % {"user": _who(user)}
+    row.save()
+    queue_on_commit(row)
+    return row
+
+
+@transaction.atomic
+def archive_record_mark_by_hand(*, record: ArchiveRecord, reference: str, user) -> ArchiveRecord:
+    """Record that the document was archived outside the portal (e-mailed to the
+    records mailbox, registered by hand), with the archive's reference."""
+    row = ArchiveRecord.objects.select_for_update().get(pk=record.pk)
+    if not can_manage_archive_record(user, row):
+        raise PermissionDenied(_("You may not archive this record."))
+    reference = " ".join(reference.split())
+    if row.is_done:
+        raise ValidationError(
+            {
+                "reference": _("The record is already «%(status)s».")
+                % {"status": row.get_status_display()}
+            }
+        )
+    if not reference:
+        raise ValidationError(
+            {
+                "reference": _(
+                    "Give the archive's reference, e.g. the case and record number "
+                    "(2026/123-4), so the record can be found in the archive."
+                )
+            }
+        )
+    if len(reference) > REFERENCE_LENGTH:
+        raise ValidationError(
+            {
+                "reference": _(
+                    "The reference can be at most %(count)s characters; it has %(length)s."
+                )
+                % {"count": REFERENCE_LENGTH, "length": len(reference)}
+            }
+        )
+    row.status = Status.BY_HAND
+    row.manual_reference = reference
+    row.manual_by, row.manual_at = user, timezone.now()
+    row.started_at = None
+    row._history_user = user
+    row._change_reason = _("Marked archived by hand")
+    row.save()
+    return row
+
+
+def archive_record_changed_files(record: ArchiveRecord) -> list[str]:
+    """The titles of the archived files whose copy in the portal has changed since: the
+    document was replaced, its content differs (SHA-256), or it is gone."""
+    if record.status not in (Status.SENT, Status.RECEIVED):
+        return []
+    main_now = _current_main_name(record)
+    changed = []
+    for entry in record.files:
+        alias, _sep, name = entry.get("source", "").partition(":")
+        if not name:
+            continue  # made for the record: no copy in the portal to compare
+        if entry.get("main") and main_now is not None and main_now != name:
+            changed.append(entry["title"])
+            continue
+        digest = hashlib.sha256()
+        try:
+            with storages[alias].open(name, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+        except OSError:
+            changed.append(entry["title"])
+            continue
+        if digest.hexdigest() != entry.get("sha256"):
+            changed.append(entry["title"])
+    return changed
+
+
+def _current_main_name(record: ArchiveRecord) -> str | None:
+    """The stored name of the file the portal holds now as the record's main document,
+    where it can be replaced (a signed agreement or addendum)."""
+    if record.kind == Kind.AGREEMENT_SIGNED and record.agreement is not None:
+        return record.agreement.signed_document.name
+    if record.kind == Kind.ADDENDUM_SIGNED and record.addendum is not None:
+        return record.addendum.document.name
+    return None
+
+
+# The programme's close-out ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArchiveGap:
+    label: str
+    kind_label: str
+    url: str
+    record: ArchiveRecord | None
+
+
+@dataclass(frozen=True)
+class ArchiveSummary:
+    expected: int
+    done: int
+    gaps: list[ArchiveGap]
+
+
+# Where each kind's object is shown, from the id the close-out query gives («link»).
+GAP_URLS = {
+    Kind.AGREEMENT_SIGNED: "agreements:detail",
+    Kind.ADDENDUM_SIGNED: "agreements:detail",
+    Kind.PROJECT_APPROVED: "projects:detail",
+    Kind.CHANGE_APPROVED: "projects:change-detail",
+    Kind.FINAL_REPORT_APPROVED: "projects:report-detail",
+    Kind.COMMITTEE_REPORT_FINAL: "reports:detail",
+    Kind.PAYMENT_ORDER_MADE: "payouts:request-detail",
+}
+
+
+def _expected(queryset, kind: str, *, label: str, link: str = "pk"):
+    return (
+        queryset.order_by()
+        .annotate(
+            archive_kind=Value(kind, output_field=CharField()),
+            archive_label=Cast(F(label), CharField()),
+            archive_link=F(link),
+        )
+        .values_list("archive_kind", "pk", "archive_label", "archive_link")
+    )
+
+
+def programme_archive_gaps(programme) -> ArchiveSummary:
+    """What the programme's close-out needs in the archive (every signed agreement and
+    addendum, grant and change decision, approved final report, final committee report
+    and payment order) and what of it the archive has not received; in two queries."""
+    projects = Project.objects.filter(agreement__programme=programme).values("pk")
+    expected = _expected(
+        Agreement.objects.filter(programme=programme).exclude(status=Agreement.Status.DRAFT),
+        Kind.AGREEMENT_SIGNED,
+        label="title",
+    ).union(
+        _expected(
+            AgreementAddendum.objects.filter(agreement__programme=programme),
+            Kind.ADDENDUM_SIGNED,
+            label="agreement__title",
+            link="agreement_id",
+        ),
+        _expected(
+            Project.objects.filter(
+                agreement__programme=programme,
+                status__in=(Project.Status.ACTIVE, Project.Status.COMPLETED),
+                granted_amount__isnull=False,
+            ),
+            Kind.PROJECT_APPROVED,
+            label="title",
+        ),
+        _expected(
+            ChangeRequest.objects.filter(
+                project__in=projects, status=ChangeRequest.Status.APPROVED
+            ),
+            Kind.CHANGE_APPROVED,
+            label="project__title",
+        ),
+        _expected(
+            ProgressReport.objects.approved().filter(project__in=projects, is_final=True),
+            Kind.FINAL_REPORT_APPROVED,
+            label="project__title",
+        ),
+        _expected(
+            ReportOrder.objects.filter(
+                programme=programme, kind=ReportOrder.Kind.PROGRAMME, is_final=True
+            ),
+            Kind.COMMITTEE_REPORT_FINAL,
+            label="meeting_organ",
+        ),
+        _expected(
+            Payout.objects.filter(project__in=projects),
+            Kind.PAYMENT_ORDER_MADE,
+            label="project__title",
+            link="request_id",
+        ),
+        all=True,
+    )
+    keys = {record_key(kind, pk): (kind, label, link) for kind, pk, label, link in expected}
+    records = {r.external_key: r for r in ArchiveRecord.objects.filter(external_key__in=keys)}
+    gaps = []
+    done = 0
+    for key, (kind, label, link) in sorted(keys.items(), key=lambda item: item[1]):
+        record = records.get(key)
+        if record is not None and record.is_done:
+            done += 1
+            continue
+        gaps.append(
+            ArchiveGap(
+                label=record.title if record is not None else label,
+                kind_label=Kind(kind).label,
+                url=reverse(GAP_URLS[kind], args=[link]),
+                record=record,
+            )
+        )
+    return ArchiveSummary(expected=len(keys), done=done, gaps=gaps)
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
