@@ -4,7 +4,9 @@ year table, budget against costs incurred, indicators against their targets."""
 from collections import defaultdict
 from decimal import Decimal
 
-from projects.models import ProgressReport
+from django.db.models import OuterRef, Subquery
+
+from projects.models import IndicatorValue, ProgressReport
 
 
 def traffic_light_label(value) -> str:
@@ -44,11 +46,50 @@ def spending_by_category(budget_lines, costs):
     }
 
 
+def with_latest_values(indicators):
+    """Indicators annotated with their value and comment in their project's latest
+    approved status report (and that report's id), so that indicator_progress needs no
+    query of its own for that report."""
+    latest = (
+        ProgressReport.objects.filter(
+            project=OuterRef("project_id"), status=ProgressReport.Status.APPROVED
+        )
+        .order_by("-period_end", "-pk")  # ProgressReport's own ordering: the latest first
+        .values("pk")[:1]
+    )
+    value = IndicatorValue.objects.filter(
+        indicator=OuterRef("pk"), report=OuterRef("latest_report_id")
+    )
+    return indicators.annotate(latest_report_id=Subquery(latest)).annotate(
+        latest_value=Subquery(value.values("value")[:1]),
+        latest_comment=Subquery(value.values("comment")[:1]),
+        latest_value_id=Subquery(value.values("pk")[:1]),
+    )
+
+
 def indicator_progress(project, report):
-    """Each indicator with baseline, the latest approved value and target."""
-    values = {v.indicator_id: v for v in report.indicator_values.all()} if report else {}
+    """Each indicator with baseline, the value in `report` (the latest approved) and
+    target. Indicators read `with_latest_values` for that report take their values from
+    there."""
+    indicators = list(project.indicators.all())
+    if report is None:
+        values = {}
+    elif indicators and all(getattr(i, "latest_report_id", None) == report.pk for i in indicators):
+        values = {
+            i.pk: IndicatorValue(
+                pk=i.latest_value_id,
+                report=report,
+                indicator=i,
+                value=i.latest_value,
+                comment=i.latest_comment,
+            )
+            for i in indicators
+            if i.latest_value_id is not None
+        }
+    else:
+        values = {v.indicator_id: v for v in report.indicator_values.all()}
     rows = []
-    for indicator in project.indicators.all():
+    for indicator in indicators:
         current = values.get(indicator.pk)
         progress = None
         if current is not None and indicator.target != indicator.baseline:

@@ -21,8 +21,13 @@ from ilag.views import ReadOnlyPageMixin
 from payouts.figures import money_of, with_money
 from payouts.permissions import can_view_project_payouts
 from portal.views.archive import archive_records_for
-from projects.figures import budget_grid, indicator_progress, spending_by_category
-from projects.models import ChangeRequest, ProgressReport, Project, ReportCost
+from projects.figures import (
+    budget_grid,
+    indicator_progress,
+    spending_by_category,
+    with_latest_values,
+)
+from projects.models import ChangeRequest, Indicator, ProgressReport, Project, ReportCost
 from projects.permissions import (
     can_close_project,
     can_create_report,
@@ -58,7 +63,12 @@ class ProjectDetailView(ReadOnlyPageMixin, DetailView):
                 "reviewed_by",
                 "closed_by",
             )
-            .prefetch_related("municipalities", "shares", "indicators")
+            .prefetch_related(
+                "municipalities",
+                "shares",
+                # With their values in the latest approved report: no query for those.
+                Prefetch("indicators", queryset=with_latest_values(Indicator.objects.all())),
+            )
         )
 
     def get_context_data(self, **kwargs):

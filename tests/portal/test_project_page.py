@@ -83,14 +83,14 @@ def count_queries(client, project) -> int:
 # The user's account (the session comes from the cache); the user's roles and scope (1,
 # with followed programmes or own municipalities); the project with its money, its
 # municipalities, shares and indicators (4); budget lines with their categories; status
-# reports with their costs and categories (2); funding lines; the latest report's indicator
-# values; the change history's entries (1, from its index, for every kind of child);
+# reports with their costs and categories (2); funding lines (the latest approved report's
+# indicator values come with the indicators); the change history's entries (1, from its index, for every kind of child);
 # change requests; milestones; documents; the archive's records of the project. Every name the history shows is among these. A
 # page that only reads opens no transaction (no savepoint and release). Before: 31 when
 # the history read every historical row (12 queries), the payouts had a query of their
 # own, and the roles two; 40 with one report and 43 with ten for the adviser, 46 and 49
 # for the leader before that.
-PROJECT_PAGE_QUERIES = 16
+PROJECT_PAGE_QUERIES = 15
 
 
 @pytest.mark.parametrize("role", ["adviser", "leader"])
@@ -131,6 +131,36 @@ def test_the_page_shows_the_latest_reports_costs_by_category_and_the_history(cli
     named = {change.new for entry in history for change in entry.changes}
     assert {str(c) for c in categories[2:]} <= named
     assert "(deleted)" not in named and "(slettet)" not in named
+
+
+def test_the_indicators_show_the_latest_approved_reports_values_only(client, world):
+    """Read with the indicators (with_latest_values), the values are those of the latest
+    approved report: not a newer report awaiting approval, not an older approved one for
+    an indicator the latest left empty; and they equal the report's own."""
+    project, categories = world["project"], world["categories"]
+    add_reports(project, categories, 3)
+    first, second = project.indicators.order_by("pk")
+    latest = project.progress_reports.order_by("-period_end").first()  # n = 2, approved
+    latest.indicator_values.filter(indicator=second).delete()
+    latest.indicator_values.filter(indicator=first).update(value=7, comment="Sju nye")
+    waiting = ProgressReport.objects.create(
+        project=project,
+        period_start=D(2026, 1, 1),
+        period_end=D(2026, 1, 28),
+        status=ProgressReport.Status.SUBMITTED,
+        submitted_by=project.leader,
+    )
+    IndicatorValue.objects.create(report=waiting, indicator=first, value=99)
+    client.force_login(world["adviser"])
+
+    rows = client.get(reverse("projects:detail", args=[project.pk])).context["indicators"]
+
+    assert [(r["current"].value, r["current"].comment) for r in rows if r["current"]] == [
+        (7, "Sju nye")
+    ]
+    assert [r["indicator"] for r in rows if r["current"] is None] == [second]
+    own = {v.indicator_id: v.value for v in latest.indicator_values.all()}
+    assert {r["indicator"].pk: r["current"].value for r in rows if r["current"]} == own
 
 
 def grow_history(project, count):
