@@ -166,9 +166,18 @@ def _current_main_name(record: ArchiveRecord) -> str | None:
 @dataclass(frozen=True)
 class ArchiveGap:
     label: str
-    kind_label: str
-    url: str
+    kind: str
+    link: int
     record: ArchiveRecord | None
+
+    @property
+    def kind_label(self) -> str:
+        return Kind(self.kind).label
+
+    @property
+    def url(self) -> str:
+        # Reversed when shown: a programme of thousands shows the first few only.
+        return reverse(GAP_URLS[self.kind], args=[self.link])
 
 
 @dataclass(frozen=True)
@@ -255,7 +264,14 @@ def programme_archive_gaps(programme) -> ArchiveSummary:
         all=True,
     )
     keys = {record_key(kind, pk): (kind, label, link) for kind, pk, label, link in expected}
-    records = {r.external_key: r for r in ArchiveRecord.objects.filter(external_key__in=keys)}
+    # Every record of the programme (its case folders), matched by key here: an IN list of
+    # thousands of keys cost PostgreSQL more than reading the programme's rows.
+    records = {
+        r.external_key: r
+        for r in ArchiveRecord.objects.filter(programme=programme).only(
+            "external_key", "kind", "status", "last_error", "title"
+        )
+    }
     gaps = []
     done = 0
     for key, (kind, label, link) in sorted(keys.items(), key=lambda item: item[1]):
@@ -266,8 +282,8 @@ def programme_archive_gaps(programme) -> ArchiveSummary:
         gaps.append(
             ArchiveGap(
                 label=record.title if record is not None else label,
-                kind_label=Kind(kind).label,
-                url=reverse(GAP_URLS[kind], args=[link]),
+                kind=kind,
+                link=link,
                 record=record,
             )
         )

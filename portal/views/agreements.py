@@ -20,7 +20,6 @@ from agreements.permissions import (
 )
 from archive.models import ArchiveRecord
 from archive.permissions import can_follow_archive
-from archive.services import programme_archive_gaps
 from documents.models import Document
 from documents.permissions import can_attach_document
 from evaluations.models import Milestone
@@ -123,9 +122,8 @@ class ProgrammeDetailView(ReadOnlyPageMixin, DetailView):
             can_create_agreement=can_create_agreement(user, programme),
             milestone_templates=programme.milestone_templates.all(),
             # The close-out check: what must be in the archive and is not (advisers).
-            archive_summary=programme_archive_gaps(programme)
-            if follows_programme(user, programme.pk)
-            else None,
+            # The close-out check has a page of its own (it reads every record).
+            can_check_archive=follows_programme(user, programme.pk),
             # The page's agreements only, like the table above it.
             timeline=programme_timeline(
                 programme, user=user, today=timezone.localdate(), agreements=rows

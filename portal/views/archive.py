@@ -4,20 +4,24 @@ the pages of what was archived."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView, ListView, TemplateView
 
+from accounts.permissions import follows_programme
+from agreements.models import Programme
 from archive.models import ArchiveRecord
 from archive.permissions import can_follow_archive, can_manage_archive_record
 from archive.services import (
     archive_record_changed_files,
     archive_record_mark_by_hand,
     archive_record_retry,
+    programme_archive_gaps,
 )
-from ilag.views import add_service_errors
+from ilag.views import ReadOnlyPageMixin, add_service_errors
 from portal.forms import ArchiveReferenceForm
 
 # The order an adviser works in: what failed first, then what waits longest.
@@ -84,6 +88,27 @@ class ArchiveRecordListView(ArchiveAdviserMixin, ListView):
         context["failed_count"] = counts[ArchiveRecord.Status.FAILED]
         context["waiting_count"] = sum(counts.values()) - context["failed_count"]
         return context
+
+
+class ProgrammeArchiveView(ReadOnlyPageMixin, ArchiveAdviserMixin, TemplateView):
+    """The programme's close-out check: how much of what must be archived (every signed
+    agreement and addendum, grant and change decision, approved final report, final
+    report to the committee and payment order) the archive has received, and what is
+    missing, 50 a page. A page of its own: at thousands of records it reads them all,
+    which the programme page (seen every day) should not."""
+
+    template_name = "archive/programme_closeout.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        programme = get_object_or_404(Programme, slug=self.kwargs["slug"])
+        if not follows_programme(self.request.user, programme.pk):
+            raise PermissionDenied
+        summary = programme_archive_gaps(programme)
+        page = Paginator(summary.gaps, self.paginate_by).get_page(self.request.GET.get("side"))
+        return super().get_context_data(
+            programme=programme, summary=summary, gaps=page.object_list, page_obj=page, **kwargs
+        )
 
 
 class ArchiveRecordObjectMixin(ArchiveAdviserMixin):

@@ -44,6 +44,8 @@ def advisers_only(get, post):
 
 ROWS = {
     "archive:list": [(lambda w: {}, advisers_only(200, 405))],
+    # The programme's close-out check: the programme's advisers (read-only: POST 405).
+    "archive:programme": [(lambda w: {"slug": w.programme.slug}, advisers_only(200, 405))],
     "archive:retry": [
         (
             failed_record,

@@ -13,6 +13,7 @@ from tests.factories import (
     MunicipalityFactory,
     ProgrammeFactory,
     UserFactory,
+    adviser,
     following,
     leader,
 )
@@ -159,20 +160,44 @@ def test_mark_by_hand_keeps_the_input_and_says_what_is_wrong(client, world):
     assert row.manual_by == world["adviser"]
 
 
-def test_programme_page_sums_up_what_is_missing_for_the_close_out(client, world):
+def test_the_close_out_page_says_what_the_archive_is_missing(client, world):
     agreement, other = world["agreement"], world["other_agreement"]
     record(agreement, status=Status.RECEIVED, case_number="2026/1", record_number="2026/1")
     record(other, status=Status.FAILED, last_error="Nede")
     client.force_login(world["adviser"])
-    page = text(client.get(world["programme"].get_absolute_url()))
-    assert "Arkivering: 1 av 2 mottatt" in page
+    url = reverse("archive:programme", args=[world["programme"].slug])
+    # The programme page links to it (its own page: it reads every record).
+    assert url in client.get(world["programme"].get_absolute_url()).content.decode()
+    page = text(client.get(url))
+    assert "Arkivet har mottatt 1 av 2 journalposter programmet skal arkivere." in page
+    assert "1 ikke mottatt ennå" in page
     assert other.title in page and "Nede" in page
+    assert agreement.title not in page.split("ikke mottatt ennå", 1)[1]
 
 
-def test_programme_summary_is_for_advisers_only(client, world):
+def test_the_close_out_page_pages_through_what_is_missing(client, world, settings):
+    from portal.views.archive import ProgrammeArchiveView
+
+    ProgrammeArchiveView.paginate_by = 1
+    try:
+        client.force_login(world["adviser"])
+        url = reverse("archive:programme", args=[world["programme"].slug])
+        first, second = text(client.get(url)), text(client.get(url + "?side=2"))
+    finally:
+        ProgrammeArchiveView.paginate_by = 50
+    assert "2 ikke mottatt ennå" in first and "side 1 av 2" in first
+    titles = {world["agreement"].title, world["other_agreement"].title}
+    assert {t for t in titles if t in first} | {t for t in titles if t in second} == titles
+    assert {t for t in titles if t in first} != {t for t in titles if t in second}
+
+
+def test_the_close_out_is_for_advisers_of_the_programme_only(client, world):
+    url = reverse("archive:programme", args=[world["programme"].slug])
     client.force_login(world["leader"])
-    page = text(client.get(world["programme"].get_absolute_url()))
-    assert "Arkivering:" not in page
+    assert url not in client.get(world["programme"].get_absolute_url()).content.decode()
+    assert client.get(url).status_code == 403
+    client.force_login(adviser())  # an adviser of other programmes
+    assert client.get(url).status_code == 403
 
 
 def test_leader_does_not_reach_the_archive_pages(client, world):

@@ -84,3 +84,21 @@ def test_agreement_page_shows_the_archive_status(page):
     assert "(saksnr. 2026/123, journalpost 2026/4567)" in text
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert axe_violations(page) == []
+
+
+def test_programme_close_out_by_keyboard_at_320_px(page):
+    failed, received = demo_records()
+    programme = failed.programme
+    log_in(page, "radgiver")
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{page.base_url}{programme.get_absolute_url()}")
+    link = page.get_by_role("link", name="Se hva arkivet har mottatt for programmet")
+    link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == f"Arkivering – {programme.name}"
+    text = " ".join(page.locator("main").inner_text().split())
+    assert "Ukjent arkivdel" in text  # the failed one, with the archive's reason
+    assert received.title not in text  # received: not missing
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert axe_violations(page) == []
