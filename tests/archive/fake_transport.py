@@ -8,12 +8,16 @@ import contextlib
 import fcntl
 import os
 import pickle
+import time
 from pathlib import Path
 
 from archive.transports import Transport, TransportError
 from tests.archive.fake_archive import FakeArchive
 
 STATE_ENV = "ILAG_FAKE_ARCHIVE_STATE"
+# A file name: after delivering, the sender writes its process id there and hangs, to be
+# killed mid-send by the test (the archive has the record, the portal not its receipt).
+HANG_ENV = "ILAG_FAKE_ARCHIVE_HANG_AFTER_DELIVERY"
 
 
 def state_path() -> Path:
@@ -56,4 +60,7 @@ class FakeArchiveTransport(Transport):
                 receipt, down = None, error
         if down is not None:
             raise TransportError(str(down)) from down
+        if hang := os.environ.get(HANG_ENV):
+            Path(hang).write_text(str(os.getpid()))
+            time.sleep(600)
         return receipt

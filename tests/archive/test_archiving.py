@@ -5,15 +5,21 @@ marking by hand; the changed-file flag; the programme's close-out."""
 
 import datetime
 import io
+import os
+import signal
+import subprocess
+import sys
 import time
+from unittest import mock
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -43,7 +49,8 @@ from projects.services import change_request_review, project_review
 from reports.services import payment_order_create
 from reports.tasks import report_order_render
 from tests.archive.fake_archive import FakeArchive
-from tests.archive.fake_transport import reset_archive, shared_archive
+from tests.archive.fake_transport import HANG_ENV, reset_archive, shared_archive
+from tests.conftest import _database_url_for
 from tests.factories import (
     AgreementFactory,
     MunicipalityFactory,
@@ -322,6 +329,64 @@ def test_a_worker_killed_mid_send_leaves_the_record_archived_once(
     assert "Eksisterende" in record.receipt
     with shared_archive(write=False) as archive:
         assert archive.calls == 2 and list(archive.records) == [record.external_key]
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_process_killed_after_delivering_leaves_the_record_archived_once(
+    celery_worker_process, fake_archive, remove_signed_files, tmp_path
+):
+    """A real process runs the send task, delivers to the archive and is killed (SIGKILL)
+    before it can store the receipt. The row stays «sending»; once that is older than the
+    task's time limit the requeue sends it again through the worker, with the same key,
+    and the archive answers with the record it already has: archived once."""
+    _programme, agreement, adviser = world()
+    with mock.patch("archive.services.queue_on_commit"):  # nothing for the worker yet
+        record = sign(agreement, adviser, remove_signed_files)
+    assert record.status == Status.WAITING
+    pid_file = tmp_path / "sender.pid"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for(connection.settings_dict["NAME"]),
+        "DJANGO_SETTINGS_MODULE": "ilag.settings_test",
+        HANG_ENV: str(pid_file),
+    }
+    code = (
+        "import django; django.setup(); from archive.tasks import archive_record_send; "
+        f"archive_record_send({record.pk})"
+    )
+    sender = subprocess.Popen([sys.executable, "-c", code], cwd=django_settings.BASE_DIR, env=env)
+    try:
+        deadline = time.monotonic() + POLL_TIMEOUT
+        while not pid_file.exists():
+            assert sender.poll() is None, f"the sender ended with {sender.returncode}"
+            assert time.monotonic() < deadline, "the sender never delivered"
+            time.sleep(0.2)
+        assert int(pid_file.read_text()) == sender.pid
+        os.kill(sender.pid, signal.SIGKILL)
+        sender.wait(timeout=10)
+    finally:
+        if sender.poll() is None:
+            sender.kill()
+    record.refresh_from_db()
+    assert record.status == Status.SENDING and not record.record_number
+    with shared_archive(write=False) as archive:
+        assert archive.calls == 1 and list(archive.records) == [record.external_key]
+        delivered = archive.records[record.external_key]
+
+    # Not taken over while the dead sender could still be at work ...
+    assert archive_records_requeue() == 0
+    # ... but once its time limit has passed.
+    ArchiveRecord.objects.filter(pk=record.pk).update(
+        started_at=timezone.now() - datetime.timedelta(seconds=TIME_LIMIT + 60)
+    )
+    assert archive_records_requeue() == 1
+    record = wait_for(record.pk, Status.RECEIVED, Status.FAILED, worker=celery_worker_process)
+    assert record.status == Status.RECEIVED, record.last_error
+    assert "Eksisterende" in record.receipt
+    with shared_archive(write=False) as archive:
+        assert archive.calls == 2 and list(archive.records) == [record.external_key]
+        assert archive.records[record.external_key] == delivered
 
 
 def test_a_record_sending_elsewhere_is_left_alone(db, settings, tmp_path):
