@@ -6,7 +6,9 @@ Every record is made from an event of a lower app (ilag/events.py) in the event'
 transaction and queued once that commits; archive/tasks.py sends it.
 """
 
+import contextlib
 import hashlib
+import threading
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,8 +52,34 @@ def archive_record_from_event(*, kind: str, instance) -> ArchiveRecord:
     return record
 
 
+_held = threading.local()
+
+
+@contextlib.contextmanager
+def sending_held():
+    """Records made inside are kept waiting instead of queued for sending: loading demo
+    data (whose sends would otherwise race whatever runs next against a worker; a demo
+    with a worker and beat sends them when they have waited long enough)."""
+    previous = getattr(_held, "on", False)
+    _held.on = True
+    try:
+        yield
+    finally:
+        _held.on = previous
+
+
 def queue_on_commit(record: ArchiveRecord) -> None:
+    if getattr(_held, "on", False):
+        return
     transaction.on_commit(lambda: archive_record_queue(record_id=record.pk))
+
+
+def send_waiting(records) -> int:
+    """Queue the waiting ones of `records` for sending now; how many."""
+    waiting = list(records.filter(status=ArchiveRecord.Status.WAITING).values_list("pk", flat=True))
+    for pk in waiting:
+        archive_record_queue(record_id=pk)
+    return len(waiting)
 
 
 # What an adviser does ------------------------------------------------------------------
