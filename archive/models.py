@@ -1,15 +1,21 @@
 """The archive outbox: one row per record (journalpost) the portal must send to the
 county's Noark 5 archive, with its state, attempts, failures and the archive's receipt."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.permissions import in_followed_programmes, leader_municipality_ids, user_is_active
 from ilag import events
+
+# A record sent without a receipt may be sent again after this long (ArchiveRecord.can_retry).
+RESEND_AFTER = datetime.timedelta(days=1)
 
 
 class ArchiveRecordQuerySet(models.QuerySet):
@@ -237,4 +243,8 @@ class ArchiveRecord(models.Model):
 
     @property
     def can_retry(self) -> bool:
-        return self.status in (self.Status.FAILED, self.Status.WAITING, self.Status.SENT)
+        """Failed or waiting; sent without a receipt only after a day (a receipt takes
+        its time: sending again at once only asks the archive the same question)."""
+        if self.status == self.Status.SENT:
+            return self.sent_at is None or self.sent_at < timezone.now() - RESEND_AFTER
+        return self.status in (self.Status.FAILED, self.Status.WAITING)

@@ -15,11 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import CharField, F, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.permissions import follows_programme
 from agreements.models import Agreement, AgreementAddendum
 from archive.models import ArchiveRecord
 from archive.packages import RECORD_SPECS, record_key
@@ -83,6 +84,39 @@ def send_waiting(records) -> int:
 
 
 # What an adviser does ------------------------------------------------------------------
+
+# What a record can be registered from by hand, when its event made none (data from before
+# archiving, or a record lost): the kind's object.
+REGISTRABLE = {
+    Kind.AGREEMENT_SIGNED: Agreement,
+    Kind.ADDENDUM_SIGNED: AgreementAddendum,
+    Kind.PROJECT_APPROVED: Project,
+    Kind.CHANGE_APPROVED: ChangeRequest,
+    Kind.FINAL_REPORT_APPROVED: ProgressReport,
+    Kind.COMMITTEE_REPORT_FINAL: ReportOrder,
+}
+
+
+def archive_record_register(*, programme, kind: str, object_id: int, user) -> ArchiveRecord:
+    """Make and queue the record of something the programme must archive that has none
+    (the programme's close-out lists it): as its event would have."""
+    if kind not in REGISTRABLE:
+        raise ValidationError(_("This kind of record is made from its document only."))
+    gap = next(
+        (
+            g
+            for g in programme_archive_gaps(programme).gaps
+            if g.kind == kind and g.object_id == object_id
+        ),
+        None,
+    )
+    if gap is None or gap.record is not None:
+        raise ValidationError(_("It is registered for archiving already, or not the programme's."))
+    if not follows_programme(user, programme.pk):
+        raise PermissionDenied(_("You may not archive this record."))
+    instance = REGISTRABLE[kind].objects.get(pk=object_id)
+    with transaction.atomic():
+        return archive_record_from_event(kind=kind, instance=instance)
 
 
 @transaction.atomic
@@ -197,6 +231,13 @@ class ArchiveGap:
     kind: str
     link: int
     record: ArchiveRecord | None
+    object_id: int = 0
+
+    @property
+    def can_register(self) -> bool:
+        """Not registered, and the portal has what the record is made from (a payment
+        order's record is made from its PDF: made on the payment request's page)."""
+        return self.record is None and self.kind in REGISTRABLE
 
     @property
     def kind_label(self) -> str:
@@ -232,7 +273,7 @@ def _expected(queryset, kind: str, *, label: str, link: str = "pk"):
         queryset.order_by()
         .annotate(
             archive_kind=Value(kind, output_field=CharField()),
-            archive_label=Cast(F(label), CharField()),
+            archive_label=Cast(F(label) if isinstance(label, str) else label, CharField()),
             archive_link=F(link),
         )
         .values_list("archive_kind", "pk", "archive_label", "archive_link")
@@ -286,12 +327,20 @@ def programme_archive_gaps(programme) -> ArchiveSummary:
         _expected(
             Payout.objects.filter(project__in=projects),
             Kind.PAYMENT_ORDER_MADE,
-            label="project__title",
+            # A project has several: named with its municipality and the payout's number.
+            label=Concat(
+                F("project__title"),
+                Value(" – "),
+                F("project__lead_municipality__name"),
+                Value(" – " + _("payout no.") + " "),
+                Cast(F("pk"), CharField()),
+                output_field=CharField(),
+            ),
             link="request_id",
         ),
         all=True,
     )
-    keys = {record_key(kind, pk): (kind, label, link) for kind, pk, label, link in expected}
+    keys = {record_key(kind, pk): (kind, label, link, pk) for kind, pk, label, link in expected}
     # Every record of the programme (its case folders), matched by key here: an IN list of
     # thousands of keys cost PostgreSQL more than reading the programme's rows.
     records = {
@@ -302,7 +351,7 @@ def programme_archive_gaps(programme) -> ArchiveSummary:
     }
     gaps = []
     done = 0
-    for key, (kind, label, link) in sorted(keys.items(), key=lambda item: item[1]):
+    for key, (kind, label, link, pk) in sorted(keys.items(), key=lambda item: item[1]):
         record = records.get(key)
         if record is not None and record.is_done:
             done += 1
@@ -313,6 +362,7 @@ def programme_archive_gaps(programme) -> ArchiveSummary:
                 kind=kind,
                 link=link,
                 record=record,
+                object_id=pk,
             )
         )
     return ArchiveSummary(expected=len(keys), done=done, gaps=gaps)

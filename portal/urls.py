@@ -146,6 +146,11 @@ payout_patterns = [
 archive_patterns = [
     path("", archive.ArchiveRecordListView.as_view(), name="list"),
     path("program/<slug:slug>/", archive.ProgrammeArchiveView.as_view(), name="programme"),
+    path(
+        "program/<slug:slug>/registrer/",
+        archive.ProgrammeArchiveRegisterView.as_view(),
+        name="register",
+    ),
     path("<int:pk>/prov-igjen/", archive.ArchiveRecordRetryView.as_view(), name="retry"),
     path("<int:pk>/manuelt/", archive.ArchiveRecordMarkView.as_view(), name="mark"),
 ]

@@ -32,7 +32,7 @@ from municipalities.models import Municipality
 from payouts.figures import money_total
 from payouts.models import Tranche
 from payouts.permissions import can_edit_plan
-from portal.views.archive import archive_records_for
+from portal.views.archive import archive_counts, archive_records_for
 from projects.models import Project, agreements_with_totals
 from projects.permissions import can_propose_project
 from projects.services import frame_remaining, with_frame_granted
@@ -122,8 +122,12 @@ class ProgrammeDetailView(ReadOnlyPageMixin, DetailView):
             can_create_agreement=can_create_agreement(user, programme),
             milestone_templates=programme.milestone_templates.all(),
             # The close-out check: what must be in the archive and is not (advisers).
-            # The close-out check has a page of its own (it reads every record).
+            # The close-out check has a page of its own (it reads every record); here
+            # the programme's records by status, in one small query.
             can_check_archive=follows_programme(user, programme.pk),
+            archive_counts=archive_counts(programme)
+            if follows_programme(user, programme.pk)
+            else None,
             # The page's agreements only, like the table above it.
             timeline=programme_timeline(
                 programme, user=user, today=timezone.localdate(), agreements=rows

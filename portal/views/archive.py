@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -18,6 +19,7 @@ from archive.permissions import can_follow_archive, can_manage_archive_record
 from archive.services import (
     archive_record_changed_files,
     archive_record_mark_by_hand,
+    archive_record_register,
     archive_record_retry,
     programme_archive_gaps,
 )
@@ -46,6 +48,21 @@ def archive_records_for(user, *, changed: bool = False, **filters) -> list[Archi
     for record in records:
         record.changed_files = archive_record_changed_files(record) if changed else []
     return records
+
+
+def archive_counts(programme) -> dict:
+    """The programme's archive records by status: received (or archived by hand),
+    failed, and the rest (waiting, sending, sent without a receipt)."""
+    counts = dict(
+        ArchiveRecord.objects.filter(programme=programme)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    done = sum(counts.get(status, 0) for status in ArchiveRecord.DONE)
+    failed = counts.get(ArchiveRecord.Status.FAILED, 0)
+    return {"done": done, "failed": failed, "open": sum(counts.values()) - done - failed}
 
 
 class ArchiveAdviserMixin:
@@ -109,6 +126,37 @@ class ProgrammeArchiveView(ReadOnlyPageMixin, ArchiveAdviserMixin, TemplateView)
         return super().get_context_data(
             programme=programme, summary=summary, gaps=page.object_list, page_obj=page, **kwargs
         )
+
+
+class ProgrammeArchiveRegisterView(ArchiveAdviserMixin, View):
+    """«Registrer for arkivering» on the close-out page: the record of something the
+    programme must archive that has none is made and queued, as its event would have."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        programme = get_object_or_404(Programme, slug=self.kwargs["slug"])
+        if not follows_programme(request.user, programme.pk):
+            raise PermissionDenied
+        back = reverse("archive:programme", args=[programme.slug])
+        kind, object_id = request.POST.get("kind", ""), request.POST.get("object", "")
+        if not object_id.isdigit() or len(object_id) > 12:
+            messages.error(request, _("Choose a record from the list to register it."))
+            return redirect(back)
+        try:
+            record = archive_record_register(
+                programme=programme, kind=kind, object_id=int(object_id), user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(back)
+        messages.success(
+            request,
+            _("«%(title)s» is registered and sent to the archive; its status is on «Arkivering».")
+            % {"title": record.title},
+        )
+        return redirect(back)
 
 
 class ArchiveRecordObjectMixin(ArchiveAdviserMixin):

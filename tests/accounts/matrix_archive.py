@@ -46,6 +46,9 @@ ROWS = {
     "archive:list": [(lambda w: {}, advisers_only(200, 405))],
     # The programme's close-out check: the programme's advisers (read-only: POST 405).
     "archive:programme": [(lambda w: {"slug": w.programme.slug}, advisers_only(200, 405))],
+    # Registering a missing record: POST only (405 to a GET); an empty POST names no
+    # record and goes back to the close-out page with the message (302).
+    "archive:register": [(lambda w: {"slug": w.programme.slug}, advisers_only(405, 302))],
     "archive:retry": [
         (
             failed_record,

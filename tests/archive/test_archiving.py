@@ -288,7 +288,9 @@ def test_a_record_sent_twice_is_archived_once(
     assert archive_record_send.apply(args=[record.pk]).get() == "skipped"
     # ... and when it is (an adviser sends a «sent» record again, say), the archive
     # knows the key and answers with the same record.
-    ArchiveRecord.objects.filter(pk=record.pk).update(status=Status.SENT)
+    ArchiveRecord.objects.filter(pk=record.pk).update(
+        status=Status.SENT, sent_at=timezone.now() - datetime.timedelta(days=2)
+    )
     with transaction.atomic():
         archive_record_retry(record=ArchiveRecord.objects.get(pk=record.pk), user=adviser)
     record = wait_for(record.pk, Status.RECEIVED, worker=celery_worker_process)
@@ -616,3 +618,19 @@ def test_each_service_event_makes_exactly_one_record(db, settings, tmp_path):
     ).exclude(kind=Kind.PROJECT_APPROVED, project__isnull=True):
         package = archive_package(record)
         assert b"registreringKvittering" in archive.receive(package.message, package.files)
+
+
+def test_a_record_sent_without_a_receipt_is_sent_again_only_after_a_day(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _programme, agreement, adviser = world()
+    record = sign(agreement, adviser)
+    ArchiveRecord.objects.filter(pk=record.pk).update(
+        status=Status.SENT, sent_at=timezone.now() - datetime.timedelta(hours=3)
+    )
+    with pytest.raises(ValidationError):
+        archive_record_retry(record=ArchiveRecord.objects.get(pk=record.pk), user=adviser)
+    ArchiveRecord.objects.filter(pk=record.pk).update(
+        sent_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    row = archive_record_retry(record=ArchiveRecord.objects.get(pk=record.pk), user=adviser)
+    assert row.status == Status.WAITING

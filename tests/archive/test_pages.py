@@ -206,3 +206,55 @@ def test_leader_does_not_reach_the_archive_pages(client, world):
     assert client.get(reverse("archive:list")).status_code == 403
     assert client.post(reverse("archive:retry", args=[row.pk])).status_code == 403
     assert UserFactory() is not None
+
+
+def test_a_missing_record_is_registered_from_the_close_out_page(client, world):
+    """An agreement signed before the portal archived has no record: the close-out page
+    offers «Registrer for arkivering», which makes it (once) as the event would have."""
+    agreement = world["agreement"]
+    client.force_login(world["adviser"])
+    url = reverse("archive:programme", args=[world["programme"].slug])
+    assert "Registrer for arkivering" in text(client.get(url))
+    register = reverse("archive:register", args=[world["programme"].slug])
+    data = {"kind": ArchiveRecord.Kind.AGREEMENT_SIGNED, "object": agreement.pk}
+
+    page = text(client.post(register, data, follow=True))
+
+    assert "er registrert og sendes til arkivet" in page
+    made = ArchiveRecord.objects.get(external_key=f"ilag-agreement-{agreement.pk}-signed")
+    assert made.agreement == agreement and made.kind == ArchiveRecord.Kind.AGREEMENT_SIGNED
+    # Again: refused with a message, still one record.
+    page = text(client.post(register, data, follow=True))
+    assert "registrert for arkivering allerede" in page
+    assert ArchiveRecord.objects.filter(agreement=agreement).count() == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "agreement_signed", "object": "abc"},
+        {"kind": "agreement_signed", "object": "999999"},
+        {"kind": "payment_order_made", "object": "1"},
+        {"kind": "nonsense", "object": "1"},
+        {},
+    ],
+)
+def test_registering_something_that_is_not_missing_is_refused_with_a_message(client, world, data):
+    client.force_login(world["adviser"])
+    register = reverse("archive:register", args=[world["programme"].slug])
+    response = client.post(register, data, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse(
+        "archive:programme", args=[world["programme"].slug]
+    )
+    assert not ArchiveRecord.objects.exists()
+    assert 'class="alert alert-danger"' in response.content.decode()
+
+
+def test_the_programme_page_counts_the_records_by_status(client, world):
+    agreement, other = world["agreement"], world["other_agreement"]
+    record(agreement, status=Status.RECEIVED, case_number="2026/1", record_number="2026/1")
+    record(other, status=Status.FAILED, last_error="Nede")
+    client.force_login(world["adviser"])
+    page = text(client.get(world["programme"].get_absolute_url()))
+    assert "1 mottatt, 0 venter på kvittering, 1 feilet" in page
