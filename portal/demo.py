@@ -1041,7 +1041,10 @@ class DemoSeeder:
             start=start,
             frame=1_500_000,
         )
-        agreement.other_parties.set([self.organisations["KDD"]])
+        # A party added the day it was signed, an hour after: in the history at that
+        # moment, not at the moment the demo was loaded.
+        with self.clock.at(start - datetime.timedelta(days=10), adviser, 11):
+            agreement.other_parties.set([self.organisations["KDD"]])
         areas = {area.name: area for area in programme.focus_areas.all()}
         categories = {c.name: c for c in programme.cost_categories.all()}
         with self.clock.at(start, adviser):
