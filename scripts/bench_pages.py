@@ -56,6 +56,7 @@ LISTS = [
     "/milepeler/",
     "/prosjekter/statusrapporter/",
     "/kommuner/",
+    "/arkiv/",
 ]
 MAX_DASHBOARD_MS = 150.0
 MAX_DASHBOARD_RATIO = 4.0
@@ -195,6 +196,8 @@ def detail_pages() -> list[str]:
         report.get_absolute_url(),
         milestone.get_absolute_url(),
         f"/utbetalinger/prosjekt/{large.pk}/",
+        # The archive's close-out check: every record the programme must have archived.
+        f"/arkiv/program/{programme.slug}/",
     ]
 
 
