@@ -17,7 +17,9 @@ The same code fills the index from the historical rows already there (`backfill`
 data migration), given the migration's models instead of the live ones.
 """
 
+import contextlib
 import datetime
+import threading
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -186,10 +188,40 @@ def index_history(model: type[models.Model], rows) -> None:
 
 
 def on_historical_record(sender, history_instance, **kwargs) -> None:
-    """simple_history's `post_create_historical_record`: index the row just written."""
+    """simple_history's `post_create_historical_record`: index the row just written (or,
+    inside `indexing_deferred`, note it for later)."""
     spec = _BY_HISTORY_MODEL.get(sender._meta.label_lower)
-    if spec is not None:
-        _index_history_ids(live_apps, spec, [history_instance.history_id])
+    if spec is None:
+        return
+    deferred = getattr(_deferred, "rows", None)
+    if deferred is not None:
+        deferred[spec.label].append(history_instance.history_id)
+        return
+    _index_history_ids(live_apps, spec, [history_instance.history_id])
+
+
+_deferred = threading.local()
+
+
+@contextlib.contextmanager
+def indexing_deferred():
+    """The historical rows written inside are indexed together on leaving, a batch of
+    each model at a time, instead of a round of queries for each: loading demo data
+    (thousands of rows). The entries are the same: each row is compared with the row
+    before it as stored when it is indexed. Rows written inside a block that raises are
+    not indexed (their transaction is expected to roll back with them)."""
+    if getattr(_deferred, "rows", None) is not None:  # within an outer block already
+        yield
+        return
+    _deferred.rows = defaultdict(list)
+    try:
+        yield
+        rows = _deferred.rows
+    finally:
+        _deferred.rows = None
+    for label, history_ids in rows.items():
+        for start in range(0, len(history_ids), BATCH):
+            _index_history_ids(live_apps, AUDITED[label], history_ids[start : start + BATCH])
 
 
 _BY_HISTORY_MODEL = {f"{s.app_label}.historical{s.name.lower()}": s for s in AUDITED.values()}

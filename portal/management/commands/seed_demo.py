@@ -5,6 +5,7 @@ from django.utils import timezone
 from archive.models import ArchiveRecord
 from archive.services import send_waiting, sending_held
 from portal.demo import DemoSeeder
+from reports.history_index import indexing_deferred
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         )
         # The demo's archive records are made as the portal makes them, but not sent while
         # it loads: with a worker, those sends would race what runs next.
-        with sending_held():
+        with sending_held(), indexing_deferred():
             seeder.run()
             if projects:
                 added = seeder.seed_synthetic(projects)
