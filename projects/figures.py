@@ -72,7 +72,7 @@ def indicator_progress(project, report):
     target. Indicators read `with_latest_values` for that report take their values from
     there."""
     indicators = list(project.indicators.all())
-    if report is None:
+    if report is None or not indicators:
         values = {}
     elif indicators and all(getattr(i, "latest_report_id", None) == report.pk for i in indicators):
         values = {

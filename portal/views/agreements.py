@@ -124,7 +124,6 @@ class ProgrammeDetailView(ReadOnlyPageMixin, DetailView):
             # The close-out check: what must be in the archive and is not (advisers).
             # The close-out check has a page of its own (it reads every record); here
             # the programme's records by status, in one small query.
-            can_check_archive=follows_programme(user, programme.pk),
             archive_counts=archive_counts(programme)
             if follows_programme(user, programme.pk)
             else None,

@@ -175,16 +175,13 @@ def test_the_close_out_page_says_what_the_archive_is_missing(client, world):
     assert agreement.title not in page.split("ikke mottatt ennå", 1)[1]
 
 
-def test_the_close_out_page_pages_through_what_is_missing(client, world, settings):
+def test_the_close_out_page_pages_through_what_is_missing(client, world, monkeypatch):
     from portal.views.archive import ProgrammeArchiveView
 
-    ProgrammeArchiveView.paginate_by = 1
-    try:
-        client.force_login(world["adviser"])
-        url = reverse("archive:programme", args=[world["programme"].slug])
-        first, second = text(client.get(url)), text(client.get(url + "?side=2"))
-    finally:
-        ProgrammeArchiveView.paginate_by = 50
+    monkeypatch.setattr(ProgrammeArchiveView, "paginate_by", 1)
+    client.force_login(world["adviser"])
+    url = reverse("archive:programme", args=[world["programme"].slug])
+    first, second = text(client.get(url)), text(client.get(url + "?side=2"))
     assert "2 ikke mottatt ennå" in first and "side 1 av 2" in first
     titles = {world["agreement"].title, world["other_agreement"].title}
     assert {t for t in titles if t in first} | {t for t in titles if t in second} == titles
