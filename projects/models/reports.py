@@ -80,6 +80,16 @@ class ProgressReport(ReviewedReport):
         verbose_name = _("status report")
         verbose_name_plural = _("status reports")
         ordering = ["-period_end", "-pk"]
+        indexes = [
+            # Each project's latest approved report (the figures, the status light).
+            models.Index(
+                "project",
+                F("period_end").desc(),
+                F("id").desc(),
+                condition=Q(status="approved"),
+                name="report_latest_approved",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")),

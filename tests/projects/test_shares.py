@@ -1,6 +1,9 @@
 """Splitting kroner by shares: whole kroner that always add up to the whole."""
 
+import math
+import random
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -29,6 +32,38 @@ def test_allocate_gives_whole_kroner_that_sum_to_the_amount(amount, weights, exp
     parts = allocate(amount, weights)
     assert parts == expected
     assert sum(parts.values()) == amount
+
+
+def by_fractions(amount, weights):
+    """The split as the method defines it, in exact fractions (slow, and plain)."""
+    total = sum(Fraction(w) for _k, w in weights)
+    if total == 0:
+        weights, total = [(k, 1) for k, _w in weights], len(weights)
+    raw = [(k, Fraction(amount) * Fraction(w) / total) for k, w in weights]
+    parts = {k: math.floor(v) for k, v in raw}
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i][1] - math.floor(raw[i][1])), i))
+    for i in order[: amount - sum(parts.values())]:
+        parts[raw[i][0]] += 1
+    return parts
+
+
+def test_allocate_in_integers_splits_as_exact_fractions_do():
+    """`allocate` works in integers for speed; on thousands of random splits (percents
+    with two decimals, thirds, whole-number weights, zeros, negative amounts) it gives
+    the same kroner as exact fractions."""
+    rng = random.Random(16)
+    for _ in range(20_000):
+        n = rng.randint(1, 6)
+        weights = rng.choice(
+            [
+                [(k, Decimal(rng.randint(0, 10_000)) / 100) for k in range(n)],
+                [(k, rng.randint(0, 5)) for k in range(n)],
+                [(k, Decimal(100) / 3) for k in range(n)],
+                [(k, 0) for k in range(n)],
+            ]
+        )
+        amount = rng.choice([0, 1, 2, 7, 99_999, rng.randint(-(10**7), 10**9)])
+        assert allocate(amount, weights) == by_fractions(amount, weights), (amount, weights)
 
 
 def test_equal_shares_sum_to_exactly_100():
