@@ -7,9 +7,10 @@ projects of the municipalities it shows."""
 
 from collections import defaultdict
 
-from django.db.models import BigIntegerField, Max, OuterRef, Subquery, Sum, Value
+from django.db.models import BigIntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from ilag.aggregates import aggregated, scalar_sum
 from ilag.review import ReviewStatus
 from payouts.models import PaymentRequest, Payout, Settlement
 from payouts.money import ProjectMoney
@@ -74,19 +75,6 @@ def money_by_project(projects) -> dict[int, ProjectMoney]:
     return {pk: money for pk, _lead, money in money_rows(projects.counted())}
 
 
-def _sum_of(queryset):
-    """The sum of `queryset`'s amounts as an uncorrelated scalar subquery: PostgreSQL
-    computes it once for the whole query (an InitPlan), not once per project."""
-    return Subquery(
-        queryset.order_by()
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(t=Sum("amount"))
-        .values("t"),
-        output_field=BigIntegerField(),
-    )
-
-
 def money_total(projects) -> ProjectMoney:
     """The approved projects' money summed, by the database: one query, which reads
     each table once however many projects there are (the granted sum over the projects
@@ -95,16 +83,17 @@ def money_total(projects) -> ProjectMoney:
     counted = projects.counted().order_by().values("pk")
     totals = Project.objects.filter(pk__in=counted).aggregate(
         granted_total=Sum(Coalesce("settlement__allowed", "granted_amount", Value(0)), default=0),
-        # A subquery is not an aggregate: Max of the one value it has, for aggregate().
-        requested_total=Max(
-            _sum_of(
+        requested_total=aggregated(
+            scalar_sum(
                 PaymentRequest.objects.filter(project__in=counted, status=ReviewStatus.SUBMITTED)
             )
         ),
-        ordered_total=Max(
-            _sum_of(Payout.objects.filter(project__in=counted, paid_on__isnull=True))
+        ordered_total=aggregated(
+            scalar_sum(Payout.objects.filter(project__in=counted, paid_on__isnull=True))
         ),
-        paid_total=Max(_sum_of(Payout.objects.filter(project__in=counted, paid_on__isnull=False))),
+        paid_total=aggregated(
+            scalar_sum(Payout.objects.filter(project__in=counted, paid_on__isnull=False))
+        ),
     )
     return ProjectMoney(*(totals[f"{name}_total"] or 0 for name in FIGURES))
 

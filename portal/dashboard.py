@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
 from evaluations.models import Milestone, MilestoneReport
+from ilag.aggregates import scalar_sum
 from municipalities.models import Municipality
 from projects.models import (
     BudgetLine,
@@ -91,25 +92,13 @@ def programme_totals(*, programme, agreements, projects) -> Totals:
     (approved projects only: a proposal's money is not granted yet)."""
     projects = money_projects(projects)
 
-    def total(queryset, field="amount"):
-        return Coalesce(
-            Subquery(
-                queryset.order_by()
-                .annotate(g=Value(1))
-                .values("g")
-                .annotate(t=Sum(field))
-                .values("t")
-            ),
-            Value(0),
-        )
-
     figures = (
         type(programme)
         .objects.filter(pk=programme.pk)
         .annotate(
-            frame=total(agreements, "county_frame"),
-            budget=total(BudgetLine.objects.filter(project__in=projects.values("pk"))),
-            incurred=total(
+            frame=scalar_sum(agreements, "county_frame"),
+            budget=scalar_sum(BudgetLine.objects.filter(project__in=projects.values("pk"))),
+            incurred=scalar_sum(
                 ReportCost.objects.filter(report__in=latest_approved_report_ids(projects))
             ),
         )
@@ -161,18 +150,6 @@ def municipality_rows(*, programme, municipalities, projects, today) -> list:
     # Inside a subquery of a subquery the municipality is two levels out.
     own_projects = projects.filter(municipalities=OuterRef("pk"))
     own_projects_nested = projects.filter(municipalities=OuterRef(OuterRef("pk")))
-
-    def total(queryset, field="amount"):
-        return Coalesce(
-            Subquery(
-                queryset.order_by()
-                .annotate(g=Value(1))
-                .values("g")
-                .annotate(t=Sum(field))
-                .values("t")
-            ),
-            Value(0),
-        )
 
     latest = latest_approved_reports(projects).filter(project__municipalities=OuterRef("pk"))
     open_milestones = Milestone.objects.filter(status=Milestone.Status.PLANNED).filter(

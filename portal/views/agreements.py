@@ -25,6 +25,7 @@ from documents.permissions import can_attach_document
 from evaluations.models import Milestone
 from evaluations.permissions import can_manage_programme_milestones
 from evaluations.timeline import programme_timeline
+from ilag.aggregates import aggregated, scalar_sum
 from ilag.files import private_download
 from ilag.lists import Column, FilteredListView
 from ilag.views import ReadOnlyPageMixin
@@ -33,7 +34,7 @@ from payouts.figures import money_total
 from payouts.models import Tranche
 from payouts.permissions import can_edit_plan
 from portal.views.archive import archive_counts, archive_records_for
-from projects.models import Project, agreements_with_totals
+from projects.models import BudgetLine, FundingLine, Project, agreements_with_totals
 from projects.permissions import can_propose_project
 from projects.services import frame_remaining, with_frame_granted
 from reports.history import changes_for_agreement, history_page
@@ -85,16 +86,22 @@ class ProgrammeDetailView(ReadOnlyPageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         programme = self.object
-        agreements = agreements_with_totals(
-            Agreement.objects.visible_to(user).filter(programme=programme), user
-        )
-        # The programme's totals are over every agreement the user may see, summed by the
-        # database in one query that also counts them for the paginator.
-        totals = agreements.aggregate(
+        visible = Agreement.objects.visible_to(user).filter(programme=programme)
+        agreements = agreements_with_totals(visible, user)
+        # The programme's totals are over every agreement the user may see, and the
+        # projects under them he may see: the sums of the rows' columns, summed by the
+        # database in one query (each table read once, not once per agreement) that also
+        # counts them for the paginator.
+        projects = Project.objects.visible_to(user).filter(agreement__in=visible.values("pk"))
+        totals = visible.aggregate(
             count=Count("pk"),
             frame=Sum("county_frame", default=0),
-            budget=Sum("budget_sum", default=0),
-            county=Sum("county_sum", default=0),
+            budget=aggregated(scalar_sum(BudgetLine.objects.filter(project__in=projects))),
+            county=aggregated(
+                scalar_sum(
+                    FundingLine.objects.filter(project__in=projects, source=programme.owner_id)
+                )
+            ),
         )
         paginator = Paginator(
             agreements.prefetch_related(
@@ -111,8 +118,8 @@ class ProgrammeDetailView(ReadOnlyPageMixin, DetailView):
             paginator=paginator,
             agreement_count=totals["count"],
             total_frame=totals["frame"],
-            total_budget=totals["budget"],
-            total_county=totals["county"],
+            total_budget=totals["budget"] or 0,
+            total_county=totals["county"] or 0,
             focus_areas=programme.focus_areas.all(),
             cost_categories=programme.cost_categories.all(),
             milestones=Milestone.objects.visible_to(user)

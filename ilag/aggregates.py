@@ -1,0 +1,31 @@
+"""Sums as uncorrelated scalar subqueries, so one query can carry several totals.
+
+PostgreSQL computes such a subquery once for the whole query (an InitPlan), where an
+annotation per row (a subquery per project or agreement) runs once for each of
+thousands of rows.
+"""
+
+from django.db.models import BigIntegerField, Max, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+
+def scalar_sum(queryset, field="amount"):
+    """The sum of `field` over `queryset` (0 when it is empty), as an expression."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(total=Sum(field))
+            .values("total"),
+            output_field=BigIntegerField(),
+        ),
+        Value(0),
+        output_field=BigIntegerField(),
+    )
+
+
+def aggregated(expression):
+    """`expression` (such as a `scalar_sum`) made acceptable to QuerySet.aggregate():
+    the Max of the one value it has on every row; None when there are no rows."""
+    return Max(expression)
