@@ -41,11 +41,18 @@ def test_login_page_has_no_axe_violations(page):
 
 def test_adviser_pages_have_no_axe_violations(page):
     log_in(page, "radgiver")
+    # Nothing a page asks the server for fails: style sheets, scripts, the icon.
+    failed = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     for path, heading in foundation_pages():
         page.goto(f"{page.base_url}{path}")
         assert heading in page.locator("h1").inner_text(), path
         assert page.locator("html").get_attribute("lang") == "nb"
         assert axe_violations(page) == [], path
+    assert failed == []
+    # The page names its icon (else a browser asks for /favicon.ico, which is not there).
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert page.request.get(f"{page.base_url}{icon}").status == 200
 
 
 def test_failed_login_shows_bokmal_message_at_the_form(page):
