@@ -187,7 +187,12 @@ def archive_record_mark_by_hand(*, record: ArchiveRecord, reference: str, user) 
 
 def archive_record_changed_files(record: ArchiveRecord) -> list[str]:
     """The titles of the archived files whose copy in the portal has changed since: the
-    document was replaced, its content differs (SHA-256), or it is gone."""
+    document was replaced, its size or content differs (SHA-256), or it is gone.
+
+    Shown on the object pages, so cheap on every view: the size and modification time
+    come from the storage (a stat, or a HEAD request with S3); the file is read and
+    hashed only when it was written after the record was made, which the portal's own
+    uploads never do (a new upload gets a new name)."""
     if record.status not in (Status.SENT, Status.RECEIVED):
         return []
     main_now = _current_main_name(record)
@@ -199,17 +204,27 @@ def archive_record_changed_files(record: ArchiveRecord) -> list[str]:
         if entry.get("main") and main_now is not None and main_now != name:
             changed.append(entry["title"])
             continue
-        digest = hashlib.sha256()
-        try:
-            with storages[alias].open(name, "rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    digest.update(chunk)
-        except OSError:
-            changed.append(entry["title"])
-            continue
-        if digest.hexdigest() != entry.get("sha256"):
+        if _file_changed(storages[alias], name, entry, since=record.created_at):
             changed.append(entry["title"])
     return changed
+
+
+def _file_changed(storage, name: str, entry: dict, *, since) -> bool:
+    try:
+        if entry.get("size") is not None and storage.size(name) != entry["size"]:
+            return True
+        try:
+            if storage.get_modified_time(name) <= since:
+                return False  # as it was when the record was made, and hashed
+        except NotImplementedError:
+            pass
+        digest = hashlib.sha256()
+        with storage.open(name, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return True  # gone, or unreadable
+    return digest.hexdigest() != entry.get("sha256")
 
 
 def _current_main_name(record: ArchiveRecord) -> str | None:

@@ -17,7 +17,7 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
@@ -516,6 +516,42 @@ def test_a_file_changed_after_archiving_is_flagged(db, settings, tmp_path):
     agreement.refresh_from_db()
     with default_storage.open(agreement.signed_document.name, "wb") as handle:
         handle.write(b"%PDF-1.7\n% endret etterpaa\n%%EOF\n")
+    assert archive_record_changed_files(record) == ["Signert samarbeidsavtale"]
+
+
+def test_a_file_is_read_to_compare_only_when_written_after_the_record(
+    db, settings, tmp_path, monkeypatch
+):
+    """The object pages show the flag on every view: an untouched file is compared by
+    its size and time (no download from S3), one written since is hashed, so content
+    changed at the same size is flagged too; a file gone is flagged."""
+    settings.MEDIA_ROOT = tmp_path
+    _programme, agreement, adviser = world()
+    record = sign(agreement, adviser)
+    with shared_archive() as archive:
+        archive.__init__()
+    assert archive_record_send.apply(args=[record.pk]).get() == "received"
+    record.refresh_from_db()
+    opened = []
+    storage = storages["default"]
+    real_open = storage.open
+    monkeypatch.setattr(
+        storage, "open", lambda name, mode="rb": opened.append(name) or real_open(name, mode)
+    )
+    assert archive_record_changed_files(record) == []
+    assert opened == []
+
+    agreement.refresh_from_db()
+    name = agreement.signed_document.name
+    with real_open(name, "rb") as handle:
+        content = handle.read()
+    same_size = content[:-1] + (b"x" if content[-1:] != b"x" else b"y")
+    with real_open(name, "wb") as handle:
+        handle.write(same_size)
+    assert archive_record_changed_files(record) == ["Signert samarbeidsavtale"]
+    assert opened == [name]
+
+    storage.delete(name)
     assert archive_record_changed_files(record) == ["Signert samarbeidsavtale"]
 
 
