@@ -25,9 +25,11 @@ from portal.views import (
     payouts,
     programmes,
     projects,
+    reports,
     users,
 )
 from projects import urls as projects_urls
+from reports import urls as reports_urls
 
 admin.site.site_header = _("I LAG portal – administration")
 admin.site.site_title = settings.PORTAL_NAME
@@ -143,6 +145,14 @@ payout_patterns = [
     path("<int:pk>/betalt/", payouts.PayoutMarkPaidView.as_view(), name="mark-paid"),
 ]
 
+# The order's page and the committee's matters show the archive status (portal pages),
+# before the app's own patterns.
+report_patterns = [
+    path("utvalg/", reports.CommitteeMattersView.as_view(), name="committee"),
+    path("bestilling/<int:pk>/", reports.ReportOrderDetailView.as_view(), name="detail"),
+    *reports_urls.urlpatterns,
+]
+
 archive_patterns = [
     path("", archive.ArchiveRecordListView.as_view(), name="list"),
     path("program/<slug:slug>/", archive.ProgrammeArchiveView.as_view(), name="programme"),
@@ -184,7 +194,7 @@ urlpatterns = [
     path("filer/", include("projects.urls_files")),
     path("milepeler/", include((milestone_patterns, "evaluations"))),
     path("utbetalinger/", include((payout_patterns, "payouts"))),
-    path("rapporter/", include("reports.urls")),
+    path("rapporter/", include((report_patterns, "reports"))),
     path("kalender/", include("evaluations.urls_calendar")),
     path("arkiv/", include((archive_patterns, "archive"))),
     path("", include((account_patterns, "accounts"))),

@@ -2,6 +2,7 @@
 Arkivering list with «Prøv igjen» and «Merk som arkivert manuelt», and who sees what."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -255,3 +256,44 @@ def test_the_programme_page_counts_the_records_by_status(client, world):
     client.force_login(world["adviser"])
     page = text(client.get(world["programme"].get_absolute_url()))
     assert "1 mottatt, 0 venter på kvittering, 1 feilet" in page
+
+
+def test_a_final_committee_report_shows_what_the_archive_has_to_advisers_only(client, world):
+    from accounts.models import Role
+    from reports.models import ReportOrder
+
+    programme = world["programme"]
+    order = ReportOrder.objects.create(
+        kind=ReportOrder.Kind.PROGRAMME,
+        programme=programme,
+        ordered_by=world["adviser"],
+        status=ReportOrder.Status.READY,
+        is_final=True,
+        meeting_organ="Hovedutvalg for næring",
+        meeting_date=datetime.date(2026, 3, 1),
+        data_cutoff=timezone.now(),
+    )
+    archived = record(
+        world["agreement"],
+        kind=ArchiveRecord.Kind.COMMITTEE_REPORT_FINAL,
+        key=f"ilag-report-{order.pk}-final",
+        report_order=order,
+        title="Statusrapport til Hovedutvalg for næring",
+        status=Status.RECEIVED,
+        received_at=timezone.make_aware(datetime.datetime(2026, 3, 4, 12)),
+        case_number="2026/123",
+        record_number="2026/4567",
+    )
+    ArchiveRecord.objects.filter(pk=archived.pk).update(agreement=None)  # the programme's
+    received = "04.03.2026 (saksnr. 2026/123, journalpost 2026/4567)"
+    client.force_login(world["adviser"])
+    committee = text(client.get(reverse("reports:committee")))
+    assert f"Arkiv: Mottatt {received}" in " ".join(re.sub("<[^>]+>", " ", committee).split())
+    detail = text(client.get(reverse("reports:detail", args=[order.pk])))
+    assert "Arkiv" in detail and received in detail
+
+    client.force_login(UserFactory(role=Role.COMMITTEE_READER))
+    committee = client.get(reverse("reports:committee"))
+    assert committee.status_code == 200
+    assert "Hovedutvalg for næring" in text(committee)
+    assert received not in text(committee)
