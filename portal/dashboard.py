@@ -7,6 +7,7 @@ page of municipalities shown.
 
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -61,7 +62,10 @@ def latest_approved_reports(projects):
 def latest_approved_report_ids(projects):
     """The ids of the newest approved status report of each of `projects`, as one
     DISTINCT ON over the approved reports, for `pk__in`: PostgreSQL runs it once, where a
-    subquery per project (as `latest_approved_reports`) runs once for each of thousands."""
+    subquery per project (as `latest_approved_reports`) runs once for each of thousands.
+    SQLite (`make run`) has no DISTINCT ON: there, the subquery per project."""
+    if not connections[projects.db].features.can_distinct_on_fields:
+        return latest_approved_reports(projects).values("pk")
     return (
         ProgressReport.objects.filter(project__in=projects.values("pk"), status="approved")
         .order_by("project_id", "-period_end", "-pk")

@@ -3,6 +3,7 @@
 # Domain fixtures go below the end of this block.
 # ---------------------------------------------------------------------------------------
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -143,3 +144,47 @@ def _demo_without_pdfs(settings):
     """seed_demo leaves out the committee's PDF reports (seconds each) unless a test asks
     for them (tests/portal/test_demo.py)."""
     settings.DEMO_RENDER_REPORTS = False
+
+
+# `make run`'s zero-setup default: SQLite, tasks in process, no cache server ----------------
+
+MAKE_RUN_UNSET = {"CELERY_BROKER_URL", "CACHE_URL", "DATABASE_URL", "SECRET_KEY"}
+
+
+def make_run_env(database: Path, **extra) -> dict:
+    """The environment of `make run` on the SQLite file `database`: DEBUG on, no broker
+    (tasks run in process) and no cache server."""
+    env = {key: value for key, value in os.environ.items() if key not in MAKE_RUN_UNSET}
+    env.update(
+        DEBUG="1",
+        DJANGO_SETTINGS_MODULE="ilag.settings",
+        DATABASE_URL=f"sqlite:///{database}",
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file migrated once for the session (migrating SQLite takes seconds);
+    tests copy it with `sqlite_database`."""
+    path = tmp_path_factory.mktemp("sqlite") / "migrated.sqlite3"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=BASE_DIR,
+        env=make_run_env(path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return path
+
+
+@pytest.fixture
+def sqlite_database(migrated_sqlite, tmp_path) -> Path:
+    """A migrated SQLite file of the test's own."""
+    path = tmp_path / "db.sqlite3"
+    shutil.copyfile(migrated_sqlite, path)
+    return path

@@ -3,10 +3,11 @@ meet the portal's own conflict check (the row's version: «changed by … after 
 the form»), never «database is locked». Run in a subprocess against a throwaway SQLite
 file, since the test database is PostgreSQL."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.conftest import make_run_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -16,7 +17,6 @@ import django
 django.setup()
 from django.core.management import call_command
 from django.db import connection, transaction
-call_command("migrate", verbosity=0)
 from ilag.review import EditConflict, locked
 from tests.factories import AgreementFactory, ProjectFactory
 
@@ -57,17 +57,11 @@ print(outcome["second"], project.title)
 """
 
 
-def test_two_saves_at_once_on_sqlite_meet_the_conflict_check(tmp_path):
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "ilag.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'samtidig.sqlite3'}",
-    }
+def test_two_saves_at_once_on_sqlite_meet_the_conflict_check(sqlite_database):
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT],
         cwd=BASE_DIR,
-        env=env,
+        env=make_run_env(sqlite_database),
         capture_output=True,
         text=True,
         timeout=120,
