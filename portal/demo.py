@@ -1341,6 +1341,10 @@ class DemoSeeder:
             return
         leaders = {"5041": self.users["leder.snasa"], "5034": self.users["leder.meraker"]}
         voucher, made = 24_001, 0
+        # The last few requests are this week's work (returned, waiting, ordered); the
+        # others were requested, approved and paid in the weeks after the report they
+        # rest on was approved.
+        recent = {2: 6, 3: 2, 5: 5}  # the request made as number N: days ago
         for index, project in enumerate(projects):
             leader = (
                 next(
@@ -1355,33 +1359,53 @@ class DemoSeeder:
             )
             if leader is None:
                 continue
-            request = self.demo_request(project, leader, part=1 if index % 4 == 3 else 0)
+            submitted, reviewed, paid = self.payout_days(project, recent.get(made + 1))
+            with self.clock.at(submitted, leader, 11):
+                request = self.demo_request(project, leader, part=1 if index % 4 == 3 else 0)
             if request is None:
                 continue
             made += 1
             if made == 2:
-                payouts.request_review(
-                    request=request,
-                    user=adviser,
-                    approve=False,
-                    comment="Legg ved timelister for prosjektlederen før vi utbetaler.",
-                )
+                with self.clock.at(reviewed, adviser, 9):
+                    payouts.request_review(
+                        request=request,
+                        user=adviser,
+                        approve=False,
+                        comment="Legg ved timelister for prosjektlederen før vi utbetaler.",
+                    )
                 continue
             if made == 3:
                 continue  # waits for the adviser
-            payouts.request_review(request=request, user=adviser, approve=True, comment="")
+            with self.clock.at(reviewed, adviser, 9):
+                payouts.request_review(request=request, user=adviser, approve=True, comment="")
             if made == 5:
                 continue  # ordered, not yet paid
-            for payout in request.payouts.all():
-                payouts.payout_mark_paid(
-                    payout=payout,
-                    version=payout.version,
-                    user=adviser,
-                    paid_on=self.today,
-                    voucher_number=f"DEMO-{voucher}",
-                )
-                voucher += 1
+            with self.clock.at(paid, adviser, 14):
+                for payout in request.payouts.all():
+                    payouts.payout_mark_paid(
+                        payout=payout,
+                        version=payout.version,
+                        user=adviser,
+                        paid_on=paid,
+                        voucher_number=f"DEMO-{voucher}",
+                    )
+                    voucher += 1
         self.seed_settlement(projects, adviser)
+
+    def payout_days(self, project, days_ago=None):
+        """When a demo payment request of `project` is submitted, reviewed and paid:
+        `days_ago` for this week's work; otherwise some days after the latest approved
+        report it rests on (or the project's approval), and at the latest a week ago."""
+        if days_ago is not None:
+            submitted = self.today - datetime.timedelta(days=days_ago)
+            return submitted, submitted + datetime.timedelta(days=2), None
+        report = project.progress_reports.filter(status="approved").order_by("-reviewed_at").first()
+        approved = report.reviewed_at if report else project.reviewed_at
+        base = timezone.localdate(approved) if approved else project.start_date
+        week_ago = self.today - datetime.timedelta(days=7)
+        submitted = max(base, min(base + datetime.timedelta(days=9), week_ago))
+        reviewed = min(submitted + datetime.timedelta(days=3), self.today)
+        return submitted, reviewed, min(reviewed + datetime.timedelta(days=4), self.today)
 
     def seed_current_payouts(self, i_lag, adviser):
         """The current round starts from I LAG's plan; its ongoing projects have had the
@@ -1401,18 +1425,24 @@ class DemoSeeder:
             return
         for number, project in enumerate(projects, start=1):
             leader = User.objects.filter(municipalities=project.lead_municipality).first()
-            request = self.demo_request(project, leader) if leader else None
+            if leader is None:
+                continue
+            submitted, reviewed, paid = self.payout_days(project)
+            with self.clock.at(submitted, leader, 11):
+                request = self.demo_request(project, leader)
             if request is None:
                 continue
-            payouts.request_review(request=request, user=adviser, approve=True, comment="")
-            for payout in request.payouts.all():
-                payouts.payout_mark_paid(
-                    payout=payout,
-                    version=payout.version,
-                    user=adviser,
-                    paid_on=self.today,
-                    voucher_number=f"DEMO-{30_000 + number}",
-                )
+            with self.clock.at(reviewed, adviser, 9):
+                payouts.request_review(request=request, user=adviser, approve=True, comment="")
+            with self.clock.at(paid, adviser, 14):
+                for payout in request.payouts.all():
+                    payouts.payout_mark_paid(
+                        payout=payout,
+                        version=payout.version,
+                        user=adviser,
+                        paid_on=paid,
+                        voucher_number=f"DEMO-{30_000 + number}",
+                    )
 
     def demo_request(self, project, leader, *, part=0, final=False):
         """A submitted request for what the tranche and the costs allow (None if nothing)."""
@@ -1461,26 +1491,40 @@ class DemoSeeder:
         )
         if leader is None:
             return
-        final_report = report_create(
-            project=project,
-            user=leader,
-            period_start=project.start_date,
-            period_end=min(project.end_date, self.today),
+        # Settled in the last three weeks, after its last payout.
+        last_paid = max(
+            project.payouts.filter(paid_on__isnull=False).values_list("paid_on", flat=True)
         )
-        final_report = report_save(
-            report=final_report,
-            version=final_report.version,
-            data={
-                "is_final": True,
-                "traffic_light": "green",
-                "percent_complete": 100,
-                "achieved": "Prosjektet er gjennomført; noen tiltak ble rimeligere enn budsjettert.",
-            },
-            costs={},
-            indicator_values={},
+        first = max(
+            last_paid + datetime.timedelta(days=1), self.today - datetime.timedelta(days=20)
         )
-        final_report = report_submit(report=final_report, version=final_report.version, user=leader)
-        report_review(report=final_report, user=adviser, approve=True, comment="")
+        reported, approved, requested, settled = (
+            min(first + datetime.timedelta(days=n), self.today) for n in (0, 4, 8, 11)
+        )
+        with self.clock.at(reported, leader, 13):
+            final_report = report_create(
+                project=project,
+                user=leader,
+                period_start=project.start_date,
+                period_end=min(project.end_date, self.today),
+            )
+            final_report = report_save(
+                report=final_report,
+                version=final_report.version,
+                data={
+                    "is_final": True,
+                    "traffic_light": "green",
+                    "percent_complete": 100,
+                    "achieved": "Prosjektet er gjennomført; noen tiltak ble rimeligere enn budsjettert.",
+                },
+                costs={},
+                indicator_values={},
+            )
+            final_report = report_submit(
+                report=final_report, version=final_report.version, user=leader
+            )
+        with self.clock.at(approved, adviser, 10):
+            report_review(report=final_report, user=adviser, approve=True, comment="")
         money = payouts.project_money(project)
         cap = project.agreement.programme.max_county_share_percent or 100
         # Documented costs that allow 50 000 less than has been paid.
@@ -1488,18 +1532,22 @@ class DemoSeeder:
         categories = list(payouts.cost_categories(project).filter(eligible=True)[:1])
         if not categories or documented <= 0:
             return
-        request = payouts.request_create(
-            project=project,
-            user=leader,
-            tranche=next(s.tranche for s in payouts.tranche_states(project) if s.tranche.is_final),
-            amount=0,
-            comment="Sluttregnskap vedlagt (demo).",
-            costs={categories[0].pk: documented},
-        )
-        request = payouts.request_submit(
-            request=request, version=request.version, user=leader, confirmed=True, attachments=1
-        )
-        payouts.request_review(request=request, user=adviser, approve=True, comment="")
+        with self.clock.at(requested, leader, 11):
+            request = payouts.request_create(
+                project=project,
+                user=leader,
+                tranche=next(
+                    s.tranche for s in payouts.tranche_states(project) if s.tranche.is_final
+                ),
+                amount=0,
+                comment="Sluttregnskap vedlagt (demo).",
+                costs={categories[0].pk: documented},
+            )
+            request = payouts.request_submit(
+                request=request, version=request.version, user=leader, confirmed=True, attachments=1
+            )
+        with self.clock.at(settled, adviser, 9):
+            payouts.request_review(request=request, user=adviser, approve=True, comment="")
 
     def seed_synthetic(self, count: int):
         """Ensure `count` synthetic projects exist in the synthetic programme."""
