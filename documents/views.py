@@ -18,7 +18,12 @@ from documents.models import Document
 from documents.permissions import can_attach_document, can_delete_document
 from documents.services import document_attach, document_delete
 from ilag.files import private_download
+from ilag.paging import Section
 from ilag.views import VisibleObjectMixin
+
+# The documents on a project's or an agreement's page (`documents/_documents.html`), newest
+# first: 25 a page («?dokumenter=2»), more than most have.
+DOCUMENT_PAGES = Section("dokumenter", per_page=25)
 
 
 class DocumentUploadView(VisibleObjectMixin, FormView):

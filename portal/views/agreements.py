@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum, Window
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,12 +22,14 @@ from archive.models import ArchiveRecord
 from archive.permissions import can_follow_archive
 from documents.models import Document
 from documents.permissions import can_attach_document
+from documents.views import DOCUMENT_PAGES
 from evaluations.models import Milestone
 from evaluations.permissions import can_manage_programme_milestones
 from evaluations.timeline import programme_timeline
 from ilag.aggregates import aggregated, scalar_sum
 from ilag.files import private_download
 from ilag.lists import Column, FilteredListView
+from ilag.paging import Section
 from ilag.views import ReadOnlyPageMixin
 from municipalities.models import Municipality
 from payouts.figures import money_total
@@ -38,6 +40,11 @@ from projects.models import BudgetLine, FundingLine, Project, agreements_with_to
 from projects.permissions import can_propose_project
 from projects.services import frame_remaining, with_frame_granted
 from reports.history import changes_for_agreement, history_page
+
+# An agreement's projects (by number) and milestones (by due date, the projects' too): 25 a
+# page each («?prosjekter=2», «?milepeler=2»).
+PROJECT_PAGES = Section("prosjekter", per_page=25)
+MILESTONE_PAGES = Section("milepeler", per_page=25)
 
 
 class ProgrammeListView(ReadOnlyPageMixin, ListView):
@@ -160,17 +167,30 @@ class AgreementDetailView(ReadOnlyPageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         agreement = self.object
-        projects = list(
+        # The money of approved projects; proposals are listed but not yet counted. The
+        # totals are over all the projects, not the page's: summed by the database in
+        # the query that reads the page.
+        counted = ~Q(status__in=Project.PROPOSAL_STATES)
+        projects = PROJECT_PAGES.page(
             Project.objects.visible_to(user)
             .filter(agreement=agreement)
             .with_totals()
             .select_related("focus_area", "leader")
             .prefetch_related("municipalities")
+            .annotate(
+                all_budget=Window(Sum("budget_sum", filter=counted)),
+                all_funding=Window(Sum("funding_sum", filter=counted)),
+                all_county=Window(Sum("county_sum", filter=counted)),
+                all_proposals=Window(Count("pk", filter=~counted)),
+            ),
+            self.request.GET,
         )
-        milestones = list(
+        totals = projects.fetched[0] if projects.fetched else None
+        milestones = MILESTONE_PAGES.page(
             Milestone.objects.visible_to(user)
             .filter(Q(agreement=agreement) | Q(project__agreement=agreement))
-            .select_related("project", "responsible", "template")
+            .select_related("project", "responsible", "template"),
+            self.request.GET,
         )
         for milestone in milestones:
             # The agreement's own milestones name it: the page has it already.
@@ -184,22 +204,23 @@ class AgreementDetailView(ReadOnlyPageMixin, DetailView):
             *agreement.focus_areas.all(),
             *(person for m in milestones for person in (m.responsible, m.template)),
         ]
-        # The money of approved projects; proposals are listed but not yet counted.
-        approved = [p for p in projects if not p.is_proposal]
         context.update(
             projects=projects,
-            total_budget=sum(p.budget_sum for p in approved),
-            total_funding=sum(p.funding_sum for p in approved),
-            total_county=sum(p.county_sum for p in approved),
+            total_budget=(totals and totals.all_budget) or 0,
+            total_funding=(totals and totals.all_funding) or 0,
+            total_county=(totals and totals.all_county) or 0,
             frame_left=frame_remaining(agreement),
             money=money_total(Project.objects.visible_to(user).filter(agreement=agreement)),
             can_edit_plan=can_edit_plan(user, agreement),
             has_plan=agreement.has_plan,
-            has_proposals=len(approved) < len(projects),
+            has_proposals=bool(totals and totals.all_proposals),
             can_propose=can_propose_project(user, agreement),
-            documents=Document.objects.visible_to(user)
-            .filter(agreement=agreement)
-            .select_related("uploaded_by"),
+            documents=DOCUMENT_PAGES.page(
+                Document.objects.visible_to(user)
+                .filter(agreement=agreement)
+                .select_related("uploaded_by"),
+                self.request.GET,
+            ),
             upload_url=reverse("documents:upload-agreement", args=[agreement.pk]),
             can_attach=can_attach_document(user, agreement),
             can_delete=can_attach_document(user, agreement),

@@ -1,7 +1,8 @@
 """A project's page and a status report's page: the project's own figures with its
 milestones, documents and change history, which live in the apps above projects."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,9 +15,11 @@ from archive.models import ArchiveRecord
 from archive.permissions import can_follow_archive
 from documents.models import Document
 from documents.permissions import can_attach_document
+from documents.views import DOCUMENT_PAGES
 from evaluations.models import Milestone
 from ilag.forms import ReviewForm
 from ilag.lists import Column
+from ilag.paging import Section
 from ilag.views import ReadOnlyPageMixin
 from payouts.figures import money_of, with_money
 from payouts.permissions import can_view_project_payouts
@@ -44,6 +47,10 @@ from projects.shares import municipality_part, project_shares, share_parts
 from projects.views import projects as projects_views
 from projects.views.reports import VisibleReportMixin
 from reports.history import changes_for_project, changes_for_report, history_page
+
+# A project's status reports, newest first: 20 a page («?rapporter=2»), over a year and a
+# half of monthly reports.
+REPORT_PAGES = Section("rapporter", per_page=20)
 
 
 class ProjectDetailView(ReadOnlyPageMixin, DetailView):
@@ -76,17 +83,29 @@ class ProjectDetailView(ReadOnlyPageMixin, DetailView):
         user = self.request.user
         project = self.object
         budget_lines = list(project.budget_lines.select_related("category"))
-        reports = list(
+        approved = ProgressReport.Status.APPROVED
+        reports = REPORT_PAGES.page(
             ProgressReport.objects.visible_to(user)
             .filter(project=project)
             .select_related("submitted_by", "reviewed_by")
-            # Every report's costs in one query: the latest's are shown, and the change
-            # history names the categories of them all.
+            # The costs of the reports read, in one query: the latest's are shown, and the
+            # change history names their categories.
             .prefetch_related(
                 Prefetch("costs", queryset=ReportCost.objects.select_related("category"))
             )
+            .annotate(
+                newest_of_status=Window(
+                    RowNumber(),
+                    partition_by=F("status"),
+                    order_by=ProgressReport._meta.ordering,
+                )
+            ),
+            self.request.GET,
+            # The latest approved report (the indicators, the costs incurred) wherever it
+            # stands in the list, read with the page.
+            also=Q(status=approved, newest_of_status=1),
         )
-        latest = next((r for r in reports if r.status == ProgressReport.Status.APPROVED), None)
+        latest = next((r for r in reports.fetched if r.status == approved), None)
         funding_lines = list(project.funding_lines.select_related("source", "source_municipality"))
         # What the page has loaded, so that the change history need not look it up again.
         known = [
@@ -101,9 +120,9 @@ class ProjectDetailView(ReadOnlyPageMixin, DetailView):
             *project.indicators.all(),
             *(line.category for line in budget_lines),
             *(line.source or line.source_municipality for line in funding_lines),
-            *reports,
-            *(person for r in reports for person in (r.submitted_by, r.reviewed_by)),
-            *(cost.category for r in reports for cost in r.costs.all()),
+            *reports.fetched,
+            *(person for r in reports.fetched for person in (r.submitted_by, r.reviewed_by)),
+            *(cost.category for r in reports.fetched for cost in r.costs.all()),
         ]
         context.update(
             budget=budget_grid(budget_lines),
@@ -127,9 +146,12 @@ class ProjectDetailView(ReadOnlyPageMixin, DetailView):
             .filter(project=project)
             .select_related("submitted_by", "reviewed_by"),
             can_create_report=can_create_report(user, project),
-            documents=Document.objects.visible_to(user)
-            .filter(project=project)
-            .select_related("uploaded_by"),
+            documents=DOCUMENT_PAGES.page(
+                Document.objects.visible_to(user)
+                .filter(project=project)
+                .select_related("uploaded_by"),
+                self.request.GET,
+            ),
             upload_url=reverse("documents:upload-project", args=[project.pk]),
             can_attach=can_attach_document(user, project),
             archive_records=archive_records_for(

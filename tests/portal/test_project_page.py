@@ -1,5 +1,6 @@
 """The project page looks each thing up once: its query count is the same for a project with
-one status report and with ten, whatever cost categories their costs are in."""
+one status report and with 25 (more than a page), whatever cost categories their costs are
+in. Its long lists, the status reports and the documents, show a page at a time."""
 
 import datetime
 
@@ -14,6 +15,7 @@ from tests.factories import (
     AgreementFactory,
     BudgetLineFactory,
     CostCategoryFactory,
+    DocumentFactory,
     FundingLineFactory,
     IndicatorFactory,
     MunicipalityFactory,
@@ -76,8 +78,13 @@ def add_reports(project, categories, count, *, start=0):
             IndicatorValue.objects.create(report=report, indicator=indicator, value=n)
 
 
-def count_queries(client, project) -> int:
-    return queries_to_show(client, reverse("projects:detail", args=[project.pk]))
+def add_documents(project, count, *, start=0):
+    for n in range(start, start + count):
+        DocumentFactory(project=project, title=f"Vedlegg {n}")
+
+
+def count_queries(client, project, query="") -> int:
+    return queries_to_show(client, reverse("projects:detail", args=[project.pk]) + query)
 
 
 # The user's account (the session comes from the cache); the user's roles and scope (1,
@@ -85,7 +92,10 @@ def count_queries(client, project) -> int:
 # municipalities, shares and indicators (4); budget lines with their categories; status
 # reports with their costs and categories (2); funding lines (the latest approved report's
 # indicator values come with the indicators); the change history's entries (1, from its index, for every kind of child);
-# change requests; milestones; documents; the archive's records of the project. Every name the history shows is among these. A
+# change requests; milestones; documents; the archive's records of the project. The status
+# reports and the documents are a page of each, counted in the same query (a window count),
+# the latest approved report read with the reports' page wherever it stands. Every name
+# the history shows is among these. A
 # page that only reads opens no transaction (no savepoint and release). Before: 31 when
 # the history read every historical row (12 queries), the payouts had a query of their
 # own, and the roles two; 40 with one report and 43 with ten for the adviser, 46 and 49
@@ -94,17 +104,19 @@ PROJECT_PAGE_QUERIES = 15
 
 
 @pytest.mark.parametrize("role", ["adviser", "leader"])
-def test_query_count_is_the_same_for_one_report_and_for_ten(client, world, role):
+def test_query_count_is_the_same_for_one_report_and_for_more_than_a_page(client, world, role):
     project, categories = world["project"], world["categories"]
     client.force_login(world[role])
     client.get("/konto/")  # the first view after signing in saves the session
     add_reports(project, categories, 1)
+    add_documents(project, 1)
 
     one = count_queries(client, project)
-    add_reports(project, categories, 9, start=1)
-    ten = count_queries(client, project)
+    add_reports(project, categories, 24, start=1)
+    add_documents(project, 29, start=1)
+    many = count_queries(client, project)
 
-    assert one == ten == PROJECT_PAGE_QUERIES
+    assert one == many == PROJECT_PAGE_QUERIES
 
 
 def test_the_page_shows_the_latest_reports_costs_by_category_and_the_history(client, world):
@@ -228,3 +240,131 @@ def test_the_history_shows_thirty_entries_and_pages_through_the_older(client, wo
     assert list(beyond) == [] and "Det er ingen eldre endringer." in html
     nonsense, _ = history_of(client, project, "x")
     assert list(nonsense) == list(first)
+
+
+def project_page(client, project, query=None):
+    response = client.get(reverse("projects:detail", args=[project.pk]), query or {})
+    assert response.status_code == 200
+    return response.context, response.content.decode()
+
+
+def test_the_status_reports_show_twenty_a_page_newest_first(client, world):
+    project = world["project"]
+    add_reports(project, world["categories"], 25)
+    newest_first = list(project.progress_reports.order_by("-period_end"))
+    client.force_login(world["adviser"])
+
+    context, html = project_page(client, project)
+    assert list(context["reports"]) == newest_first[:20]
+    assert newest_first[19].get_absolute_url() in html
+    assert newest_first[20].get_absolute_url() not in html
+    assert "Viser 1–20 av 25" in html and "Side 1 av 2" in html
+    assert '<a class="page-link" href="?rapporter=2#reports-heading">Neste</a>' in html
+    assert "Forrige" not in html
+
+    context, html = project_page(client, project, {"rapporter": 2})
+    assert list(context["reports"]) == newest_first[20:]
+    # (The newest is the latest approved, linked from the top of the page.)
+    assert newest_first[1].get_absolute_url() not in html
+    assert newest_first[20].get_absolute_url() in html
+    assert "Viser 21–25 av 25" in html and "Side 2 av 2" in html
+    assert '<a class="page-link" href="?rapporter=1#reports-heading">Forrige</a>' in html
+    assert "?rapporter=3" not in html
+
+
+def test_a_project_with_a_page_of_reports_or_fewer_shows_no_page_links(client, world):
+    project = world["project"]
+    add_reports(project, world["categories"], 20)
+    add_documents(project, 25)
+    client.force_login(world["adviser"])
+
+    context, html = project_page(client, project)
+
+    assert len(context["reports"]) == 20 and len(context["documents"]) == 25
+    assert "Viser 1–" not in html and "?rapporter=" not in html and "?dokumenter=" not in html
+
+
+def test_the_documents_show_twenty_five_a_page_newest_first(client, world):
+    project = world["project"]
+    add_documents(project, 30)
+    newest_first = list(project.documents.order_by("-uploaded_at", "-pk"))
+    client.force_login(world["adviser"])
+
+    context, html = project_page(client, project)
+    assert list(context["documents"]) == newest_first[:25]
+    assert "Viser 1–25 av 30" in html
+    assert '<a class="page-link" href="?dokumenter=2#documents-heading">Neste</a>' in html
+
+    context, html = project_page(client, project, {"dokumenter": 2})
+    assert list(context["documents"]) == newest_first[25:]
+    assert newest_first[0].get_absolute_url() not in html
+    assert "Viser 26–30 av 30" in html
+
+
+def test_the_latest_approved_report_counts_wherever_it_stands_in_the_list(client, world):
+    """The indicators and the costs incurred come from the latest approved report, also
+    when newer reports wait for approval and push it off the page shown."""
+    project, categories = world["project"], world["categories"]
+    add_reports(project, categories, 1)  # costs in categories 0–3: 0 + 1000 + 2000 + 3000
+    approved = project.progress_reports.get()
+    add_reports(project, categories, 21, start=1)
+    project.progress_reports.exclude(pk=approved.pk).update(status=ProgressReport.Status.SUBMITTED)
+    client.force_login(world["adviser"])
+    client.get("/konto/")  # the first view after signing in saves the session
+
+    for query in ({}, {"rapporter": 2}):
+        context, _ = project_page(client, project, query)
+        assert context["latest_report"] == approved
+        assert context["spending"]["incurred"] == 6000
+        assert [row["current"].value for row in context["indicators"]] == [0, 0]
+    context, _ = project_page(client, project)
+    assert approved not in context["reports"]
+    assert count_queries(client, project) == PROJECT_PAGE_QUERIES
+    # The history's newest entries name the reports of the first page: on the second the
+    # history looks their names up itself (one query, however many there are).
+    assert count_queries(client, project, "?rapporter=2") == PROJECT_PAGE_QUERIES + 1
+
+
+def test_paging_one_list_keeps_the_pages_of_the_others(client, world):
+    project = world["project"]
+    add_reports(project, world["categories"], 25)
+    add_documents(project, 30)
+    client.force_login(world["adviser"])
+
+    context, html = project_page(client, project, {"rapporter": 2, "dokumenter": 2, "endringer": 2})
+
+    assert (context["reports"].number, context["documents"].number) == (2, 2)
+    assert context["history"].page == 2
+    assert (
+        '<a class="page-link" href="?rapporter=1&amp;dokumenter=2&amp;endringer=2'
+        '#reports-heading">Forrige</a>'
+    ) in html
+    assert (
+        '<a class="page-link" href="?rapporter=2&amp;dokumenter=1&amp;endringer=2'
+        '#documents-heading">Forrige</a>'
+    ) in html
+    assert (
+        '<a href="?rapporter=2&amp;dokumenter=2&amp;endringer=1#history-heading">'
+        "Vis nyere endringer</a>"
+    ) in html
+
+
+@pytest.mark.parametrize(
+    "value, page",
+    [("abc", 1), ("", 1), ("0", 1), ("-1", 1), ("2.5", 1), ("999", 2), ("9" * 40, 2)],
+)
+def test_a_nonsense_page_number_shows_the_first_page_and_one_past_the_end_the_last(
+    client, world, value, page
+):
+    project = world["project"]
+    add_reports(project, world["categories"], 25)
+    add_documents(project, 30)
+    client.force_login(world["adviser"])
+
+    context, html = project_page(client, project, {"rapporter": value, "dokumenter": value})
+
+    assert (context["reports"].number, context["documents"].number) == (page, page)
+    assert (len(context["reports"]), len(context["documents"])) == (
+        (20, 25) if page == 1 else (5, 5)
+    )
+    assert f"Side {page} av 2" in html
