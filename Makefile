@@ -55,9 +55,12 @@ format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Throwaway PostgreSQL and Redis for the run; see scripts/with-services.sh.
+# Throwaway PostgreSQL and Redis for the run; see scripts/with-services.sh. The tests run
+# in parallel, one pytest-xdist worker per CPU core (at most 7: two Redis databases each,
+# ilag/settings_test.py); `make test PYTEST_XDIST=` runs them in one process.
+PYTEST_XDIST ?= -n auto --maxprocesses=7 --dist worksteal
 test: system-deps venv assets compilemessages lint
-	scripts/with-services.sh $(BIN)/pytest $(PYTEST_ARGS)
+	scripts/with-services.sh $(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # Page timings and query counts at 5 000 projects; see README «Benchmarks».
 .PHONY: bench loadtest

@@ -1,7 +1,43 @@
 """Test-only differences from ilag.settings (which stays production-strict)."""
 
-from ilag.settings import *  # noqa: F403
-from ilag.settings import STORAGES
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def _redis_database(url: str, number: int) -> str:
+    """A redis:// URL with its database number (the path) replaced by ``number``."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{number}"))
+
+
+# Under pytest-xdist each worker process (PYTEST_XDIST_WORKER = gw0, gw1 …) runs its own
+# share of the tests: pytest-django gives it its own test database (test_ilag_gw0 …), and
+# here it gets its own Redis databases on the one server: Celery's broker 2n + 2 and the
+# cache 2n + 3 (only when CACHE_URL is set; the tests' cache is otherwise in memory, per
+# process). Otherwise one worker's test Celery worker would take the other's tasks (and
+# `--purge` them), and one worker's cache.clear() would empty the other's cache. The URLs
+# are changed in the environment, before ilag.settings reads them: Celery reads
+# CELERY_BROKER_URL from the environment before its configuration, and the test Celery
+# worker (tests/conftest.py) inherits it. That worker loads these settings again with the
+# same PYTEST_XDIST_WORKER, and setting the same numbers again changes nothing. A serial
+# run (no PYTEST_XDIST_WORKER) keeps the URLs as they are.
+if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    _number = int(_worker.removeprefix("gw"))
+    if 2 * _number + 3 > 15:  # redis-server has databases 0–15
+        raise ImproperlyConfigured(
+            f"pytest-xdist worker {_worker}: Redis has 16 databases, two per worker from "
+            "database 2 on, so at most 7 workers (-n 7)."
+        )
+    for _name, _database in (
+        ("CELERY_BROKER_URL", 2 * _number + 2),
+        ("CACHE_URL", 2 * _number + 3),
+    ):
+        if urlsplit(os.environ.get(_name, "")).scheme in ("redis", "rediss"):
+            os.environ[_name] = _redis_database(os.environ[_name], _database)
+
+from ilag.settings import *  # noqa: E402, F403
+from ilag.settings import STORAGES  # noqa: E402
 
 # The test client and live server speak plain HTTP; the HTTPS redirect and HSTS are
 # covered by the `check --deploy` test against the production settings.

@@ -123,11 +123,18 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
 # ---------------------------------------------------------------------------------------
 
 # The fake archive's state file, shared with the Celery worker (which inherits the
-# environment): tests/archive/fake_transport.py.
-os.environ.setdefault(
-    "ILAG_FAKE_ARCHIVE_STATE",
-    str(Path(tempfile.mkdtemp(prefix="ilag-fake-archive-")) / "archive.pickle"),
+# environment): tests/archive/fake_transport.py. Under pytest-xdist the workers inherit
+# the controller's environment, this variable included, so each worker names its own file
+# beside it (archive-gw0.pickle …): one worker's reset_archive() must not empty another's.
+_fake_archive_state = Path(
+    os.environ.get("ILAG_FAKE_ARCHIVE_STATE")
+    or Path(tempfile.mkdtemp(prefix="ilag-fake-archive-")) / "archive.pickle"
 )
+if _xdist_worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    _fake_archive_state = _fake_archive_state.with_stem(
+        f"{_fake_archive_state.stem}-{_xdist_worker}"
+    )
+os.environ["ILAG_FAKE_ARCHIVE_STATE"] = str(_fake_archive_state)
 
 
 @pytest.fixture(autouse=True)

@@ -70,6 +70,70 @@ def test_task_round_trip_through_redis_and_worker(transactional_db, celery_worke
     )
 
 
+@pytest.mark.celery
+def test_each_xdist_worker_has_its_own_database_broker_and_fake_archive(
+    transactional_db, celery_worker_process
+):
+    """Under pytest-xdist (README «make test»), worker gwN has its own test database, Redis
+    database 2N + 2 as the broker (ilag/settings_test.py), in this process and in its
+    Celery worker alike, and its own fake archive file (tests/conftest.py). A serial run
+    keeps the broker it was given; the Celery worker consumes from it all the same."""
+    from django.conf import settings
+
+    from ilag.celery import app
+
+    broker = os.environ["CELERY_BROKER_URL"]
+    assert settings.CELERY_BROKER_URL == broker
+    assert app.conf.broker_url == broker
+    # The worker's start-up banner names its broker («.> transport: redis://…/2»).
+    banner = re.search(r"\.> transport:\s+(\S+)", celery_worker_process.log())
+    assert banner, celery_worker_process.log()
+    assert urlsplit(banner[1]).path == urlsplit(broker).path
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return
+    number = int(worker.removeprefix("gw"))
+    assert urlsplit(broker).path == f"/{2 * number + 2}"
+    assert settings.DATABASES["default"]["NAME"].endswith(f"_{worker}")
+    assert Path(os.environ["ILAG_FAKE_ARCHIVE_STATE"]).stem.endswith(f"-{worker}")
+
+
+def _test_settings(**environment: str) -> subprocess.CompletedProcess:
+    """Load ilag.settings_test in a fresh process; print the broker and cache locations as
+    the settings and the environment have them."""
+    code = (
+        "import os, ilag.settings_test as s; "
+        "print(s.CELERY_BROKER_URL, os.environ['CELERY_BROKER_URL'], "
+        "s.CACHES['default'].get('LOCATION'), os.environ.get('CACHE_URL'))"
+    )
+    env = {"PATH": os.environ["PATH"], "DEBUG": "1", **environment}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+
+def test_xdist_workers_get_two_redis_databases_each_and_a_serial_run_none():
+    broker, cache = "redis://127.0.0.1:6399/0", "redis://127.0.0.1:6399/1"
+
+    serial = _test_settings(CELERY_BROKER_URL=broker, CACHE_URL=cache)
+    gw0 = _test_settings(CELERY_BROKER_URL=broker, CACHE_URL=cache, PYTEST_XDIST_WORKER="gw0")
+    gw6 = _test_settings(CELERY_BROKER_URL=broker, CACHE_URL=cache, PYTEST_XDIST_WORKER="gw6")
+    # The test Celery worker inherits the changed environment and loads the settings again.
+    again = _test_settings(
+        CELERY_BROKER_URL="redis://127.0.0.1:6399/4",
+        CACHE_URL="redis://127.0.0.1:6399/5",
+        PYTEST_XDIST_WORKER="gw1",
+    )
+    too_many = _test_settings(CELERY_BROKER_URL=broker, PYTEST_XDIST_WORKER="gw7")
+
+    assert serial.stdout.split() == [broker, broker, cache, cache], serial.stderr
+    assert gw0.stdout.split() == [broker[:-1] + "2"] * 2 + [cache[:-1] + "3"] * 2, gw0.stderr
+    assert gw6.stdout.split() == [broker[:-1] + "14"] * 2 + [cache[:-1] + "15"] * 2, gw6.stderr
+    assert again.stdout.split() == [broker[:-1] + "4"] * 2 + [cache[:-1] + "5"] * 2, again.stderr
+    assert too_many.returncode != 0 and "at most 7 workers" in too_many.stderr
+
+
 def _environment(service: dict) -> dict[str, str]:
     env = service.get("environment", {})
     if isinstance(env, list):
