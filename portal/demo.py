@@ -1380,17 +1380,23 @@ class DemoSeeder:
                 payouts.request_review(request=request, user=adviser, approve=True, comment="")
             if made == 5:
                 continue  # ordered, not yet paid
-            with self.clock.at(paid, adviser, 14):
-                for payout in request.payouts.all():
-                    payouts.payout_mark_paid(
-                        payout=payout,
-                        version=payout.version,
-                        user=adviser,
-                        paid_on=paid,
-                        voucher_number=f"DEMO-{voucher}",
-                    )
-                    voucher += 1
+            voucher = self.mark_paid(request, adviser, paid, voucher)
         self.seed_settlement(projects, adviser)
+
+    def mark_paid(self, request, adviser, day, voucher: int) -> int:
+        """The request's payouts paid on `day`, with voucher numbers from `voucher` on;
+        returns the next number."""
+        with self.clock.at(day, adviser, 14):
+            for payout in request.payouts.all():
+                payouts.payout_mark_paid(
+                    payout=payout,
+                    version=payout.version,
+                    user=adviser,
+                    paid_on=day,
+                    voucher_number=f"DEMO-{voucher}",
+                )
+                voucher += 1
+        return voucher
 
     def payout_days(self, project, days_ago=None):
         """When a demo payment request of `project` is submitted, reviewed and paid:
@@ -1434,15 +1440,7 @@ class DemoSeeder:
                 continue
             with self.clock.at(reviewed, adviser, 9):
                 payouts.request_review(request=request, user=adviser, approve=True, comment="")
-            with self.clock.at(paid, adviser, 14):
-                for payout in request.payouts.all():
-                    payouts.payout_mark_paid(
-                        payout=payout,
-                        version=payout.version,
-                        user=adviser,
-                        paid_on=paid,
-                        voucher_number=f"DEMO-{30_000 + number}",
-                    )
+            self.mark_paid(request, adviser, paid, 30_000 + number)
 
     def demo_request(self, project, leader, *, part=0, final=False):
         """A submitted request for what the tranche and the costs allow (None if nothing)."""
