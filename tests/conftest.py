@@ -172,19 +172,25 @@ def make_run_env(database: Path, **extra) -> dict:
     return env
 
 
+def run_as_make_run(args: list, database: Path, *, timeout: int = 120, **extra):
+    """`python ARGS` in `make run`'s environment on `database` (a CompletedProcess, its
+    output as text)."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=make_run_env(database, **extra),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory) -> Path:
     """A SQLite file migrated once for the session (migrating SQLite takes seconds);
     tests copy it with `sqlite_database`."""
     path = tmp_path_factory.mktemp("sqlite") / "migrated.sqlite3"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-        cwd=BASE_DIR,
-        env=make_run_env(path),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_as_make_run(["manage.py", "migrate", "--no-input", "-v", "0"], path, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     return path
 

@@ -503,14 +503,20 @@ def test_only_an_adviser_following_the_programme_retries_or_marks(db, settings, 
         archive_record_mark_by_hand(record=record, reference="2026/1-1", user=stranger)
 
 
-def test_a_file_changed_after_archiving_is_flagged(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def archived_agreement():
+    """A signed agreement and its record, received by an empty fake archive."""
     _programme, agreement, adviser = world()
     record = sign(agreement, adviser)
     with shared_archive() as archive:
         archive.__init__()
     assert archive_record_send.apply(args=[record.pk]).get() == "received"
     record.refresh_from_db()
+    return agreement, record
+
+
+def test_a_file_changed_after_archiving_is_flagged(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    agreement, record = archived_agreement()
     assert archive_record_changed_files(record) == []
 
     agreement.refresh_from_db()
@@ -526,12 +532,7 @@ def test_a_file_is_read_to_compare_only_when_written_after_the_record(
     its size and time (no download from S3), one written since is hashed, so content
     changed at the same size is flagged too; a file gone is flagged."""
     settings.MEDIA_ROOT = tmp_path
-    _programme, agreement, adviser = world()
-    record = sign(agreement, adviser)
-    with shared_archive() as archive:
-        archive.__init__()
-    assert archive_record_send.apply(args=[record.pk]).get() == "received"
-    record.refresh_from_db()
+    agreement, record = archived_agreement()
     opened = []
     storage = storages["default"]
     real_open = storage.open

@@ -3,13 +3,7 @@ meet the portal's own conflict check (the row's version: «changed by … after 
 the form»), never «database is locked». Run in a subprocess against a throwaway SQLite
 file, since the test database is PostgreSQL."""
 
-import subprocess
-import sys
-from pathlib import Path
-
-from tests.conftest import make_run_env
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+from tests.conftest import run_as_make_run
 
 SCRIPT = r"""
 import threading, time
@@ -58,13 +52,6 @@ print(outcome["second"], project.title)
 
 
 def test_two_saves_at_once_on_sqlite_meet_the_conflict_check(sqlite_database):
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=BASE_DIR,
-        env=make_run_env(sqlite_database),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_as_make_run(["-c", SCRIPT], sqlite_database)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "conflict Først", result.stdout

@@ -5,13 +5,8 @@ throwaway SQLite file, since the test database is PostgreSQL (a query PostgreSQL
 SQLite has not, such as DISTINCT ON, fails only there)."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
-from tests.conftest import make_run_env
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+from tests.conftest import run_as_make_run
 
 SCRIPT = r"""
 import json, sys
@@ -56,20 +51,14 @@ print(json.dumps(results))
 
 
 def test_the_demo_on_sqlite_answers_every_page_it_links_to(sqlite_database, tmp_path):
-    env = make_run_env(
+    result = run_as_make_run(
+        ["-c", SCRIPT],
         sqlite_database,
+        timeout=600,
         MEDIA_ROOT=str(tmp_path / "media"),
         ALLOWED_HOSTS="testserver",
         # The committee's PDFs take seconds each and are not what is under test here.
         DEMO_RENDER_REPORTS="0",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
     )
     assert result.returncode == 0, result.stderr[result.stderr.rfind("Traceback") :][-3000:]
     results = json.loads(result.stdout.strip().splitlines()[-1])
