@@ -2,12 +2,13 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, FocusArea, Programme
+from ilag.filters import ModelChoiceFilter
 from municipalities.filters import MunicipalityFilter, municipality_lookup
 
 
 class AgreementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    program = django_filters.ModelChoiceFilter(
+    program = ModelChoiceFilter(
         label=_("Programme"),
         field_name="programme",
         to_field_name="slug",
@@ -18,7 +19,7 @@ class AgreementFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Agreement.Status.choices, empty_label=_("All")
     )
-    innsatsomrade = django_filters.ModelChoiceFilter(
+    innsatsomrade = ModelChoiceFilter(
         label=_("Focus area"),
         field_name="focus_areas",
         queryset=FocusArea.objects.none(),

@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Programme
 from evaluations.models import DISPLAY_STATE_LABELS, DUE_SOON_DAYS, Milestone
+from ilag.filters import ModelChoiceFilter
 from municipalities.filters import MunicipalityFilter, municipality_lookup
 
 
 class MilestoneFilter(django_filters.FilterSet):
-    program = django_filters.ModelChoiceFilter(
+    program = ModelChoiceFilter(
         label=_("Programme"),
         queryset=Programme.objects.none(),
         to_field_name="slug",

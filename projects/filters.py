@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import FocusArea, Programme
+from ilag.filters import ModelChoiceFilter
 from municipalities.filters import MunicipalityFilter, municipality_lookup
 from projects.models import ProgressReport, Project
 
@@ -53,7 +54,7 @@ def search_projects(queryset, text: str):
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    program = django_filters.ModelChoiceFilter(
+    program = ModelChoiceFilter(
         label=_("Programme"),
         field_name="agreement__programme",
         to_field_name="slug",
@@ -64,7 +65,7 @@ class ProjectFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Project.Status.choices, empty_label=_("All")
     )
-    innsatsomrade = django_filters.ModelChoiceFilter(
+    innsatsomrade = ModelChoiceFilter(
         label=_("Focus area"),
         field_name="focus_area",
         queryset=FocusArea.objects.none(),
@@ -115,7 +116,7 @@ class ProjectFilter(django_filters.FilterSet):
 
 class ProgressReportFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search the narratives"), method="search")
-    program = django_filters.ModelChoiceFilter(
+    program = ModelChoiceFilter(
         label=_("Programme"),
         field_name="project__agreement__programme",
         to_field_name="slug",
