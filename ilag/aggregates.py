@@ -5,7 +5,7 @@ annotation per row (a subquery per project or agreement) runs once for each of
 thousands of rows.
 """
 
-from django.db.models import BigIntegerField, Max, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Count, Max, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 
@@ -21,6 +21,18 @@ def scalar_sum(queryset, field="amount"):
             output_field=BigIntegerField(),
         ),
         Value(0),
+        output_field=BigIntegerField(),
+    )
+
+
+def scalar_count(queryset):
+    """How many rows `queryset` has, as an expression."""
+    return Subquery(
+        queryset.order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(total=Count("pk"))
+        .values("total"),
         output_field=BigIntegerField(),
     )
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
 from evaluations.models import Milestone, MilestoneReport
-from ilag.aggregates import scalar_sum
+from ilag.aggregates import scalar_count, scalar_sum
 from municipalities.models import Municipality
 from projects.models import (
     BudgetLine,
@@ -85,6 +85,7 @@ class Totals:
     incurred: int
     funding: list  # (name, amount)
     own_contributions: int
+    projects: int  # approved projects (proposals are not counted)
 
     @property
     def used_percent(self):
@@ -92,8 +93,8 @@ class Totals:
 
 
 def programme_totals(*, programme, agreements, projects) -> Totals:
-    """Frames, budget and costs incurred in one query; funding by source in another
-    (approved projects only: a proposal's money is not granted yet)."""
+    """Frames, budget, costs incurred and the number of projects in one query; funding by
+    source in another (approved projects only: a proposal's money is not granted yet)."""
     projects = money_projects(projects)
 
     figures = (
@@ -105,8 +106,9 @@ def programme_totals(*, programme, agreements, projects) -> Totals:
             incurred=scalar_sum(
                 ReportCost.objects.filter(report__in=latest_approved_report_ids(projects))
             ),
+            projects=scalar_count(projects),
         )
-        .values("frame", "budget", "incurred")
+        .values("frame", "budget", "incurred", "projects")
         .get()
     )
     funding_rows = list(
@@ -121,29 +123,26 @@ def programme_totals(*, programme, agreements, projects) -> Totals:
         incurred=figures["incurred"],
         funding=[(r["source__name"], r["total"]) for r in funding_rows if r["source__name"]],
         own_contributions=sum(r["total"] for r in funding_rows if not r["source__name"]),
+        projects=figures["projects"] or 0,
     )
 
 
-def light_distribution(projects) -> list[tuple[str, str, int]]:
-    """How many projects have each traffic light in their latest approved report: one
-    query, which reads the latest reports once (not a subquery per project)."""
-    latest = ProgressReport.objects.filter(pk__in=latest_approved_report_ids(projects))
-
-    def with_light(light):
-        return Count("pk", filter=Q(pk__in=latest.filter(traffic_light=light).values("project")))
-
-    counts = projects.order_by().aggregate(
-        all=Count("pk"),
-        green=with_light("green"),
-        yellow=with_light("yellow"),
-        red=with_light("red"),
+def light_distribution(projects, *, project_count: int) -> list[tuple[str, str, int]]:
+    """How many of `projects` (`project_count` of them, as `programme_totals` counts) have
+    each traffic light in their latest approved report: one query, which reads the
+    latest reports once and counts them by light."""
+    by_light = dict(
+        ProgressReport.objects.filter(pk__in=latest_approved_report_ids(projects))
+        .order_by()
+        .values_list("traffic_light")
+        .annotate(count=Count("pk"))
     )
-    lit = counts["green"] + counts["yellow"] + counts["red"]
+    counts = {light: by_light.get(light, 0) for light in ("green", "yellow", "red")}
     return [
         ("green", _("Green"), counts["green"]),
         ("yellow", _("Yellow"), counts["yellow"]),
         ("red", _("Red"), counts["red"]),
-        ("", _("No approved report"), counts["all"] - lit),
+        ("", _("No approved report"), project_count - sum(counts.values())),
     ]
 
 

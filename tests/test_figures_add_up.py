@@ -170,6 +170,39 @@ def test_dashboard_municipality_rows_sum_to_the_programme_total(world, slug):
         assert f"{row.name}</a>" in html
 
 
+@pytest.mark.parametrize("slug", programmes())
+def test_dashboard_lights_count_each_project_once_as_the_committee_report_does(world, slug):
+    """The dashboard's count of projects by latest status light (one grouped query) agrees
+    with a project-by-project reading and with the committee report's line «Grønn: 8»,
+    and the four counts sum to the programme's approved projects."""
+    programme = Programme.objects.get(slug=slug)
+    projects = Project.objects.filter(agreement__programme=programme)
+    totals = dashboard.programme_totals(
+        programme=programme,
+        agreements=Agreement.objects.filter(programme=programme),
+        projects=projects,
+    )
+    shown = {
+        light: count
+        for light, _label, count in dashboard.light_distribution(
+            dashboard.money_projects(projects), project_count=totals.projects
+        )
+    }
+    expected = defaultdict(int)
+    for project in approved_projects(programme):
+        latest = (
+            project.progress_reports.filter(status="approved")
+            .order_by("-period_end", "-pk")
+            .first()
+        )
+        light = latest.traffic_light if latest else ""
+        expected[light if light in ("green", "yellow", "red") else ""] += 1
+    assert shown == {light: expected[light] for light in ("green", "yellow", "red", "")}
+    assert totals.projects == approved_projects(programme).count() == sum(shown.values())
+    report = programme_context(programme, user=world, today=timezone.localdate())
+    assert {row["light"]: row["count"] for row in report["light_counts"]} == shown
+
+
 def municipality_page_totals(adviser) -> dict[str, int]:
     client = Client()
     client.force_login(adviser)

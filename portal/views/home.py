@@ -123,7 +123,7 @@ class HomeView(ReadOnlyPageMixin, TemplateView):
         totals = dashboard.programme_totals(
             programme=programme, agreements=agreements, projects=projects
         )
-        lights = dashboard.light_distribution(projects)
+        lights = dashboard.light_distribution(projects, project_count=totals.projects)
         waiting = dashboard.waiting_for_approval(user=user, programme=programme)
         query = QueryDict(mutable=True)
         query["program"] = programme.slug
