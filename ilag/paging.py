@@ -2,10 +2,12 @@
 
 A detail page (a project, an agreement) lists several kinds of thing; each list is paged
 with a query parameter of its own (`?rapporter=2`), so that paging one leaves the others
-where they are. A page is read in one query: its rows together with how many there are
-in all (a window count, so no COUNT query of its own), the last page instead when the
-number asked for is past the end, and any rows the page needs besides (`also`: a
-project's latest approved status report, wherever it stands in the list).
+where they are. A page is read in one query: its rows (LIMIT and OFFSET) together with
+how many there are in all (a window count, computed before the LIMIT, so no COUNT query
+of its own). A number past the end (an old link, a number typed) shows the last page,
+read by a second query that chooses its rows by their position; that query also serves
+a page that needs rows besides its own (`also`: a project's latest approved status
+report, wherever it stands in the list).
 """
 
 from dataclasses import dataclass
@@ -53,14 +55,31 @@ class Section:
         nonsense, the last for a number past the end. `also`: rows to read besides those
         of the page (in `fetched`), a condition that may use window annotations made on
         `queryset` (computed over all its rows, like the count)."""
+        number = page_number(query, self.parameter)
+        order = _total_order(queryset)
+        if also is None:
+            first = (number - 1) * self.per_page
+            fetched = list(
+                queryset.annotate(**{TOTAL: Window(Count("pk"))}).order_by(*order)[
+                    first : first + self.per_page
+                ]
+            )
+            if fetched or number == 1:
+                count = getattr(fetched[0], TOTAL) if fetched else 0
+                return self._section_page(queryset, order, fetched, fetched, number, count)
+        return self._by_position(queryset, order, number, also)
+
+    def _by_position(self, queryset, order, number, also) -> SectionPage:
+        """The page by its rows' positions (a window row number), the last page for a
+        number past the end, and the rows `also` chooses: one query, whose SQL is a
+        query within a query (the window's values filtered)."""
         per_page = self.per_page
-        first = (page_number(query, self.parameter) - 1) * per_page
+        first = (number - 1) * per_page
         # Past the end, the rows after the last whole page.
         last_start = (F(TOTAL) - 1) / per_page * per_page
         wanted = Q(**{f"{ROW}__gt": first, f"{ROW}__lte": first + per_page}) | Q(
             **{f"{TOTAL}__lte": first, f"{ROW}__gt": last_start}
         )
-        order = _total_order(queryset)
         fetched = list(
             queryset.annotate(
                 **{ROW: Window(RowNumber(), order_by=order), TOTAL: Window(Count("pk"))}
@@ -72,11 +91,12 @@ class Section:
         if first >= count:
             first = max(0, (count - 1) // per_page * per_page)
         rows = [row for row in fetched if first < getattr(row, ROW) <= first + per_page]
-        paginator = Paginator(queryset.order_by(*order), per_page)
+        return self._section_page(queryset, order, rows, fetched, first // per_page + 1, count)
+
+    def _section_page(self, queryset, order, rows, fetched, number, count) -> SectionPage:
+        paginator = Paginator(queryset.order_by(*order), self.per_page)
         paginator.count = count  # known: Paginator would ask the database
-        return SectionPage(
-            rows, first // per_page + 1, paginator, parameter=self.parameter, fetched=fetched
-        )
+        return SectionPage(rows, number, paginator, parameter=self.parameter, fetched=fetched)
 
 
 def _total_order(queryset: QuerySet) -> list:
