@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db.models import Count, Window
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from django.views.generic import TemplateView
 from openpyxl import Workbook
 
 from ilag.exports import csv_value, xlsx_value
+from ilag.paging import MAX_PAGE
 from ilag.views import ReadOnlyPageMixin
 
 EXPORT_CHUNK = 2000
@@ -96,18 +98,11 @@ class FilteredListView(ReadOnlyPageMixin, TemplateView):
         export = request.GET.get("eksport")
         if export in ("csv", "xlsx"):
             return self.export(self.decorate(queryset), export, filterset=filterset)
-        paginator = Paginator(queryset, self.paginate_by)
-        try:
-            page = paginator.page(request.GET.get("side") or 1)
-        except PageNotAnInteger:
-            page = paginator.page(1)
-        except EmptyPage:
-            page = paginator.page(paginator.num_pages)
-        start, end = page.start_index() - 1, page.end_index()
+        page, ids = self.page_ids(queryset, request.GET.get("side") or 1)
+        paginator = page.paginator
         rows = []
-        if paginator.count:
+        if ids:
             # The page's ids first, then the costly annotations for those rows only.
-            ids = list(queryset.values_list("pk", flat=True)[start:end])
             position = {pk: i for i, pk in enumerate(ids)}
             rows = sorted(
                 self.decorate(queryset.model.objects.filter(pk__in=ids)),
@@ -131,6 +126,37 @@ class FilteredListView(ReadOnlyPageMixin, TemplateView):
             **self.extra_context_for(rows),
         )
         return self.render_to_response(context)
+
+    def page_ids(self, queryset, asked) -> tuple[Page, list]:
+        """The page asked for (the first for nonsense, the last past the end) and the ids
+        of its rows. In one query when the page has rows and the list no DISTINCT: the
+        ids with how many rows match in all, a window count computed before the LIMIT.
+        Otherwise a count, then the ids."""
+        try:
+            number = int(asked)
+        except (TypeError, ValueError):
+            number = 1
+        if 1 <= number <= MAX_PAGE and not queryset.query.distinct:
+            first = (number - 1) * self.paginate_by
+            found = list(
+                queryset.annotate(list_total=Window(Count("pk"))).values_list("pk", "list_total")[
+                    first : first + self.paginate_by
+                ]
+            )
+            if found or number == 1:
+                paginator = Paginator(queryset, self.paginate_by)
+                paginator.count = found[0][1] if found else 0  # known: no COUNT query
+                return paginator.page(number), [pk for pk, _total in found]
+        paginator = Paginator(queryset, self.paginate_by)
+        try:
+            page = paginator.page(number)
+        except EmptyPage:
+            page = paginator.page(paginator.num_pages)
+        if not paginator.count:
+            return page, []
+        return page, list(
+            queryset.values_list("pk", flat=True)[page.start_index() - 1 : page.end_index()]
+        )
 
     def extra_context_for(self, rows) -> dict:
         return {}

@@ -211,3 +211,21 @@ def test_drop_downs_read_their_choices_in_one_query_without_a_cursor(client, url
     assert 0 < visible.count() < Programme.objects.count()
     for programme in Programme.objects.all():
         assert (f'value="{programme.slug}"' in select) == (programme in visible)
+
+
+def test_a_page_of_a_list_reads_its_rows_and_how_many_match_without_a_count_query(adviser):
+    """The page's ids come with the number of matching rows (a window count), so the
+    list makes no COUNT query of its own; a page past the end still shows the last page
+    («Viser 1–n av n»), with the count it then needs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    shown = Project.objects.filter(agreement__programme__slug="i-lag").count()
+    with CaptureQueriesContext(connection) as queries:
+        html = text(adviser.get("/prosjekter/?program=i-lag"))
+    assert not [q["sql"] for q in queries if "COUNT(*)" in q["sql"]]
+    assert f"{shown} treff" in html
+    with CaptureQueriesContext(connection) as queries:
+        past = text(adviser.get("/prosjekter/?program=i-lag&side=7"))
+    assert [q["sql"] for q in queries if "COUNT(*)" in q["sql"]]
+    assert f"{shown} treff" in past and past.count("<tr>") == html.count("<tr>")
