@@ -153,6 +153,24 @@ def _demo_without_pdfs(settings):
     settings.DEMO_RENDER_REPORTS = False
 
 
+@pytest.fixture(scope="module")
+def demo_for_module(django_db_setup, django_db_blocker):
+    """The demo, seeded once for a module whose every test works on it and changes it
+    only inside its own transaction (rolled back after each test: no `transaction=True`,
+    no Celery worker, no test that needs an empty database). Seeding takes seconds; once
+    per test it was a good part of the suite. The database is emptied after the module."""
+    import io
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(DEMO_RENDER_REPORTS=False):
+        call_command("seed_demo", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
 # `make run`'s zero-setup default: SQLite, tasks in process, no cache server ----------------
 
 MAKE_RUN_UNSET = {"CELERY_BROKER_URL", "CACHE_URL", "DATABASE_URL", "SECRET_KEY"}

@@ -9,7 +9,6 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 
 from accounts.models import User
@@ -33,9 +32,8 @@ PAYLOADS = [
 
 
 @pytest.fixture
-def planted(client):
+def planted(client, demo_for_module):
     """The demo, with user text beginning with every trigger planted where exports read it."""
-    call_command("seed_demo", stdout=io.StringIO())
     projects = list(
         Project.objects.filter(agreement__programme__slug="i-lag").order_by("pk")[: len(PAYLOADS)]
     )

@@ -5,7 +5,6 @@ import io
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
@@ -18,8 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def adviser(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def adviser(client, demo_for_module):
     client.force_login(User.objects.get(username="radgiver"))
     return client
 
@@ -156,8 +154,7 @@ def test_dashboard_figures_add_up(adviser):
         assert name in html
 
 
-def test_leader_and_reader_land_elsewhere(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def test_leader_and_reader_land_elsewhere(client, demo_for_module):
     client.force_login(User.objects.get(username="leder.snasa"))
     assert client.get("/")["Location"] == "/prosjekter/mine/"
 
@@ -186,7 +183,9 @@ def test_dashboard_counts_every_report_waiting_and_links_to_the_rest(adviser, mo
 @pytest.mark.parametrize(
     "url", ["/prosjekter/", "/avtaler/", "/milepeler/", "/prosjekter/statusrapporter/"]
 )
-def test_drop_downs_read_their_choices_in_one_query_without_a_cursor(client, url, monkeypatch):
+def test_drop_downs_read_their_choices_in_one_query_without_a_cursor(
+    client, url, monkeypatch, demo_for_module
+):
     """The filters' choices (programmes, focus areas) are read with an ordinary query, not
     through a server-side cursor (DECLARE, FETCH, CLOSE: four round trips a drop-down),
     and still list just what the user may see."""
@@ -194,7 +193,6 @@ def test_drop_downs_read_their_choices_in_one_query_without_a_cursor(client, url
 
     from agreements.models import Programme
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
     leader = User.objects.get(username="leder.snasa")
     client.force_login(leader)
     cursors = []

@@ -22,8 +22,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def adviser(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def adviser(client, demo_for_module):
     client.force_login(User.objects.get(username="radgiver"))
     return client
 
