@@ -9,32 +9,26 @@ from django.db.models import BigIntegerField, Count, Max, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 
-def scalar_sum(queryset, field="amount"):
-    """The sum of `field` over `queryset` (0 when it is empty), as an expression."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by()
-            .annotate(one=Value(1))
-            .values("one")
-            .annotate(total=Sum(field))
-            .values("total"),
-            output_field=BigIntegerField(),
-        ),
-        Value(0),
-        output_field=BigIntegerField(),
-    )
-
-
-def scalar_count(queryset):
-    """How many rows `queryset` has, as an expression."""
+def _one_value(queryset, aggregate):
+    """`aggregate` over the whole of `queryset`, as a subquery of one row."""
     return Subquery(
         queryset.order_by()
         .annotate(one=Value(1))
         .values("one")
-        .annotate(total=Count("pk"))
+        .annotate(total=aggregate)
         .values("total"),
         output_field=BigIntegerField(),
     )
+
+
+def scalar_sum(queryset, field="amount"):
+    """The sum of `field` over `queryset` (0 when it is empty), as an expression."""
+    return Coalesce(_one_value(queryset, Sum(field)), Value(0), output_field=BigIntegerField())
+
+
+def scalar_count(queryset):
+    """How many rows `queryset` has, as an expression."""
+    return _one_value(queryset, Count("pk"))
 
 
 def aggregated(expression):
