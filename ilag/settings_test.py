@@ -1,6 +1,9 @@
 """Test-only differences from ilag.settings (which stays production-strict)."""
 
+import atexit
 import os
+import shutil
+import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -35,6 +38,16 @@ if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
     ):
         if urlsplit(os.environ.get(_name, "")).scheme in ("redis", "rediss"):
             os.environ[_name] = _redis_database(os.environ[_name], _database)
+
+# The files the tests write (signed agreements, documents, rendered reports, archive
+# packages) go to a directory of their own run, not to the repository's media/: made by the
+# first process that loads these settings (pytest, or pytest-xdist's controller) and
+# inherited through the environment by the xdist workers and the test Celery workers, so
+# that a file one of them writes the other reads; removed when that first process ends.
+if not os.environ.get("ILAG_TEST_MEDIA_ROOT"):
+    os.environ["ILAG_TEST_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="ilag-test-media-")
+    atexit.register(shutil.rmtree, os.environ["ILAG_TEST_MEDIA_ROOT"], ignore_errors=True)
+os.environ["MEDIA_ROOT"] = os.environ["ILAG_TEST_MEDIA_ROOT"]
 
 from ilag.settings import *  # noqa: E402, F403
 from ilag.settings import STORAGES  # noqa: E402

@@ -2,6 +2,7 @@
 # Test infrastructure (scripts/with-services.sh provides PostgreSQL, Redis and SECRET_KEY).
 # Domain fixtures go below the end of this block.
 # ---------------------------------------------------------------------------------------
+import atexit
 import os
 import shutil
 import subprocess
@@ -126,10 +127,13 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
 # environment): tests/archive/fake_transport.py. Under pytest-xdist the workers inherit
 # the controller's environment, this variable included, so each worker names its own file
 # beside it (archive-gw0.pickle …): one worker's reset_archive() must not empty another's.
-_fake_archive_state = Path(
-    os.environ.get("ILAG_FAKE_ARCHIVE_STATE")
-    or Path(tempfile.mkdtemp(prefix="ilag-fake-archive-")) / "archive.pickle"
-)
+if os.environ.get("ILAG_FAKE_ARCHIVE_STATE"):
+    _fake_archive_state = Path(os.environ["ILAG_FAKE_ARCHIVE_STATE"])
+else:
+    # Made by the first process (the xdist controller), removed when it ends.
+    _fake_archive_dir = tempfile.mkdtemp(prefix="ilag-fake-archive-")
+    atexit.register(shutil.rmtree, _fake_archive_dir, ignore_errors=True)
+    _fake_archive_state = Path(_fake_archive_dir) / "archive.pickle"
 if _xdist_worker := os.environ.get("PYTEST_XDIST_WORKER"):
     _fake_archive_state = _fake_archive_state.with_stem(
         f"{_fake_archive_state.stem}-{_xdist_worker}"

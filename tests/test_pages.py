@@ -1,25 +1,18 @@
 """The foundation's pages: what a signed-in adviser sees, in bokmål, with Norwegian figures."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
 from agreements.models import Agreement
-from municipalities.models import Municipality
 from projects.models import Project
-from tests.factories import ProjectFactory, leader
+from tests.factories import MunicipalityFactory, ProjectFactory, leader
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-
-
-@pytest.fixture
-def adviser_client(client, demo):
+def adviser_client(client, demo_for_module):
     client.force_login(User.objects.get(username="radgiver"))
     return client
 
@@ -102,8 +95,9 @@ def test_english_is_selectable(adviser_client):
 
 
 def test_leader_cannot_see_another_municipality_draft_project(client):
-    meraker = Municipality.objects.create(number="5034", name="Meråker")
-    snasa = Municipality.objects.create(number="5041", name="Snåsa")
+    # Municipalities of their own (the module's demo may be loaded, with its Meråker).
+    meraker = MunicipalityFactory(name="Meråker")
+    snasa = MunicipalityFactory(name="Snåsa")
     draft = ProjectFactory(draft=True, agreement__municipalities=[meraker])
     published = ProjectFactory(agreement=draft.agreement)
     client.force_login(leader(snasa))
