@@ -55,6 +55,9 @@ class Section:
         nonsense, the last for a number past the end. `also`: rows to read besides those
         of the page (in `fetched`), a condition that may use window annotations made on
         `queryset` (computed over all its rows, like the count)."""
+        if queryset.query.distinct:
+            # The count is a window over the rows before DISTINCT removes any.
+            raise ValueError("A paged list cannot use DISTINCT: filter through subqueries.")
         number = page_number(query, self.parameter)
         order = _total_order(queryset)
         if also is None:

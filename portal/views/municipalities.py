@@ -6,12 +6,17 @@ from django.views.generic import DetailView, ListView
 
 from agreements.models import Agreement
 from evaluations.models import Milestone
+from ilag.paging import Section
 from ilag.views import ReadOnlyPageMixin
 from municipalities.models import Municipality
 from municipalities.permissions import can_edit_municipality
 from payouts.figures import money_by_municipality
 from projects.models import Project, agreements_with_totals
 from projects.shares import municipality_part, share_of, shares_for
+
+# The municipality's milestones (its agreements' and its projects', by due date): 25 a
+# page, read with their count in one query.
+MILESTONE_PAGES = Section("milepeler", per_page=25)
 
 
 class MunicipalityListView(ReadOnlyPageMixin, ListView):
@@ -92,11 +97,22 @@ class MunicipalityDetailView(ReadOnlyPageMixin, DetailView):
             money=money_by_municipality(
                 Project.objects.visible_to(user), municipality_ids=[municipality.pk], shares=shares
             )[municipality.pk],
-            milestones=Milestone.objects.visible_to(user)
-            .filter(
-                Q(agreement__municipalities=municipality) | Q(project__municipalities=municipality)
-            )
-            .select_related("agreement", "project", "responsible")
-            .distinct(),
+            # Through subqueries, not joins: a milestone is listed once (no DISTINCT, which
+            # the page's window count would not see).
+            milestones=MILESTONE_PAGES.page(
+                Milestone.objects.visible_to(user)
+                .filter(
+                    Q(
+                        agreement__in=Agreement.objects.filter(municipalities=municipality).values(
+                            "pk"
+                        )
+                    )
+                    | Q(
+                        project__in=Project.objects.filter(municipalities=municipality).values("pk")
+                    )
+                )
+                .select_related("agreement", "project", "responsible"),
+                self.request.GET,
+            ),
         )
         return context

@@ -3,6 +3,7 @@ municipality with two projects as for one with 25 in several agreements, joint p
 milestones included."""
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from evaluations.models import Milestone
@@ -107,3 +108,38 @@ def test_the_money_is_the_municipalitys_share(client, world):
     assert response.context["money"].granted < sum(
         p.granted_amount for p in Project.objects.filter(municipalities=snasa)
     )
+
+
+def milestone_rows(html: str) -> list[str]:
+    table = html.split('id="milestones-heading"', 1)[1].split("</table>", 1)[0]
+    return [row for row in table.split("<tr>")[2:]]  # after the header row
+
+
+def test_the_milestones_show_twenty_five_a_page_each_once(client, world):
+    """A municipality's milestones (its agreements' and projects', a joint agreement's and
+    a joint project's too) are paged 25 at a time, each listed once, in the same number of
+    queries on every page; a page past the end shows the last."""
+    snasa = world["snasa"]
+    client.force_login(world["adviser"])
+    client.get("/konto/")
+    add(world, 25)
+    expected = Milestone.objects.filter(
+        Q(agreement__municipalities=snasa) | Q(project__municipalities=snasa)
+    ).distinct()
+    assert expected.count() == 34  # 25 projects' and 9 agreements'
+    url = reverse("municipalities:detail", args=[snasa.number])
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"milepeler": 2}).content.decode()
+    past = client.get(url, {"milepeler": 9}).content.decode()
+
+    assert len(milestone_rows(first)) == 25 and len(milestone_rows(second)) == 9
+    assert "Viser 1–25 av 34" in first and "Viser 26–34 av 34" in second
+    assert milestone_rows(past) == milestone_rows(second)
+    shown = [
+        row.split('href="', 1)[1].split('"', 1)[0]
+        for row in milestone_rows(first) + milestone_rows(second)
+    ]
+    assert sorted(shown) == sorted(m.get_absolute_url() for m in expected)
+    assert queries_to_show(client, url + "?milepeler=2") == MUNICIPALITY_PAGE_QUERIES
+    assert queries_to_show(client, url + "?milepeler=9") == MUNICIPALITY_PAGE_QUERIES + 1
