@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.db.models import Count, Window
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from django.views.generic import TemplateView
 from openpyxl import Workbook
 
 from ilag.exports import csv_value, xlsx_value
-from ilag.paging import MAX_PAGE
+from ilag.paging import MAX_PAGE, counted_slice
 from ilag.views import ReadOnlyPageMixin
 
 EXPORT_CHUNK = 2000
@@ -137,16 +136,15 @@ class FilteredListView(ReadOnlyPageMixin, TemplateView):
         except (TypeError, ValueError):
             number = 1
         if 1 <= number <= MAX_PAGE and not queryset.query.distinct:
-            first = (number - 1) * self.paginate_by
-            found = list(
-                queryset.annotate(list_total=Window(Count("pk"))).values_list("pk", "list_total")[
-                    first : first + self.paginate_by
-                ]
+            # The ids only (the rows' relations come with `decorate`, for the page).
+            ids_only = queryset.select_related(None).prefetch_related(None).only("pk")
+            found, count = counted_slice(
+                ids_only, (number - 1) * self.paginate_by, self.paginate_by
             )
-            if found or number == 1:
+            if count is not None:
                 paginator = Paginator(queryset, self.paginate_by)
-                paginator.count = found[0][1] if found else 0  # known: no COUNT query
-                return paginator.page(number), [pk for pk, _total in found]
+                paginator.count = count  # known: no COUNT query
+                return paginator.page(number), [row.pk for row in found]
         paginator = Paginator(queryset, self.paginate_by)
         try:
             page = paginator.page(number)

@@ -33,6 +33,16 @@ def page_number(query, parameter: str) -> int:
     return min(max(number, 1), MAX_PAGE)
 
 
+def counted_slice(queryset: QuerySet, first: int, size: int) -> tuple[list, int | None]:
+    """Rows `first` to `first + size` of `queryset` (ordered) and how many it has in all,
+    in one query: a window count, which PostgreSQL computes before the LIMIT. The count is
+    None when the slice is empty past the start (the rows' count is then unknown)."""
+    rows = list(queryset.annotate(**{TOTAL: Window(Count("pk"))})[first : first + size])
+    if rows:
+        return rows, getattr(rows[0], TOTAL)
+    return rows, 0 if first == 0 else None
+
+
 class SectionPage(Page):
     """A page of one list, which knows its query parameter and the rows read with it."""
 
@@ -61,14 +71,10 @@ class Section:
         number = page_number(query, self.parameter)
         order = _total_order(queryset)
         if also is None:
-            first = (number - 1) * self.per_page
-            fetched = list(
-                queryset.annotate(**{TOTAL: Window(Count("pk"))}).order_by(*order)[
-                    first : first + self.per_page
-                ]
+            fetched, count = counted_slice(
+                queryset.order_by(*order), (number - 1) * self.per_page, self.per_page
             )
-            if fetched or number == 1:
-                count = getattr(fetched[0], TOTAL) if fetched else 0
+            if count is not None:
                 return self._section_page(queryset, order, fetched, fetched, number, count)
         return self._by_position(queryset, order, number, also)
 
