@@ -111,8 +111,21 @@ def log_in(page, username, password="demo"):
 def axe_violations(page) -> list[str]:
     """WCAG 2.1 A and AA violations on the current page, one readable line each."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error
 
-    results = Axe().run(page, options=WCAG_21_AA)
+    # A click returns once the browser has the click, not once the page it leads to has
+    # loaded: axe may start while the document is being replaced («Cannot read properties
+    # of null (reading 'documentElement')», «Execution context was destroyed»). Wait for
+    # the page to load and run axe again on the page that is there.
+    for attempt in range(3):
+        page.wait_for_load_state()
+        try:
+            results = Axe().run(page, options=WCAG_21_AA)
+            break
+        except Error as error:
+            navigating = "documentElement" in str(error) or "context was destroyed" in str(error)
+            if not navigating or attempt == 2:
+                raise
     return [
         f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:5]}"
         for v in results.response["violations"]
