@@ -28,6 +28,7 @@ from tests.factories import (
     ProjectFactory,
     UserFactory,
 )
+from tests.module_world import built_once_per_module
 
 ROLES = ["anonymous", "adviser", "owner", "other", "committee", "partner"]
 LOGIN = "login"  # a redirect to the login page
@@ -467,20 +468,7 @@ def outcome_of(name, kwargs_of, world, role, method):
         transaction.savepoint_rollback(savepoint)
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """One world for the module, inside a transaction rolled back after its last test.
-    Each test's own transaction is a savepoint within it, and each request a savepoint
-    within that, so every case still meets the same world; building it for each of the
-    ~200 cases was half the module's time."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+_built, world = built_once_per_module("world", build_world)
 
 
 @pytest.mark.django_db

@@ -27,14 +27,9 @@ from tests.factories import (
     fresh,
     leader,
 )
+from tests.module_world import built_once_per_module
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def signed(agreement, name="avtale.pdf"):
@@ -42,8 +37,7 @@ def signed(agreement, name="avtale.pdf"):
     return agreement
 
 
-@pytest.fixture
-def w():
+def build_w():
     programme = ProgrammeFactory(shared_with_partners=True)
     unshared = ProgrammeFactory(shared_with_partners=False)
     elsewhere = ProgrammeFactory()
@@ -70,6 +64,9 @@ def w():
         committee=UserFactory(role=Role.COMMITTEE_READER),
         partner=UserFactory(role=Role.PARTNER),
     )
+
+
+_built, w = built_once_per_module("w", build_w)
 
 
 # can_view_agreement ----------------------------------------------------------------

@@ -26,6 +26,7 @@ from tests.factories import (
     fresh,
     leader,
 )
+from tests.module_world import built_once_per_module
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -35,12 +36,6 @@ EDITABLE = [Status.DRAFT, Status.RETURNED]
 LOCKED = [Status.SUBMITTED, Status.APPROVED]
 NOT_APPROVED = [Status.DRAFT, Status.SUBMITTED, Status.RETURNED]
 REPORT_KINDS = ["progress_report", "milestone_report"]
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def progress_report(project, status=Status.DRAFT):
@@ -79,8 +74,7 @@ def document(parent, uploaded_by=None):
     )
 
 
-@pytest.fixture
-def w():
+def build_w():
     programme = ProgrammeFactory(shared_with_partners=True)
     elsewhere = ProgrammeFactory()
     snasa, meraker, tydal = MunicipalityFactory(), MunicipalityFactory(), MunicipalityFactory()
@@ -105,6 +99,9 @@ def w():
         committee=UserFactory(role=Role.COMMITTEE_READER),
         partner=UserFactory(role=Role.PARTNER),
     )
+
+
+_built, w = built_once_per_module("w", build_w)
 
 
 # can_view_document -----------------------------------------------------------------

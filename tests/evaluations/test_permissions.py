@@ -32,6 +32,7 @@ from tests.factories import (
     fresh,
     leader,
 )
+from tests.module_world import built_once_per_module
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -47,8 +48,7 @@ def milestone(kind=Kind.MIDTERM_REPORT, **owner):
     return Milestone.objects.create(kind=kind, due_date=D(2024, 6, 1), **owner)
 
 
-@pytest.fixture
-def w():
+def build_w():
     elsewhere = ProgrammeFactory()  # made first, so that the programmes' pks differ from 1
     programme = ProgrammeFactory()
     snasa, meraker, tydal = MunicipalityFactory(), MunicipalityFactory(), MunicipalityFactory()
@@ -80,6 +80,9 @@ def w():
         committee=UserFactory(role=Role.COMMITTEE_READER),
         partner=UserFactory(role=Role.PARTNER),
     )
+
+
+_built, w = built_once_per_module("w", build_w)
 
 
 def report(w, status=Status.DRAFT, **owner):

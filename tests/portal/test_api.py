@@ -32,6 +32,7 @@ from tests.factories import (
     UserFactory,
     api_key,
 )
+from tests.module_world import built_once_per_module
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +63,7 @@ def report(project, status, light=""):
     )
 
 
-@pytest.fixture
-def world() -> World:
+def build_world() -> World:
     shared = ProgrammeFactory(slug="i-lag", shared_with_partners=True)
     closed = ProgrammeFactory(slug="lukket", shared_with_partners=False)
     snasa = MunicipalityFactory(number="5041", name="Snåsa")
@@ -102,6 +102,9 @@ def world() -> World:
             programme=closed, kind=Milestone.Kind.FINAL_REPORT, due_date=closed.end_date
         ),
     )
+
+
+_built, world = built_once_per_module("world", build_world)
 
 
 def token_for(user) -> str:

@@ -33,6 +33,7 @@ from tests.factories import (
     fresh,
     leader,
 )
+from tests.module_world import built_once_per_module
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +52,7 @@ def report(project, status=Status.DRAFT):
     )
 
 
-@pytest.fixture
-def w():
+def build_w():
     programme = ProgrammeFactory(shared_with_partners=True)
     unshared = ProgrammeFactory(shared_with_partners=False)
     elsewhere = ProgrammeFactory()
@@ -82,6 +82,9 @@ def w():
         committee=UserFactory(role=Role.COMMITTEE_READER),
         partner=UserFactory(role=Role.PARTNER),
     )
+
+
+_built, w = built_once_per_module("w", build_w)
 
 
 # can_view_project ------------------------------------------------------------------

@@ -23,6 +23,7 @@ from tests.factories import (
     fresh,
     leader,
 )
+from tests.module_world import built_once_per_module
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +31,7 @@ Kind = ReportOrder.Kind
 OrderStatus = ReportOrder.Status
 
 
-@pytest.fixture
-def w():
+def build_w():
     programme = ProgrammeFactory()
     elsewhere = ProgrammeFactory()
     snasa, meraker, tydal, roros = (MunicipalityFactory() for _ in range(4))
@@ -62,6 +62,9 @@ def w():
         committee=UserFactory(role=Role.COMMITTEE_READER),
         partner=UserFactory(role=Role.PARTNER),
     )
+
+
+_built, w = built_once_per_module("w", build_w)
 
 
 def programme_report(w, user, programme=None):
