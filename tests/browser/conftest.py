@@ -90,14 +90,32 @@ def demo_data(transactional_db):
         bump_data_version()
 
 
-@pytest.fixture
-def page(browser, live_server, demo_data):
-    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
+def new_page(browser, base_url, **options):
+    """A page of its own browser context (its own cookies) in bokmål, 1 280 px wide unless
+    told, with `page.base_url` the live server's."""
+    context = browser.new_context(
+        locale="nb-NO", **{"viewport": {"width": 1280, "height": 900}, **options}
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.base_url = live_server.url
+    page.base_url = base_url
+    # A click that leads to another page returns once that page has started to load; its
+    # HTML may still be arriving. What a test reads of the page is the page once loaded.
+    content = page.content
+
+    def loaded_content():
+        page.wait_for_load_state()
+        return content()
+
+    page.content = loaded_content
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server, demo_data):
+    page = new_page(browser, live_server.url)
     yield page
-    context.close()
+    page.context.close()
 
 
 def log_in(page, username, password="demo"):
@@ -113,10 +131,10 @@ def axe_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import Error
 
-    # A click returns once the browser has the click, not once the page it leads to has
-    # loaded: axe may start while the document is being replaced («Cannot read properties
-    # of null (reading 'documentElement')», «Execution context was destroyed»). Wait for
-    # the page to load and run axe again on the page that is there.
+    # A click that leads to another page returns once that page has started to load: axe
+    # could start before its document has an element («Cannot read properties of null
+    # (reading 'documentElement')»). Wait for the page to load, and should it still be
+    # replaced under axe («Execution context was destroyed»), run axe again.
     for attempt in range(3):
         page.wait_for_load_state()
         try:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from projects.models import Project
 from projects.permissions import can_edit_project
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, log_in, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_adviser_invites_tydal_leader_who_sets_password_and_sees_tydal(page, bro
     assert "Invitasjonen er sendt til ny.leder@example.no." in page.content()
 
     link = re.search(r"https?://\S+/invitasjon/\S+/", mail.outbox[-1].body).group(0)
-    invited = browser.new_context(locale="nb-NO").new_page()
+    invited = new_page(browser, page.base_url)
     invited.goto(link)
     assert invited.locator("h1").inner_text() == "Velg passord"
     assert axe_violations(invited) == []

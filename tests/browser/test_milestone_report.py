@@ -4,7 +4,7 @@ results; the adviser approves it; the timeline shows the milestone as approved."
 import pytest
 
 from evaluations.models import Milestone, MilestoneReport
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, log_in, new_page
 
 pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -42,8 +42,7 @@ def test_meraker_submits_midtveisrapport_and_adviser_approves(page, browser):
     assert report.status == MilestoneReport.Status.SUBMITTED
     assert report.indicator_results.count() >= 1
 
-    adviser = browser.new_context(locale="nb-NO").new_page()
-    adviser.base_url = page.base_url
+    adviser = new_page(browser, page.base_url)
     log_in(adviser, "radgiver")
     adviser.goto(f"{page.base_url}{report.get_absolute_url()}")
     assert axe_violations(adviser) == []

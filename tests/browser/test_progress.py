@@ -3,7 +3,7 @@
 import pytest
 
 from projects.models import BudgetLine, ProgressReport, Project
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, log_in, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -65,8 +65,7 @@ def test_leader_reports_adviser_returns_leader_fixes_adviser_approves(page, brow
     assert report.documents.count() == 1
 
     # The adviser returns it with a comment.
-    adviser = browser.new_context(locale="nb-NO").new_page()
-    adviser.base_url = page.base_url
+    adviser = new_page(browser, page.base_url)
     log_in(adviser, "radgiver")
     adviser.goto(f"{page.base_url}{report.get_absolute_url()}")
     assert axe_violations(adviser) == []
