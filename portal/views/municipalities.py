@@ -17,6 +17,8 @@ from projects.shares import municipality_part, share_of, shares_for
 # The municipality's milestones (its agreements' and its projects', by due date): 25 a
 # page, read with their count in one query.
 MILESTONE_PAGES = Section("milepeler", per_page=25)
+# Its projects, 25 a page; the totals under them are over all of them.
+PROJECT_PAGES = Section("prosjekter", per_page=25)
 
 
 class MunicipalityListView(ReadOnlyPageMixin, ListView):
@@ -66,19 +68,31 @@ class MunicipalityDetailView(ReadOnlyPageMixin, DetailView):
                 Agreement.objects.visible_to(user).filter(municipalities=municipality), user
             ).select_related("programme")
         )
-        projects = list(
-            Project.objects.visible_to(user)
-            .filter(municipalities=municipality)
-            .with_totals()
-            .select_related("agreement__programme", "focus_area", "leader")
-            .prefetch_related("municipalities")
+        visible = Project.objects.visible_to(user).filter(
+            pk__in=Project.municipalities.through.objects.filter(municipality=municipality).values(
+                "project_id"
+            )
         )
-        # A joint project counts with this municipality's share; a proposal not at all.
-        # The projects' leads are loaded: the shares take two queries, for the money too.
-        shares = shares_for(
-            [p.pk for p in projects], {p.pk: p.lead_municipality_id for p in projects}
+        # Every project's figures in one query of plain values, and their shares (two
+        # queries): the totals are over all the municipality's projects, whichever page
+        # of them is shown. A joint project counts with this municipality's share; a
+        # proposal not at all.
+        figures = list(
+            visible.with_totals()
+            .order_by()
+            .values_list("pk", "lead_municipality_id", "status", "budget_sum", "county_sum")
         )
+        shares = shares_for([row[0] for row in figures], {row[0]: row[1] for row in figures})
+        counted = [row for row in figures if row[2] not in Project.PROPOSAL_STATES]
+        projects = PROJECT_PAGES.page(
+            visible.select_related("agreement__programme", "focus_area", "leader").prefetch_related(
+                "municipalities"
+            ),
+            self.request.GET,
+        )
+        sums = {pk: (budget, grant) for pk, _lead, _status, budget, grant in figures}
         for project in projects:
+            project.budget_sum, project.county_sum = sums[project.pk]
             project.share_percent = share_of(shares[project.pk], municipality.pk)
             project.part_budget = municipality_part(
                 project.budget_sum, shares[project.pk], municipality.pk
@@ -86,13 +100,18 @@ class MunicipalityDetailView(ReadOnlyPageMixin, DetailView):
             project.part_grant = municipality_part(
                 project.county_sum, shares[project.pk], municipality.pk
             )
-        counted = [p for p in projects if not p.is_proposal]
         context.update(
             agreements=agreements,
             projects=projects,
-            total_budget=sum(p.part_budget for p in counted),
-            total_county=sum(p.part_grant for p in counted),
-            has_proposals=len(counted) < len(projects),
+            total_budget=sum(
+                municipality_part(budget, shares[pk], municipality.pk)
+                for pk, _lead, _status, budget, _grant in counted
+            ),
+            total_county=sum(
+                municipality_part(grant, shares[pk], municipality.pk)
+                for pk, _lead, _status, _budget, grant in counted
+            ),
+            has_proposals=len(counted) < len(figures),
             can_edit=can_edit_municipality(user),
             money=money_by_municipality(
                 Project.objects.visible_to(user), municipality_ids=[municipality.pk], shares=shares

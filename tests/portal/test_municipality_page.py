@@ -9,6 +9,7 @@ from django.urls import reverse
 from evaluations.models import Milestone
 from payouts.figures import money_by_municipality
 from projects.models import Project
+from projects.shares import municipality_totals
 from tests.factories import (
     AgreementFactory,
     BudgetLineFactory,
@@ -21,6 +22,7 @@ from tests.factories import (
     following,
     leader,
 )
+from tests.paging import assert_two_pages
 from tests.queries import queries_to_show
 
 pytestmark = pytest.mark.django_db
@@ -74,26 +76,30 @@ def count_queries(client, municipality) -> int:
 # The user's session and account (2); the savepoint of the request's transaction and its
 # release (2: the test runs in a transaction of its own); the municipality; the user's roles
 # and scope (2: followed programmes or own municipalities); the agreements with their
-# totals; the projects with their totals, and their municipalities (2); the projects'
-# members and recorded shares (2: their leads are loaded); the grants' money; the
-# milestones with what they belong to and who is responsible.
+# totals; every project's figures (plain values), the page's projects and their
+# municipalities (3); the projects' members and recorded shares (2: their leads are
+# loaded); the grants' money; the milestones with what they belong to and who is
+# responsible.
 # Before: 20 with two projects and 52 with 25: a query for each milestone's responsible
 # person, and the shares read twice (five queries: the money's read them again).
-MUNICIPALITY_PAGE_QUERIES = 10
+MUNICIPALITY_PAGE_QUERIES = 11
 
 
 @pytest.mark.parametrize("role", ["adviser", "leader"])
-def test_query_count_is_the_same_for_two_projects_and_for_25(client, world, role):
+def test_query_count_is_the_same_for_two_projects_and_for_30(client, world, role):
     snasa = world["snasa"]
     client.force_login(world[role])
     client.get("/konto/")  # the first view after signing in saves the session
     add(world, 2)
 
     two = count_queries(client, snasa)
-    add(world, 23, start=2)
+    add(world, 28, start=2)
     many = count_queries(client, snasa)
+    second_page = queries_to_show(
+        client, reverse("municipalities:detail", args=[snasa.number]) + "?prosjekter=2"
+    )
 
-    assert two == many == MUNICIPALITY_PAGE_QUERIES
+    assert two == many == second_page == MUNICIPALITY_PAGE_QUERIES
 
 
 def test_the_money_is_the_municipalitys_share(client, world):
@@ -143,3 +149,43 @@ def test_the_milestones_show_twenty_five_a_page_each_once(client, world):
     assert sorted(shown) == sorted(m.get_absolute_url() for m in expected)
     assert queries_to_show(client, url + "?milepeler=2") == MUNICIPALITY_PAGE_QUERIES
     assert queries_to_show(client, url + "?milepeler=9") == MUNICIPALITY_PAGE_QUERIES + 1
+
+
+def test_the_projects_show_twenty_five_a_page_under_totals_of_them_all(client, world):
+    """The municipality's projects are paged 25 at a time; the totals under them are the
+    municipality's share of all of them (a joint project with its share, a proposal not at
+    all) on every page, and the same as the dashboard's figures for the municipality."""
+    snasa = world["snasa"]
+    add(world, 30)
+    proposal = ProjectFactory(
+        agreement=Project.objects.filter(municipalities=snasa).first().agreement,
+        municipalities=[snasa],
+        status=Project.Status.SUBMITTED,
+    )
+    BudgetLineFactory(project=proposal, amount=9_000_000)
+    client.force_login(world["adviser"])
+    url = reverse("municipalities:detail", args=[snasa.number])
+    pages = {}
+
+    def get(query):
+        response = client.get(url, query)
+        pages[query.get("prosjekter", 1)] = response.context
+        return response.context, response.content.decode()
+
+    rows = list(
+        Project.objects.filter(municipalities=snasa).order_by("agreement", "number", "title", "pk")
+    )
+    assert len(rows) == 31
+    assert_two_pages(
+        get, parameter="prosjekter", anchor="projects-heading", key="projects", rows=rows
+    )
+
+    expected = municipality_totals(Project.objects.counted(), [snasa.pk])[snasa.pk]
+    for context in pages.values():
+        assert context["total_budget"] == expected["budget"]
+        assert context["total_county"] == expected["grant"]
+        assert context["has_proposals"]
+    # The parts on the two pages sum to the totals, the proposal left out.
+    shown = [p for context in pages.values() for p in context["projects"] if not p.is_proposal]
+    assert sum(p.part_budget for p in shown) == expected["budget"]
+    assert sum(p.part_grant for p in shown) == expected["grant"]
