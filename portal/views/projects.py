@@ -231,6 +231,10 @@ class ReportDetailView(ReadOnlyPageMixin, VisibleReportMixin, DetailView):
         )
 
 
+# A project leader's projects on «Mine prosjekter», 25 a page.
+MY_PROJECT_PAGES = Section("prosjekter", per_page=25)
+
+
 class MyProjectsView(ReadOnlyPageMixin, TemplateView):
     """A project leader's landing page: his projects, what is due next, what came back."""
 
@@ -239,22 +243,29 @@ class MyProjectsView(ReadOnlyPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         own_ids = leader_municipality_ids(user)
-        projects = list(
-            Project.objects.filter(municipalities__in=own_ids)
-            .distinct()
-            .with_totals()
+        # Through a subquery, not a join: each project once, without DISTINCT (which a
+        # paged list's window count would not see).
+        own = Project.objects.filter(
+            pk__in=Project.municipalities.through.objects.filter(
+                municipality_id__in=own_ids
+            ).values("project_id")
+        )
+        projects = MY_PROJECT_PAGES.page(
+            own.with_totals()
             .select_related("agreement__programme")
             .prefetch_related(
                 "municipalities",
+                # Each project's latest status report only, however many it has.
                 Prefetch(
                     "progress_reports",
-                    queryset=ProgressReport.objects.order_by("-period_end", "-pk"),
+                    queryset=ProgressReport.objects.order_by("-period_end", "-pk")[:1],
                     to_attr="reports_newest_first",
                 ),
             )
-            .order_by("status", "agreement__programme__name", "number", "title")
+            .order_by("status", "agreement__programme__name", "number", "title"),
+            self.request.GET,
         )
-        reports = ProgressReport.objects.filter(project__in=[p.pk for p in projects])
+        reports = ProgressReport.objects.filter(project__in=own.values("pk"))
         today = timezone.localdate()
         return super().get_context_data(
             projects=projects,
@@ -265,7 +276,7 @@ class MyProjectsView(ReadOnlyPageMixin, TemplateView):
             )
             .distinct()
             .order_by("title"),
-            returned_proposals=[p for p in projects if p.status == Project.Status.RETURNED],
+            returned_proposals=own.filter(status=Project.Status.RETURNED).order_by("title"),
             returned=reports.filter(status=ProgressReport.Status.RETURNED).select_related(
                 "project", "reviewed_by"
             ),
@@ -274,9 +285,7 @@ class MyProjectsView(ReadOnlyPageMixin, TemplateView):
                 "project"
             ),
             deadlines=Milestone.objects.visible_to(user)
-            .filter(
-                Q(project__in=[p.pk for p in projects]) | Q(agreement__municipalities__in=own_ids)
-            )
+            .filter(Q(project__in=own.values("pk")) | Q(agreement__municipalities__in=own_ids))
             .filter(status=Milestone.Status.PLANNED)
             .select_related("project", "agreement")
             .distinct()
