@@ -12,7 +12,7 @@ from municipalities.models import Municipality
 from municipalities.permissions import can_edit_municipality
 from payouts.figures import money_by_municipality
 from projects.models import Project, agreements_with_totals
-from projects.shares import municipality_part, share_of, shares_for
+from projects.shares import municipality_part, share_of, shares_for, split_figures
 
 # The municipality's milestones (its agreements' and its projects', by due date): 25 a
 # page, read with their count in one query.
@@ -83,7 +83,12 @@ class MunicipalityDetailView(ReadOnlyPageMixin, DetailView):
             .values_list("pk", "lead_municipality_id", "status", "budget_sum", "county_sum")
         )
         shares = shares_for([row[0] for row in figures], {row[0]: row[1] for row in figures})
-        counted = [row for row in figures if row[2] not in Project.PROPOSAL_STATES]
+        counted = {
+            pk: {"budget": budget, "grant": grant}
+            for pk, _lead, status, budget, grant in figures
+            if status not in Project.PROPOSAL_STATES
+        }
+        totals = split_figures(counted, shares).get(municipality.pk, {})
         projects = PROJECT_PAGES.page(
             visible.select_related("agreement__programme", "focus_area", "leader").prefetch_related(
                 "municipalities"
@@ -103,14 +108,8 @@ class MunicipalityDetailView(ReadOnlyPageMixin, DetailView):
         context.update(
             agreements=agreements,
             projects=projects,
-            total_budget=sum(
-                municipality_part(budget, shares[pk], municipality.pk)
-                for pk, _lead, _status, budget, _grant in counted
-            ),
-            total_county=sum(
-                municipality_part(grant, shares[pk], municipality.pk)
-                for pk, _lead, _status, _budget, grant in counted
-            ),
+            total_budget=totals.get("budget", 0),
+            total_county=totals.get("grant", 0),
             has_proposals=len(counted) < len(figures),
             can_edit=can_edit_municipality(user),
             money=money_by_municipality(
