@@ -129,7 +129,13 @@ class User(AbstractUser):
             return queryset.order_by().values_list(Value(tag, output_field=text), column)
 
         rows = []
-        if self.pk is not None:  # an unsaved stand-in has no roles of its own
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if {"groups", "programmes", "municipalities"} <= prefetched.keys():
+            # A list of users read with their relations (the user list): no query per row.
+            rows = [("role", group.name) for group in prefetched["groups"]]
+            rows += [("programme", p.pk) for p in prefetched["programmes"]]
+            rows += [("municipality", m.pk) for m in prefetched["municipalities"]]
+        elif self.pk is not None:  # an unsaved stand-in has no roles of its own
             rows = tagged(self.groups.all(), "role", "name").union(
                 tagged(self.programmes.all(), "programme", Cast("pk", text)),
                 tagged(self.municipalities.all(), "municipality", Cast("pk", text)),
