@@ -5,7 +5,8 @@ marked paid, payout plans, and the list and export of payouts to pay."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Sum, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from archive.models import ArchiveRecord
 from archive.permissions import can_follow_archive
 from documents.models import Document
 from documents.permissions import can_attach_document
+from ilag.paging import Section
 from ilag.review import EditConflict, ReviewStatus
 from ilag.views import ReadOnlyPageMixin, add_service_errors, conflict_message
 from payouts import services
@@ -455,6 +457,11 @@ class PlanEditView(FormView):
         return programme.payout_plan_level == level
 
 
+# The work queues page 25 at a time, each with its own parameter.
+PENDING_PAGES = Section("anmodninger", per_page=25)
+TO_PAY_PAGES = Section("utbetalinger", per_page=25)
+
+
 class PayoutListView(ReadOnlyPageMixin, TemplateView):
     """Advisers: payment requests waiting for approval and payouts ordered but not yet
     paid, with the export for the finance system."""
@@ -468,15 +475,22 @@ class PayoutListView(ReadOnlyPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        return super().get_context_data(
-            pending=PaymentRequest.objects.visible_to(user)
+        query = self.request.GET
+        pending = (
+            PaymentRequest.objects.visible_to(user)
             .filter(status=ReviewStatus.SUBMITTED)
             .select_related(
                 "project__agreement", "project__lead_municipality", "tranche", "submitted_by"
             )
             .prefetch_related("project__municipalities")
-            .order_by("submitted_at"),
-            to_pay=payouts_to_pay(user),
+            .order_by("submitted_at")
+        )
+        to_pay = payouts_to_pay(user)
+        return super().get_context_data(
+            pending=PENDING_PAGES.page(pending, query),
+            to_pay=TO_PAY_PAGES.page(to_pay, query),
+            # All of them, as the export has them (the list shows a page at a time).
+            to_pay_total=to_pay.aggregate(total=Coalesce(Sum("amount"), 0))["total"],
             recently_paid=Payout.objects.visible_to(user)
             .paid()
             .select_related("project__lead_municipality", "request")
