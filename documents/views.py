@@ -21,7 +21,8 @@ from ilag.files import private_download
 from ilag.paging import Section
 from ilag.views import VisibleObjectMixin
 
-# The documents on a project's or an agreement's page (`documents/_documents.html`), newest
+# The documents on a page that lists them (`documents/_documents.html`: a project, an
+# agreement, a status report, a milestone report, a payment request), newest
 # first: 25 a page («?dokumenter=2»), more than most have.
 DOCUMENT_PAGES = Section("dokumenter", per_page=25)
 

@@ -1,5 +1,7 @@
 """Checking one of several paged lists on a detail page (ilag.paging)."""
 
+from tests.queries import queries_to_show
+
 
 def assert_two_pages(get, *, parameter: str, anchor: str, key: str, rows: list) -> str:
     """A list of `rows` (26 to 50) paged 25 at a time: the first page shows the first 25,
@@ -15,3 +17,22 @@ def assert_two_pages(get, *, parameter: str, anchor: str, key: str, rows: list) 
     assert list(context[key]) == rows[25:]
     assert f"Viser 26–{total} av {total}" in html
     return html
+
+
+def assert_documents_paged(client, url: str, attach) -> None:
+    """A page listing a thing's documents (`documents/_documents.html`): as many queries
+    with 2 documents as with 30, and the 30 on two pages, newest first. `attach(count)`
+    attaches `count` more and answers the queryset of them all."""
+    attach(2)
+    two = queries_to_show(client, url)
+    documents = list(attach(28).order_by("-uploaded_at", "-pk"))
+    assert queries_to_show(client, url) == two
+    assert queries_to_show(client, f"{url}?dokumenter=2") == two
+
+    def get(query):
+        response = client.get(url, query)
+        return response.context, response.content.decode()
+
+    assert_two_pages(
+        get, parameter="dokumenter", anchor="documents-heading", key="documents", rows=documents
+    )

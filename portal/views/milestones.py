@@ -6,6 +6,7 @@ from django.views.generic import DetailView
 
 from documents.models import Document
 from documents.permissions import can_attach_document
+from documents.views import DOCUMENT_PAGES
 from evaluations.forms import MilestoneDeliverForm, MilestoneMoveForm, MilestoneUndeliverForm
 from evaluations.models import MilestoneReport
 from evaluations.permissions import (
@@ -67,8 +68,9 @@ class MilestoneReportDetailView(ReadOnlyPageMixin, VisibleReportMixin, DetailVie
             can_edit=can_edit_milestone_report(user, self.report),
             can_review=can_review_milestone_report(user, self.report),
             review_form=ReviewForm(),
-            documents=Document.objects.filter(milestone_report=self.report).select_related(
-                "uploaded_by"
+            documents=DOCUMENT_PAGES.page(
+                Document.objects.filter(milestone_report=self.report).select_related("uploaded_by"),
+                self.request.GET,
             ),
             upload_url=reverse("documents:upload-milestone-report", args=[self.report.pk]),
             can_attach=can_attach_document(user, self.report),

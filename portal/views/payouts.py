@@ -19,6 +19,7 @@ from archive.models import ArchiveRecord
 from archive.permissions import can_follow_archive
 from documents.models import Document
 from documents.permissions import can_attach_document
+from documents.views import DOCUMENT_PAGES
 from ilag.paging import Section
 from ilag.review import EditConflict, ReviewStatus
 from ilag.views import ReadOnlyPageMixin, add_service_errors, conflict_message
@@ -214,10 +215,11 @@ class RequestDetailView(VisibleRequestMixin, TemplateView):
     def get_context_data(self, **kwargs):
         row = self.payment_request
         user = self.request.user
-        documents = list(
+        documents = DOCUMENT_PAGES.page(
             Document.objects.visible_to(user)
             .filter(payment_request=row)
-            .select_related("uploaded_by")
+            .select_related("uploaded_by"),
+            self.request.GET,
         )
         # The costs once, for their table and for the request's costs_total (twice).
         prefetch_related_objects(

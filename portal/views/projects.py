@@ -219,7 +219,9 @@ class ReportDetailView(ReadOnlyPageMixin, VisibleReportMixin, DetailView):
             can_submit=can_submit_report(user, report),
             can_review=can_review_report(user, report),
             review_form=ReviewForm(),
-            documents=report.documents.select_related("uploaded_by"),
+            documents=DOCUMENT_PAGES.page(
+                report.documents.select_related("uploaded_by"), self.request.GET
+            ),
             upload_url=reverse("documents:upload-report", args=[report.pk]),
             can_attach=can_attach_document(user, report),
             can_delete=can_attach_document(user, report),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from payouts import services
 from payouts.models import PaymentRequest
 from tests.factories import DocumentFactory
+from tests.paging import assert_documents_paged
 from tests.queries import queries_to_show
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +87,18 @@ def test_request_page(client, w, role):
     add_requests(w, 14)
     fifteen = count_queries(client, first.get_absolute_url())
     assert one == fifteen == REQUEST_PAGE_QUERIES
+
+
+def test_the_request_pages_documents_page_25_at_a_time(client, w):
+    add_requests(w, 1)
+    request = PaymentRequest.objects.get()
+    request.documents.all().delete()
+    client.force_login(w["adviser"])
+    client.get("/konto/")
+
+    def attach(count):
+        for _ in range(count):
+            DocumentFactory(project=None, payment_request=request)
+        return request.documents.all()
+
+    assert_documents_paged(client, request.get_absolute_url(), attach)

@@ -6,17 +6,19 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from evaluations.models import Milestone
+from evaluations.models import Milestone, MilestoneReport
 from reports.history_index import index_history
 from reports.models import ChangeRecord
 from tests.factories import (
     AgreementFactory,
+    DocumentFactory,
     MilestoneFactory,
     MunicipalityFactory,
     ProgrammeFactory,
     following,
     leader,
 )
+from tests.paging import assert_documents_paged
 from tests.queries import queries_to_show
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +74,19 @@ def test_query_count_is_the_same_for_three_history_entries_and_for_two_thousand(
     two_thousand = queries_to_show(client, milestone.get_absolute_url())
 
     assert three == two_thousand == MILESTONE_PAGE_QUERIES[role]
+
+
+def test_a_milestone_reports_documents_page_25_at_a_time(client, world):
+    milestone = world["milestone"]
+    milestone.kind = Milestone.Kind.MIDTERM_REPORT
+    milestone.save()
+    report = MilestoneReport.objects.create(milestone=milestone, status="submitted")
+    client.force_login(world["adviser"])
+    client.get("/konto/")
+
+    def attach(count):
+        for _ in range(count):
+            DocumentFactory(project=None, milestone_report=report)
+        return report.documents.all()
+
+    assert_documents_paged(client, report.get_absolute_url(), attach)

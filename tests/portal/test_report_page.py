@@ -20,6 +20,7 @@ from tests.factories import (
     following,
     leader,
 )
+from tests.paging import assert_documents_paged
 from tests.queries import queries_to_show
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,17 @@ def test_the_page_shows_each_cost_against_its_budget_and_names_them_in_the_histo
     assert {str(report.submitted_by), str(report.costs.first().category)} <= named
     assert any(str(indicator) in what for what in named)
     assert not any("(deleted)" in name or "(slettet)" in name for name in named)
+
+
+def test_the_documents_page_25_at_a_time_in_as_many_queries_for_2_as_for_30(client, world):
+    report = world["report"]
+    report.documents.all().delete()
+    client.force_login(world["leader"])
+    client.get("/konto/")  # the first view after signing in saves the session
+
+    def attach(count):
+        for _ in range(count):
+            DocumentFactory(project=None, progress_report=report)
+        return report.documents.all()
+
+    assert_documents_paged(client, reverse("projects:report-detail", args=[report.pk]), attach)
