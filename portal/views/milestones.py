@@ -17,8 +17,13 @@ from evaluations.permissions import (
 )
 from evaluations.views import VisibleMilestoneMixin, VisibleReportMixin
 from ilag.forms import ReviewForm
+from ilag.paging import Section
 from ilag.views import ReadOnlyPageMixin
 from reports.history import changes_for_milestone, history_page
+
+# The reminders sent for a milestone, newest first: one a week while it is overdue, so an
+# old milestone has many.
+REMINDER_PAGES = Section("paminnelser", per_page=25)
 
 
 class MilestoneDetailView(ReadOnlyPageMixin, VisibleMilestoneMixin, DetailView):
@@ -44,7 +49,9 @@ class MilestoneDetailView(ReadOnlyPageMixin, VisibleMilestoneMixin, DetailView):
             move_form=MilestoneMoveForm(initial={"due_date": milestone.due_date}),
             deliver_form=MilestoneDeliverForm(initial={"delivered_on": timezone.localdate()}),
             undeliver_form=MilestoneUndeliverForm(),
-            reminders=milestone.reminders.select_related("recipient")[:50],
+            reminders=REMINDER_PAGES.page(
+                milestone.reminders.select_related("recipient"), self.request.GET
+            ),
             history=changes_for_milestone(
                 milestone, user=user, page=history_page(self.request.GET)
             ),

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from evaluations.models import Milestone, MilestoneReport
+from evaluations.models import Milestone, MilestoneReport, Reminder
 from reports.history_index import index_history
 from reports.models import ChangeRecord
 from tests.factories import (
@@ -18,7 +18,7 @@ from tests.factories import (
     following,
     leader,
 )
-from tests.paging import assert_documents_paged
+from tests.paging import assert_documents_paged, assert_two_pages
 from tests.queries import queries_to_show
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +90,42 @@ def test_a_milestone_reports_documents_page_25_at_a_time(client, world):
         return report.documents.all()
 
     assert_documents_paged(client, report.get_absolute_url(), attach)
+
+
+def test_the_reminders_page_25_at_a_time_newest_first(client, world):
+    """One reminder a week while a milestone is overdue: after a year, more than 50 (the
+    page showed the newest 50 and said nothing of the rest)."""
+    milestone, adviser = world["milestone"], world["adviser"]
+    client.force_login(adviser)
+    client.get("/konto/")
+    sent = timezone.now()
+
+    def remind(count):
+        first = milestone.reminders.count()
+        for step in range(first, first + count):
+            reminder = Reminder.objects.create(
+                milestone=milestone,
+                recipient=adviser,
+                kind=Reminder.Kind.OVERDUE,
+                step=step,
+                due_date=milestone.due_date,
+                email=adviser.email,
+            )
+            Reminder.objects.filter(pk=reminder.pk).update(
+                sent_at=sent - datetime.timedelta(weeks=100 - step)
+            )
+
+    url = milestone.get_absolute_url()
+    remind(2)
+    two = queries_to_show(client, url)
+    remind(28)
+    assert queries_to_show(client, url) == queries_to_show(client, f"{url}?paminnelser=2") == two
+    reminders = list(milestone.reminders.order_by("-sent_at"))
+
+    def get(query):
+        response = client.get(url, query)
+        return response.context, response.content.decode()
+
+    assert_two_pages(
+        get, parameter="paminnelser", anchor="reminders-heading", key="reminders", rows=reminders
+    )
