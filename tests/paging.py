@@ -19,10 +19,20 @@ def assert_two_pages(get, *, parameter: str, anchor: str, key: str, rows: list) 
     return html
 
 
-def assert_documents_paged(client, url: str, attach) -> None:
+def assert_documents_paged(client, url: str, **parent) -> None:
     """A page listing a thing's documents (`documents/_documents.html`): as many queries
-    with 2 documents as with 30, and the 30 on two pages, newest first. `attach(count)`
-    attaches `count` more and answers the queryset of them all."""
+    with 2 documents as with 30, and the 30 on two pages, newest first. `parent`: the
+    document's field for the thing, and the thing (`payment_request=request`)."""
+    from tests.factories import DocumentFactory
+
+    (thing,) = parent.values()
+
+    def attach(count):
+        for _ in range(count):
+            DocumentFactory(project=None, **parent)
+        return thing.documents.all()
+
+    thing.documents.all().delete()
     attach(2)
     two = queries_to_show(client, url)
     documents = list(attach(28).order_by("-uploaded_at", "-pk"))
