@@ -1,7 +1,6 @@
 """Overview pages for county advisers: overdue milestones and stale projects."""
 
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,29 +14,22 @@ from evaluations.overview import (
     stale_report_weeks_in_use,
     weeks_between,
 )
+from ilag.paging import Section
+from ilag.views import ReadOnlyPageMixin
+
+# Each list pages with its own parameter; a page and its count are read in one query.
+MILESTONE_PAGES = Section("milepeler", per_page=50)
+PROJECT_PAGES = Section("prosjekter", per_page=50)
 
 
-class OverdueView(UserPassesTestMixin, TemplateView):
+class OverdueView(ReadOnlyPageMixin, UserPassesTestMixin, TemplateView):
     """Advisers only; everyone else gets 403. Each list has its own page parameter."""
 
     template_name = "evaluations/overdue.html"
     raise_exception = True
-    paginate_by = 50
 
     def test_func(self):
         return can_view_overview(self.request.user)
-
-    def page(self, queryset, param):
-        page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get(param))
-
-        def url(number):
-            query = self.request.GET.copy()
-            query[param] = number
-            return f"?{query.urlencode()}"
-
-        page.previous_url = url(page.previous_page_number()) if page.has_previous() else None
-        page.next_url = url(page.next_page_number()) if page.has_next() else None
-        return page
 
     def programme(self):
         """`?program=<slug>`: one programme the user may see (from the dashboard)."""
@@ -57,10 +49,10 @@ class OverdueView(UserPassesTestMixin, TemplateView):
                 | Q(project__agreement__programme=programme)
             )
             stale = stale.filter(agreement__programme=programme)
-        milestones = self.page(overdue, "milepeler")
+        milestones = MILESTONE_PAGES.page(overdue, self.request.GET)
         for milestone in milestones:
             milestone.days_overdue = (today - milestone.due_date).days
-        projects = self.page(stale, "prosjekter")
+        projects = PROJECT_PAGES.page(stale, self.request.GET)
         for project in projects:
             project.weeks_since = weeks_between(project.stale_since, today)
         weeks = stale_report_weeks_in_use(user)

@@ -23,6 +23,7 @@ def pages():
         agreement.programme.get_absolute_url(),
         project.municipalities.first().get_absolute_url(),
         f"/utbetalinger/prosjekt/{project.pk}/",
+        reverse("evaluations:overdue"),
     ]
 
 
