@@ -537,9 +537,9 @@ def test_template_shows_the_table_with_old_and_new_values(project, kari):
 
     assert '<section class="history mt-4" aria-labelledby="history-heading">' in html
     assert '<h2 id="history-heading" class="h3">Endringslogg</h2>' in html
-    assert "<caption" in html and html.count('<th scope="col">') == 4
+    assert "<caption" in html and html.count('<th scope="col" role="columnheader">') == 4
     for heading in ("Tidspunkt", "Hvem", "Hva", "Endring"):
-        assert f'<th scope="col">{heading}</th>' in html
+        assert f'<th scope="col" role="columnheader">{heading}</th>' in html
     assert 'Tittel: Boliger i sentrum <span aria-hidden="true">→</span>' in html
     assert "Boliger for unge" in html and "Kari Nordmann" in html
     assert "Slettet" in html and "Opprettet" in html
