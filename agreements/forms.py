@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Agreement, CostCategory, FocusArea, Programme, TargetFigureKind
 from ilag.fields import KronerField
 from ilag.formats import dato, kr
-from ilag.forms import DateInput
+from ilag.forms import DateInput, ModelChoiceField, ModelMultipleChoiceField
 from ilag.uploads import PDF, UploadFormMixin, megabytes, validate_upload
 
 # Addresses under /program/ that are pages, not programmes.
@@ -67,6 +67,7 @@ class ProgrammeForm(SetupFormMixin, forms.ModelForm):
             "target_figure_kinds",
             "shared_with_partners",
         ]
+        field_classes = {"owner": ModelChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_date": DateInput(),
@@ -268,6 +269,11 @@ class AgreementForm(SetupFormMixin, forms.ModelForm):
             "decision_date",
             "decision_case_number",
         ]
+        field_classes = {
+            "municipalities": ModelMultipleChoiceField,
+            "other_parties": ModelMultipleChoiceField,
+            "focus_areas": ModelMultipleChoiceField,
+        }
         widgets = {
             "municipalities": forms.CheckboxSelectMultiple,
             "other_parties": forms.CheckboxSelectMultiple,

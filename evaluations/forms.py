@@ -13,7 +13,7 @@ from evaluations.models import (
 )
 from ilag.fields import KronerField
 from ilag.formats import dato
-from ilag.forms import DateInput
+from ilag.forms import DateInput, ModelChoiceField
 from ilag.uploads import (
     UploadFormMixin,
     document_file_input,
@@ -83,7 +83,7 @@ class MilestoneAddForm(CrispyMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"))
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
-    responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=None, required=False)
+    responsible = ModelChoiceField(label=_("Responsible"), queryset=None, required=False)
 
     def __init__(self, *args, agreement, responsible_choices, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from agreements.models import Programme
+from ilag.forms import ModelMultipleChoiceField
 from municipalities.models import Municipality
 
 
@@ -17,14 +18,14 @@ class RoleForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, widget=forms.RadioSelect)
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities = ModelMultipleChoiceField(
         label=_("Municipalities"),
         queryset=Municipality.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("For project leaders: the municipalities whose projects they keep."),
     )
-    programmes = forms.ModelMultipleChoiceField(
+    programmes = ModelMultipleChoiceField(
         label=_("Followed programmes"),
         queryset=Programme.objects.none(),
         required=False,

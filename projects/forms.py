@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from agreements.models import FocusArea
 from ilag.fields import KronerField
-from ilag.forms import DateInput, VersionedForm
+from ilag.forms import DateInput, ModelChoiceField, VersionedForm
 from ilag.uploads import XLSX, UploadFormMixin, megabytes, validate_upload
 from municipalities.models import Municipality, Organisation
 from projects.models import FundingLine, Indicator, ProgressReport, Project
@@ -98,6 +98,7 @@ class ProjectProposalForm(SharesFieldsMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = ["title", "description", "goals", "focus_area", "leader", "start_date", "end_date"]
+        field_classes = {"focus_area": ModelChoiceField, "leader": ModelChoiceField}
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -149,6 +150,7 @@ class ProjectForm(SharesFieldsMixin, forms.ModelForm):
             "end_date",
             "status",
         ]
+        field_classes = {"focus_area": ModelChoiceField, "leader": ModelChoiceField}
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),

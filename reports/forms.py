@@ -7,19 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import in_followed_programmes, leader_municipality_ids
 from agreements.models import Agreement, Programme
-from ilag.forms import DateInput
+from ilag.forms import DateInput, ModelChoiceField
 from ilag.validators import case_number_validator
 from municipalities.models import Municipality
 from projects.models import Project
 from reports.models import ReportOrder
 
 
-class MunicipalityChoiceField(forms.ModelChoiceField):
+class MunicipalityChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.number} {obj.name}"
 
 
-class ProjectChoiceField(forms.ModelChoiceField):
+class ProjectChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         names = ", ".join(m.name for m in obj.municipalities.all())
         return f"{obj.title} ({obj.agreement.programme} · {names})"
@@ -54,7 +54,7 @@ def orderable_projects(user):
 
 class ReportOrderForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of report"), widget=forms.RadioSelect)
-    programme = forms.ModelChoiceField(
+    programme = ModelChoiceField(
         label=_("Programme"),
         queryset=Programme.objects.none(),
         required=False,
