@@ -1,7 +1,6 @@
 import datetime
 import secrets
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SYSTEM_ROLES, Role, User
 from accounts.notices import DECIDED, REMINDER, SUBMITTED, kinds_for
-from ilag.forms import DateInput
+from ilag.forms import DateInput, inner_form_helper
 
 EVENT_LABELS = {
     SUBMITTED: _("%(what)s submitted for your approval"),
@@ -55,8 +54,7 @@ class ProfileForm(forms.ModelForm):
             self.initial["notices"] = [kind for kind, _what, _event in kinds if kind not in muted]
         else:
             del self.fields["notices"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()
 
     def save(self, commit=True):
         user = super().save(commit=False)
@@ -82,8 +80,7 @@ class ProfileForm(forms.ModelForm):
 class InvitationPasswordForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()
 
 
 class SystemUserForm(forms.Form):
@@ -107,8 +104,7 @@ class SystemUserForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()
 
 
 class ApiTokenForm(forms.Form):
@@ -131,8 +127,7 @@ class ApiTokenForm(forms.Form):
         self.fields["expires_on"].initial = timezone.localdate() + datetime.timedelta(
             days=settings.API_TOKEN_MAX_DAYS
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()
 
     def clean_expires_on(self):
         expires_on = self.cleaned_data["expires_on"]

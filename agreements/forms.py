@@ -1,7 +1,6 @@
 """Setting up a programme in the portal: its facts, caps and rules, its focus areas and
 its cost categories."""
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.conf import settings
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Agreement, CostCategory, FocusArea, Programme, TargetFigureKind
 from ilag.fields import KronerField
 from ilag.formats import dato, kr
-from ilag.forms import DateInput, ModelChoiceField, ModelMultipleChoiceField
+from ilag.forms import DateInput, ModelChoiceField, ModelMultipleChoiceField, inner_form_helper
 from ilag.uploads import PDF, UploadFormMixin, megabytes, validate_upload
 
 # Addresses under /program/ that are pages, not programmes.
@@ -24,9 +23,7 @@ RESERVED_SLUGS = {"ny"}
 class SetupFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = inner_form_helper()
 
 
 class ProgrammeForm(SetupFormMixin, forms.ModelForm):

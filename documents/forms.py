@@ -1,10 +1,10 @@
 """The form for attaching a document."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document
+from ilag.forms import inner_form_helper
 from ilag.uploads import UploadFormMixin, document_file_input, document_help_text, validate_upload
 
 
@@ -23,8 +23,7 @@ class DocumentForm(UploadFormMixin, forms.ModelForm):
         self.fields["file"].max_length = Document._meta.get_field("original_name").max_length
         # An empty file gets validate_upload's message, which names the file.
         self.fields["file"].allow_empty_file = True
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

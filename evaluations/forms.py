@@ -1,4 +1,3 @@
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +12,7 @@ from evaluations.models import (
 )
 from ilag.fields import KronerField
 from ilag.formats import dato
-from ilag.forms import DateInput, ModelChoiceField
+from ilag.forms import DateInput, ModelChoiceField, inner_form_helper
 from ilag.uploads import (
     UploadFormMixin,
     document_file_input,
@@ -26,8 +25,7 @@ from projects.forms import IndicatorFieldsMixin
 class CrispyMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()
 
 
 class MilestoneMoveForm(CrispyMixin, forms.Form):

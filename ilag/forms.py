@@ -1,8 +1,18 @@
 """Form parts that know no domain app."""
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+
+
+def inner_form_helper() -> FormHelper:
+    """The crispy helper of a form that its template renders inside its own `<form>`,
+    which has its CSRF token: no `<form>` tag and no second token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
 
 
 class ChoicesInOneQuery(ModelChoiceIterator):

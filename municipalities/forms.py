@@ -1,6 +1,6 @@
-from crispy_forms.helper import FormHelper
 from django import forms
 
+from ilag.forms import inner_form_helper
 from ilag.validators import normalise_account_number
 from municipalities.models import Municipality
 
@@ -37,8 +37,7 @@ class MunicipalityPaymentForm(forms.ModelForm):
         if not self.is_bound:
             self.initial["bank_account_number"] = self.instance.bank_account_display
             self.initial["opened_with"] = self.fingerprint(self.instance)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()
 
     @staticmethod
     def fingerprint(municipality) -> str:

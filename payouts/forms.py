@@ -1,6 +1,5 @@
 """Forms for payout plans, payment requests, their review and payment."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.models import Milestone
 from ilag.fields import KronerField
 from ilag.formats import kr
-from ilag.forms import DateInput, ReviewForm, VersionedForm
+from ilag.forms import DateInput, ReviewForm, VersionedForm, inner_form_helper
 from payouts.models import Tranche
 from payouts.services import TrancheEntry
 
@@ -117,8 +116,7 @@ class PaymentRequestForm(forms.Form):
             self.fields[f"cost_{category.pk}"] = KronerField(
                 label=label, required=False, initial=costs.get(category.pk)
             )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()
 
     @staticmethod
     def tranche_label(state) -> str:

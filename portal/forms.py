@@ -1,13 +1,12 @@
 """Forms of the portal's own pages: the adviser's user management picks programmes and
 municipalities, so it sits above them."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from agreements.models import Programme
-from ilag.forms import ModelMultipleChoiceField
+from ilag.forms import ModelMultipleChoiceField, inner_form_helper
 from municipalities.models import Municipality
 
 
@@ -44,8 +43,7 @@ class RoleForm(forms.Form):
             .distinct()
             .order_by("name")
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
@@ -83,5 +81,4 @@ class ArchiveReferenceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()

@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from agreements.models import FocusArea
 from ilag.fields import KronerField
-from ilag.forms import DateInput, ModelChoiceField, VersionedForm
+from ilag.forms import DateInput, ModelChoiceField, VersionedForm, inner_form_helper
 from ilag.uploads import XLSX, UploadFormMixin, megabytes, validate_upload
 from municipalities.models import Municipality, Organisation
 from projects.models import FundingLine, Indicator, ProgressReport, Project
@@ -127,8 +126,7 @@ class ProjectProposalForm(SharesFieldsMixin, forms.ModelForm):
             {first.pk: Decimal(100)} if first else {},
             first.pk if first else None,
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()
 
     def _post_clean(self):
         # The service checks the project against its agreement, with the same messages.
@@ -186,8 +184,7 @@ class ProjectForm(SharesFieldsMixin, forms.ModelForm):
             del self.fields["status"]
         if not self.is_bound:
             self.initial["version"] = project.version
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()
 
     def _post_clean(self):
         # Model validation (period inside the agreement, financing for an active
@@ -326,8 +323,7 @@ class ProgressReportCreateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()
 
     def _post_clean(self):
         # The service validates the period against the project (same messages).
@@ -457,8 +453,7 @@ class BudgetImportForm(UploadFormMixin, forms.Form):
             "An Excel workbook with the sheet «%(sheet)s», such as the one you download "
             "from the project; at most %(limit)s MB."
         ) % {"sheet": _("Budget"), "limit": megabytes(settings.DOCUMENT_MAX_BYTES)}
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inner_form_helper()
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

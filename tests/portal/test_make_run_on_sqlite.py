@@ -20,13 +20,14 @@ from accounts.models import User
 
 import re
 LINK = re.compile(r'href="(/[^"#]*)')
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
 SKIP = ("/static/", "/media/", "/admin/", "/filer/", "/api/", "/kalender/", "last-ned",
         "eksport=", "/accounts/logout", "/i18n/", ".pdf", ".ics", "/konto/api")
 results = {}
 for user in ("radgiver", "leder.snasa"):
     client = Client()
     client.force_login(User.objects.get(username=user))
-    seen, queue, failed = {"/"}, deque(["/"]), []
+    seen, queue, failed, csrf = {"/"}, deque(["/"]), [], []
     while queue and len(seen) < 200:
         url = queue.popleft()
         response = client.get(url)
@@ -40,12 +41,19 @@ for user in ("radgiver", "leder.snasa"):
             continue
         if "text/html" not in response.get("Content-Type", ""):
             continue
-        for link in LINK.findall(response.content.decode()):
+        html = response.content.decode()
+        # Each form that posts carries one CSRF token: none is refused, two is a
+        # crispy form's own inside a page's form.
+        for attrs, body in FORM.findall(html):
+            tokens = body.count('name="csrfmiddlewaretoken"')
+            if 'method="post"' in attrs and tokens != 1:
+                csrf.append(f"{url}: {tokens}")
+        for link in LINK.findall(html):
             link = link.replace("&amp;", "&")
             if link not in seen and not any(s in link for s in SKIP):
                 seen.add(link)
                 queue.append(link)
-    results[user] = {"pages": len(seen), "failed": failed}
+    results[user] = {"pages": len(seen), "failed": failed, "csrf": csrf}
 print(json.dumps(results))
 """
 
@@ -65,3 +73,4 @@ def test_the_demo_on_sqlite_answers_every_page_it_links_to(sqlite_database, tmp_
     for user, found in results.items():
         assert found["pages"] > 40, (user, found)
         assert found["failed"] == [], (user, found["failed"])
+        assert found["csrf"] == [], (user, found["csrf"])
