@@ -123,3 +123,30 @@ def test_the_reminders_page_25_at_a_time_newest_first(client, world):
     assert_two_pages(
         get, parameter="paminnelser", anchor="reminders-heading", key="reminders", rows=reminders
     )
+
+
+# The user's account; the user's roles and scope (1); the report with its milestone,
+# agreement and programme; its documents (a page, with their count); the change history's
+# entries (1, from its index); the indicator results; for a leader, the agreement's
+# municipalities (what he may do with the report).
+MILESTONE_REPORT_PAGE_QUERIES = {"adviser": 6, "leader": 7}
+
+
+@pytest.mark.parametrize("role", ["adviser", "leader"])
+def test_a_milestone_reports_query_count_is_the_same_for_three_history_entries_and_two_thousand(
+    client, world, role
+):
+    milestone = world["milestone"]
+    milestone.kind = Milestone.Kind.MIDTERM_REPORT
+    milestone.save()
+    report = MilestoneReport.objects.create(milestone=milestone, status="submitted")
+    client.force_login(world[role])
+    client.get("/konto/")
+    ChangeRecord.objects.filter(milestone_id=milestone.pk).delete()
+    grow_history(milestone, 3)
+
+    three = queries_to_show(client, report.get_absolute_url())
+    grow_history(milestone, 1997)
+    two_thousand = queries_to_show(client, report.get_absolute_url())
+
+    assert three == two_thousand == MILESTONE_REPORT_PAGE_QUERIES[role]
