@@ -436,9 +436,9 @@ def test_the_reminders_partial_lists_what_was_sent(world):
 
     assert "<h2" in html and "Påminnelser" in html and "<caption>" in html
     assert html.count('<th scope="row">Kari Leder</th>') == 3
-    for label in ("30 dager før", "På fristdagen", "1 uke på overtid"):
+    for label in ("30 dager før", "På fristdagen", "1 uke over fristen"):
         assert label in html
-    assert "Varsel til rådgiver (1 uke på overtid)" in html
+    assert "Varsel til rådgiver (1 uke over fristen)" in html
     assert "ola@example.no" in html
     assert "04.03.2025 06:00" in html  # sent, Oslo time
     assert "03.03.2025" in html  # the due date it was for

@@ -214,6 +214,17 @@ def history_of(client, project, page=None):
     return response.context["history"], response.content.decode()
 
 
+def test_a_history_page_with_one_entry_says_it_is_the_oldest(client, world):
+    project = world["project"]
+    ChangeRecord.objects.filter(project_id=project.pk).delete()
+    grow_history(project, 31)
+    client.force_login(world["adviser"])
+
+    last, html = history_of(client, project, 2)
+    assert [entry.changes[0].new for entry in last] == ["Tittel 0"]
+    assert "Viser endring 31, den eldste." in html
+
+
 def test_the_history_shows_thirty_entries_and_pages_through_the_older(client, world):
     project = world["project"]
     ChangeRecord.objects.filter(project_id=project.pk).delete()
@@ -228,14 +239,14 @@ def test_the_history_shows_thirty_entries_and_pages_through_the_older(client, wo
 
     second, html = history_of(client, project, 2)
     assert [entry.changes[0].new for entry in second] == [f"Tittel {n}" for n in range(34, 4, -1)]
-    assert "Viser endring 31–60, nyeste først." in html
+    assert "Viser endringene 31–60, nyeste først." in html
     assert '<a href="?endringer=1#history-heading">Vis nyere endringer</a>' in html
     assert '<a href="?endringer=3#history-heading">Vis eldre endringer</a>' in html
 
     last, html = history_of(client, project, 3)
     assert [entry.changes[0].new for entry in last] == [f"Tittel {n}" for n in range(4, -1, -1)]
     assert not last.has_older and "Vis eldre endringer" not in html
-    assert "Viser endring 61–65, nyeste først." in html
+    assert "Viser endringene 61–65, nyeste først." in html
 
     beyond, html = history_of(client, project, 9)
     assert list(beyond) == [] and "Det er ingen eldre endringer." in html
