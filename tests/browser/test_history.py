@@ -1,6 +1,7 @@
-"""The change history («Endringslogg») on a narrow screen: each entry reads as a block, the
-change itself in sight without scrolling sideways, and it is still a table with its rows
-to assistive technology; on a wide screen it keeps its four columns."""
+"""Tables that stack on a narrow screen («table-stack»): the change history
+(«Endringslogg») and the user list. Below 576 px each row reads as a block, every cell in
+sight without scrolling sideways, and it is still a table with its rows to assistive
+technology; on a wide screen it keeps its columns."""
 
 import pytest
 
@@ -11,9 +12,9 @@ pytestmark = pytest.mark.browser
 
 CAPTION = "Endringer, nyeste først: når, av hvem, hva som ble endret, og gammel og ny verdi"
 
-# The right edge of every cell of the history, and of its scrolling box's content.
-EDGES = """() => {
-  const table = document.querySelector('section.history table');
+# The right edge of every cell of the table, and of its scrolling box's content.
+EDGES = """(selector) => {
+  const table = document.querySelector(selector);
   const cells = [...table.querySelectorAll('th, td')].filter(c => c.offsetParent !== null);
   return {
     cells: Math.max(...cells.map(c => c.getBoundingClientRect().right)),
@@ -35,7 +36,7 @@ def test_the_history_stacks_at_320_px_and_stays_a_table(page):
     first = rows.nth(1)
     assert first.get_by_role("rowheader").count() == 1
     assert first.get_by_role("cell").count() == 3
-    edges = page.evaluate(EDGES)
+    edges = page.evaluate(EDGES, "section.history table")
     assert edges["cells"] <= 320 and edges["box"] == 0, edges
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert axe_violations(page) == []
@@ -45,3 +46,22 @@ def test_the_history_stacks_at_320_px_and_stays_a_table(page):
     cells = first.locator("th, td")
     tops = {round(cells.nth(n).bounding_box()["y"]) for n in range(4)}
     assert len(tops) == 1  # the four columns side by side
+
+
+def test_the_user_list_stacks_at_320_px_with_each_cells_name(page):
+    log_in(page, "radgiver")
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{page.base_url}/brukere/")
+
+    users = page.get_by_role("table", name="Brukere av portalen")
+    leader = users.get_by_role("row").filter(has_text="leder.snasa")
+    assert leader.get_by_role("rowheader").count() == 1
+    role = leader.get_by_role("cell").nth(1)
+    assert role.inner_text() == "Prosjektleder"
+    # Its column's name shown before it (data-label), and not read out a second time.
+    label = role.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label.startswith('"Rolle: "'), label
+    edges = page.evaluate(EDGES, "main table")
+    assert edges["cells"] <= 320 and edges["box"] == 0, edges
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert axe_violations(page) == []
