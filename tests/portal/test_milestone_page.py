@@ -57,29 +57,42 @@ def grow_history(milestone, count):
 # documents), each reading every historical row of its kind.
 MILESTONE_PAGE_QUERIES = {"adviser": 5, "leader": 6}
 
+# The user's account; the user's roles and scope (1); the report with its milestone,
+# agreement and programme; its documents (a page, with their count); the change history's
+# entries (1, from its index); the indicator results; for a leader, the agreement's
+# municipalities (what he may do with the report).
+MILESTONE_REPORT_PAGE_QUERIES = {"adviser": 6, "leader": 7}
+
+
+def a_report(milestone):
+    """The milestone made a mid-term report, and its report sent in."""
+    milestone.kind = Milestone.Kind.MIDTERM_REPORT
+    milestone.save()
+    return MilestoneReport.objects.create(milestone=milestone, status="submitted")
+
 
 @pytest.mark.parametrize("role", ["adviser", "leader"])
+@pytest.mark.parametrize("shown", ["milestone", "report"])
 def test_query_count_is_the_same_for_three_history_entries_and_for_two_thousand(
-    client, world, role
+    client, world, role, shown
 ):
     milestone = world["milestone"]
+    url = (a_report(milestone) if shown == "report" else milestone).get_absolute_url()
     client.force_login(world[role])
     client.get("/konto/")  # the first view after signing in saves the session
     ChangeRecord.objects.filter(milestone_id=milestone.pk).delete()
     grow_history(milestone, 3)
 
-    three = queries_to_show(client, milestone.get_absolute_url())
+    three = queries_to_show(client, url)
     grow_history(milestone, 1997)
-    two_thousand = queries_to_show(client, milestone.get_absolute_url())
+    two_thousand = queries_to_show(client, url)
 
-    assert three == two_thousand == MILESTONE_PAGE_QUERIES[role]
+    expected = MILESTONE_PAGE_QUERIES if shown == "milestone" else MILESTONE_REPORT_PAGE_QUERIES
+    assert three == two_thousand == expected[role]
 
 
 def test_a_milestone_reports_documents_page_25_at_a_time(client, world):
-    milestone = world["milestone"]
-    milestone.kind = Milestone.Kind.MIDTERM_REPORT
-    milestone.save()
-    report = MilestoneReport.objects.create(milestone=milestone, status="submitted")
+    report = a_report(world["milestone"])
     client.force_login(world["adviser"])
     client.get("/konto/")
 
@@ -123,30 +136,3 @@ def test_the_reminders_page_25_at_a_time_newest_first(client, world):
     assert_two_pages(
         get, parameter="paminnelser", anchor="reminders-heading", key="reminders", rows=reminders
     )
-
-
-# The user's account; the user's roles and scope (1); the report with its milestone,
-# agreement and programme; its documents (a page, with their count); the change history's
-# entries (1, from its index); the indicator results; for a leader, the agreement's
-# municipalities (what he may do with the report).
-MILESTONE_REPORT_PAGE_QUERIES = {"adviser": 6, "leader": 7}
-
-
-@pytest.mark.parametrize("role", ["adviser", "leader"])
-def test_a_milestone_reports_query_count_is_the_same_for_three_history_entries_and_two_thousand(
-    client, world, role
-):
-    milestone = world["milestone"]
-    milestone.kind = Milestone.Kind.MIDTERM_REPORT
-    milestone.save()
-    report = MilestoneReport.objects.create(milestone=milestone, status="submitted")
-    client.force_login(world[role])
-    client.get("/konto/")
-    ChangeRecord.objects.filter(milestone_id=milestone.pk).delete()
-    grow_history(milestone, 3)
-
-    three = queries_to_show(client, report.get_absolute_url())
-    grow_history(milestone, 1997)
-    two_thousand = queries_to_show(client, report.get_absolute_url())
-
-    assert three == two_thousand == MILESTONE_REPORT_PAGE_QUERIES[role]
