@@ -1,5 +1,6 @@
 """Tables that stack on a narrow screen («table-stack»): the change history
-(«Endringslogg») and the user list. Below 576 px each row reads as a block, every cell in
+(«Endringslogg»), the user list, «Mine prosjekter», «Frister», «Utbetalinger» and a
+milestone's reminders. Below 576 px each row reads as a block, every cell in
 sight without scrolling sideways, and it is still a table with its rows to assistive
 technology; on a wide screen it keeps its columns."""
 
@@ -12,13 +13,15 @@ pytestmark = pytest.mark.browser
 
 CAPTION = "Endringer, nyeste først: når, av hvem, hva som ble endret, og gammel og ny verdi"
 
-# The right edge of every cell of the table, and of its scrolling box's content.
+# The right edge of every cell of the tables, and how far their scrolling boxes scroll.
 EDGES = """(selector) => {
-  const table = document.querySelector(selector);
-  const cells = [...table.querySelectorAll('th, td')].filter(c => c.offsetParent !== null);
+  const tables = [...document.querySelectorAll(selector)];
+  const cells = tables.flatMap(t => [...t.querySelectorAll('th, td')])
+    .filter(c => c.offsetParent !== null);
   return {
+    tables: tables.length,
     cells: Math.max(...cells.map(c => c.getBoundingClientRect().right)),
-    box: table.parentElement.scrollWidth - table.parentElement.clientWidth,
+    box: Math.max(...tables.map(t => t.parentElement.scrollWidth - t.parentElement.clientWidth)),
   };
 }"""
 
@@ -62,6 +65,25 @@ def test_the_user_list_stacks_at_320_px_with_each_cells_name(page):
     label = role.evaluate("cell => getComputedStyle(cell, '::before').content")
     assert label.startswith('"Rolle: "'), label
     edges = page.evaluate(EDGES, "main table")
+    assert edges["cells"] <= 320 and edges["box"] == 0, edges
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    ("user", "path", "tables"),
+    [
+        ("leder.snasa", "/prosjekter/mine/", 1),
+        ("radgiver", "/milepeler/forfalte/", 2),
+        ("radgiver", "/utbetalinger/", 3),
+    ],
+)
+def test_work_lists_stack_at_320_px(page, user, path, tables):
+    log_in(page, user)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{page.base_url}{path}")
+    edges = page.evaluate(EDGES, "main table.table-stack")
+    assert edges["tables"] == tables, edges
     assert edges["cells"] <= 320 and edges["box"] == 0, edges
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert axe_violations(page) == []

@@ -435,7 +435,7 @@ def test_the_reminders_partial_lists_what_was_sent(world):
         empty = render_to_string("evaluations/_reminders.html", {"reminders": []})
 
     assert "<h2" in html and "Påminnelser" in html and "<caption>" in html
-    assert html.count('<th scope="row">Kari Leder</th>') == 3
+    assert html.count('<th scope="row" role="rowheader" data-label="Til">Kari Leder</th>') == 3
     for label in ("30 dager før", "På fristdagen", "1 uke over fristen"):
         assert label in html
     assert "Varsel til rådgiver (1 uke over fristen)" in html
