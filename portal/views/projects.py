@@ -17,6 +17,7 @@ from documents.models import Document
 from documents.permissions import can_attach_document
 from documents.views import DOCUMENT_PAGES
 from evaluations.models import Milestone
+from evaluations.overview import stale_projects, weeks_between
 from ilag.forms import ReviewForm
 from ilag.lists import Column
 from ilag.paging import Section
@@ -237,6 +238,10 @@ class ReportDetailView(ReadOnlyPageMixin, VisibleReportMixin, DetailView):
 MY_PROJECT_PAGES = Section("prosjekter", per_page=25)
 
 
+# How many of a leader's projects behind with their status reports the page names.
+BEHIND_SHOWN = 10
+
+
 class MyProjectsView(ReadOnlyPageMixin, TemplateView):
     """A project leader's landing page: his projects, what is due next, what came back."""
 
@@ -269,8 +274,19 @@ class MyProjectsView(ReadOnlyPageMixin, TemplateView):
         )
         reports = ProgressReport.objects.filter(project__in=own.values("pk"))
         today = timezone.localdate()
+        # Ongoing projects without an approved status report within their programme's
+        # limit (what the advisers see under «Frister»), the longest behind first.
+        behind = list(
+            stale_projects(user, today)
+            .filter(pk__in=own.values("pk"))
+            .prefetch_related(None)[: BEHIND_SHOWN + 1]
+        )
+        for project in behind:
+            project.weeks_since = weeks_between(project.stale_since, today)
         return super().get_context_data(
             projects=projects,
+            behind=behind[:BEHIND_SHOWN],
+            more_behind=len(behind) > BEHIND_SHOWN,
             proposable=Agreement.objects.visible_to(user)
             .filter(
                 municipalities__in=own_ids,

@@ -5,6 +5,7 @@ queries for two projects as for thirty."""
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from projects.models import ProgressReport, Project
@@ -88,3 +89,57 @@ def test_query_count_is_the_same_for_two_projects_and_for_thirty(client, world):
     add(world, 28, start=2)
 
     assert queries_to_show(client, URL) == queries_to_show(client, URL + "?prosjekter=2") == two
+
+
+def test_projects_behind_with_their_status_reports_are_named_at_the_top(client, world):
+    """What the advisers see under «Frister» (no approved status report within the
+    programme's 12 weeks), the leader sees for his own projects, the longest behind
+    first; projects reported on recently, and other municipalities' projects, are not
+    named."""
+    add(world, 2)  # approved status reports up to 28.09.2026
+    snasa, agreement = world["snasa"], world["agreement"]
+    behind = ProjectFactory(agreement=agreement, title="Lenge siden", municipalities=[snasa])
+    ProgressReport.objects.create(
+        project=behind,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 6, 30),
+        status=ProgressReport.Status.APPROVED,
+        traffic_light=ProgressReport.TrafficLight.GREEN,
+    )
+    never = ProjectFactory(
+        agreement=agreement,
+        title="Aldri rapportert",
+        municipalities=[snasa],
+        start_date=datetime.date(2026, 1, 5),
+        end_date=datetime.date(2027, 12, 31),
+    )
+    client.force_login(world["leader"])
+
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 12, 0), tick=False):
+        response = client.get(URL)
+
+    assert [p.title for p in response.context["behind"]] == [behind.title, never.title]
+    html = response.content.decode()
+    section = html[
+        html.index('id="behind-heading"') : html.index(
+            "</section>", html.index('id="behind-heading"')
+        )
+    ]
+    assert "Statusrapporter fylkeskommunen venter på" in section
+    assert (
+        "Siste godkjente statusrapport gjelder perioden til 30.06.2025, for 74 uker siden. "
+        "Programmets frist er 12 uker." in section
+    )
+    assert (
+        "Ingen statusrapport er godkjent siden prosjektet startet 05.01.2026, for 47 uker "
+        "siden. Programmets frist er 12 uker." in section
+    )
+    assert "Prosjekt 01" not in section and "Prosjekt 02" not in section
+
+
+def test_no_projects_behind_no_warning(client, world):
+    add(world, 2)
+    client.force_login(world["leader"])
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 12, 0), tick=False):
+        html = client.get(URL).content.decode()
+    assert "behind-heading" not in html
