@@ -23,7 +23,10 @@ def test_leader_reports_adviser_returns_leader_fixes_adviser_approves(page, brow
     log_in(page, "leder.snasa")
     assert page.locator("h1").inner_text() == "Mine prosjekter"
     assert axe_violations(page) == []
-    page.get_by_role("link", name="2. Boliger i Snåsa sentrum", exact=True).click()
+    # In the table of projects (the project is also named above it, as behind with its
+    # status reports).
+    projects = page.get_by_role("table", name="Mine prosjekter")
+    projects.get_by_role("link", name="2. Boliger i Snåsa sentrum", exact=True).click()
     page.get_by_role("link", name="Budsjett og finansieringsplan", exact=True).click()
     assert axe_violations(page) == []
     cell = page.locator(f"#id_b_{line.category_id}_{line.year}")
