@@ -4,7 +4,8 @@ Every saved, deleted or re-linked row of the domain apps gives the data a new ve
 once more when the transaction commits, so a page computed by another request while the
 change was still uncommitted is not kept under the new version. A cached page is keyed by
 the version it was computed at, so a change is visible on the next request; keys also
-expire after DASHBOARD_CACHE_SECONDS as a safety net.
+expire after DASHBOARD_CACHE_SECONDS (the dashboard) or PAGE_CACHE_SECONDS (the other
+read-only pages, `ilag.views.ReadOnlyPageMixin`) as a safety net.
 
 Writes that send no signals (bulk_create, QuerySet.update) call `bump_data_version()`
 themselves; tests/test_history_not_bypassed.py keeps them out of the application code.
@@ -22,6 +23,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -40,6 +43,8 @@ DOMAIN_APPS = frozenset(
         "payouts",
         "documents",
         "reports",
+        # Archive records' states are shown on the project, agreement and programme pages.
+        "archive",
     }
 )
 # Written by the reminder runs without changing what the cached pages show.
@@ -81,6 +86,31 @@ def data_version() -> str | None:
         logger.warning("Cache unavailable, pages computed without it: %s", error)
         return None
     return version
+
+
+def page_key(kind: str, *parts: str, seconds: int) -> str | None:
+    """The cache key of a page computed from the data: `kind` and `parts` say which page
+    and for whom; the release's code, the data version, the day (pages say «in 3 days»,
+    «2 weeks overdue») and the language are added. None when caching is off (`seconds`
+    is 0) or the cache cannot be reached."""
+    version = data_version() if seconds > 0 else None
+    if version is None:
+        return None
+    return ":".join(
+        [
+            kind,
+            code_fingerprint(),
+            version,
+            timezone.localdate().isoformat(),
+            get_language() or "",
+            *parts,
+        ]
+    )
+
+
+def digest(text: str) -> str:
+    """A short hash for a key part that may be long or secret (a URL, a CSRF secret)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def cache_get(key):

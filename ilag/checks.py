@@ -4,19 +4,20 @@ from django.core.checks import Warning, register
 
 @register()
 def dashboard_cache_is_shared(app_configs, **kwargs):
-    """The dashboard cache's version stamp must reach every process serving pages."""
+    """The page caches' version stamp must reach every process serving pages."""
     backend = settings.CACHES["default"]["BACKEND"]
-    if (
-        settings.DASHBOARD_CACHE_SECONDS > 0
-        and not settings.DEBUG
-        and backend.endswith(("LocMemCache", "DummyCache"))
-    ):
+    on = [
+        name
+        for name in ("DASHBOARD_CACHE_SECONDS", "PAGE_CACHE_SECONDS")
+        if getattr(settings, name) > 0
+    ]
+    if on and not settings.DEBUG and backend.endswith(("LocMemCache", "DummyCache")):
         return [
             Warning(
-                "DASHBOARD_CACHE_SECONDS is on with a per-process cache: with several web "
-                "processes one would go on serving a dashboard another has invalidated.",
+                f"{' and '.join(on)} on with a per-process cache: with several web "
+                "processes one would go on serving a page another has invalidated.",
                 hint="Set CACHE_URL to the Redis server (redis://host:6379/1), or "
-                "DASHBOARD_CACHE_SECONDS=0.",
+                f"{'=0 and '.join(on)}=0.",
                 id="ilag.W001",
             )
         ]

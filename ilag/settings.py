@@ -303,6 +303,8 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=10 * 60 if CACHE_URL else 0)
+# The other read-only pages (lists, detail pages) likewise (ilag.views.ReadOnlyPageMixin).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10 * 60 if CACHE_URL else 0)
 
 # Celery: with no broker configured, tasks run in-process (the zero-setup default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

@@ -17,14 +17,19 @@ def _redis_database(url: str, number: int) -> str:
 # Under pytest-xdist each worker process (PYTEST_XDIST_WORKER = gw0, gw1 …) runs its own
 # share of the tests: pytest-django gives it its own test database (test_ilag_gw0 …), and
 # here it gets its own Redis databases on the one server: Celery's broker 2n + 2 and the
-# cache 2n + 3 (only when CACHE_URL is set; the tests' cache is otherwise in memory, per
-# process). Otherwise one worker's test Celery worker would take the other's tasks (and
+# cache 2n + 3. Otherwise one worker's test Celery worker would take the other's tasks (and
 # `--purge` them), and one worker's cache.clear() would empty the other's cache. The URLs
 # are changed in the environment, before ilag.settings reads them: Celery reads
 # CELERY_BROKER_URL from the environment before its configuration, and the test Celery
 # worker (tests/conftest.py) inherits it. That worker loads these settings again with the
 # same PYTEST_XDIST_WORKER, and setting the same numbers again changes nothing. A serial
-# run (no PYTEST_XDIST_WORKER) keeps the URLs as they are.
+# run (no PYTEST_XDIST_WORKER) keeps the broker's database, and the cache has database 1.
+#
+# The cache is Redis as in production, on the broker's server: the test Celery worker's
+# saves renew the data version that the pages cached by the test process are keyed by.
+_broker = os.environ.get("CELERY_BROKER_URL", "")
+if not os.environ.get("CACHE_URL") and urlsplit(_broker).scheme in ("redis", "rediss"):
+    os.environ["CACHE_URL"] = _redis_database(_broker, 1)
 if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
     _number = int(_worker.removeprefix("gw"))
     if 2 * _number + 3 > 15:  # redis-server has databases 0–15
@@ -65,8 +70,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Whitenoise serves from the finders in tests (no collectstatic run), as in development.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# The dashboard cache is on in tests (in memory; tests/conftest.py empties it per test).
+# The dashboard and page caches are on in tests (tests/conftest.py empties it per test).
 DASHBOARD_CACHE_SECONDS = 600
+PAGE_CACHE_SECONDS = 600
 # Archiving goes to the fake archive (tests/archive/fake_transport.py), in this process and
 # in the test Celery worker alike; a transport that is down is tried again within seconds.
 ARCHIVE_TRANSPORT = "tests.archive.fake_transport.FakeArchiveTransport"

@@ -2,13 +2,18 @@
 the apps' form pages share (service errors on the form, edit conflicts, object lookup
 scoped to what the user may see, the adviser's review POST)."""
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -17,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
+from ilag.cache import cache_get, cache_set, digest, page_key
 from ilag.forms import ReviewForm
 from ilag.models import WorkerHeartbeat
 
@@ -57,17 +63,75 @@ def health(request):
     )
 
 
+# What the page frame (base.html) shows that changes between two views of the same page
+# over the same data: the seconds left before an idle session ends. A page is kept with a
+# placeholder for it, filled in from the request when served.
+SESSION_SECONDS = re.compile(rb'data-session-seconds="\d+"')
+SESSION_SECONDS_PLACEHOLDER = b'data-session-seconds="ilag:seconds"'
+
+
+def per_request_frame(content: bytes, request) -> bytes:
+    seconds = render_to_string("includes/_session_seconds.html", request=request)
+    return content.replace(SESSION_SECONDS_PLACEHOLDER, seconds.encode(), 1)
+
+
 class ReadOnlyPageMixin:
     """A page that only reads: GET and HEAD, served outside the transaction that
     ATOMIC_REQUESTS opens for every other view. A transaction around reads at READ
     COMMITTED gives each query its own snapshot all the same, so it bought nothing but
-    two round trips (BEGIN and COMMIT) on every view of the portal's most used pages."""
+    two round trips (BEGIN and COMMIT) on every view of the portal's most used pages.
+
+    Its rendered HTML is kept in the cache per data version (ilag.cache, as the
+    dashboard's): any change of the data is seen on the next request. The key holds the
+    user (what the page shows depends on the user's access), the URL with its query
+    (filters, sorting, pages), the day and the language, and the user's CSRF secret (the
+    page's forms carry tokens made from it). A request with messages waiting (shown by the
+    page after a save) is computed and not kept. `page_cache = False` turns it off for a
+    view; PAGE_CACHE_SECONDS = 0 for all."""
 
     http_method_names = ["get", "head", "options"]
+    page_cache = True
 
     @classmethod
     def as_view(cls, **initkwargs):
         return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        key = self.page_cache_key(request) if request.method == "GET" else None
+        if key is not None:
+            content = cache_get(key)
+            if content is not None:
+                return HttpResponse(per_request_frame(content, request))
+        response = super().dispatch(request, *args, **kwargs)
+        if (
+            key is not None
+            and response.status_code == 200
+            and isinstance(response, SimpleTemplateResponse)
+        ):
+
+            def keep(rendered):
+                content = SESSION_SECONDS.sub(SESSION_SECONDS_PLACEHOLDER, rendered.content, 1)
+                cache_set(key, content, settings.PAGE_CACHE_SECONDS)
+
+            response.add_post_render_callback(keep)
+        return response
+
+    def page_cache_key(self, request) -> str | None:
+        if not self.page_cache or not request.user.is_authenticated:
+            return None
+        # Counted without marking them read: the page computed now shows them.
+        if len(messages.get_messages(request)):
+            return None
+        # As a page with a form does: the secret (and its cookie when it is new).
+        get_token(request)
+        return page_key(
+            "ilag:page",
+            type(self).__qualname__,
+            str(request.user.pk),
+            digest(request.META["CSRF_COOKIE"]),
+            digest(request.get_full_path()),
+            seconds=settings.PAGE_CACHE_SECONDS,
+        )
 
 
 # Helpers for the apps' form pages -------------------------------------------------

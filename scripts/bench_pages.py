@@ -10,9 +10,12 @@ whole middleware stack runs: production settings (DEBUG off, so the cached templ
 loader and the manifest static storage are used) with only the HTTPS redirect turned off.
 
 The cache is the Redis server of with-services.sh (CACHE_URL, database 1), as in production.
-The dashboard is measured twice: as served (from the cache, computed again after any change
-of the data; ilag.cache) and «after a change», where the data version is renewed before each
-request so every request computes and renders the figures from the database.
+Every page is measured twice: as served (the dashboard, the lists and the detail pages are
+kept in the cache per data version, computed again after any change of the data;
+ilag.cache, ilag.views.ReadOnlyPageMixin), and «after a change», where the data version is
+renewed before each request so every request computes and renders the page from the
+database. The pages that are not kept (change requests, report orders, committee matters,
+users) are the same in both.
 
 The detail pages are measured at their largest: the synthetic programme has 500
 agreements, and one of its projects is grown to 2 000 history entries, 200 documents and
@@ -21,14 +24,15 @@ seeded, for comparison). The milestone report, payment request, change request a
 order pages are the demo's (the synthetic programme has none), and «Mine prosjekter» is
 measured as a project leader of the grown project's municipality (10 projects).
 
-Per page: the median (and the fastest) server time of 20 requests, taken in turns with the
-other pages after a warm-up; the ratio of the median to the login page's; the number of SQL
-queries of one request; the size of the response. Exits with 1 when a target is missed:
-a dashboard page (the first and the last page of the municipality table) with a median
-over 150 ms (served or after a change) or a served median over 4 × the login page's, a
-dashboard computed afresh over 8 ×, a list over 5 ×, a detail page over 10 × or over 15
-queries, any page over 24 queries, or a page that does not answer 200. `--show-queries URL`
-prints that page's SQL. The figures also go to .benchmarks/pages.json.
+Per page: the median server time of 20 requests as served and as computed after a change
+(with the fastest of those), taken in turns with the other pages after a warm-up; their
+ratios to the login page's median; the number of SQL queries of one request computed after a
+change; the size of the response. Exits with 1 when a target is missed: a dashboard page (the
+first and the last page of the municipality table) with a median over 150 ms (served or
+after a change), served over 4 × the login page or computed afresh over 8 ×; a list served
+over 5 ×; a detail page served over 10 × or computed in over 15 queries; any page over 24
+queries, or a page that does not answer 200. `--show-queries URL` prints that page's SQL as
+computed. The figures also go to .benchmarks/pages.json.
 """
 
 import argparse
@@ -342,58 +346,70 @@ def run(args):
         + [(leader, url) for url in LEADER_LISTS]
     )
     # After the others: renewing the data version would empty their cache as well.
-    changed = [(adviser, url + AFTER_A_CHANGE) for url in DASHBOARDS]
-    results = measure(pages, args.repeat) + measure(changed, args.repeat)
-    login_ms = results[0].get("median_ms")
+    changed = [(client, url + AFTER_A_CHANGE) for client, url in pages if url != LOGIN]
+    served = measure(pages, args.repeat)
+    computed = {r["url"].removesuffix(AFTER_A_CHANGE): r for r in measure(changed, args.repeat)}
+    login_ms = served[0].get("median_ms")
+    results = []
+    for r in served:
+        results.append(r)
+        if r["url"] in computed:
+            results.append(computed[r["url"]])
 
     problems = []
     print()
     print(f"Cache: {settings.CACHES['default']['BACKEND']}")
     print()
-    print(f"{'Page':60} {'median ms':>10} {'min ms':>8} {'× login':>8} {'queries':>8} {'KB':>7}")
-    for r in results:
-        r.pop("times", None)
-        if r["status"] != 200:
-            problems.append(f"{r['url']}: answered {r['status']}, not 200")
-            print(f"{r['url']:60} HTTP {r['status']}")
+    print(
+        f"{'Page':50} {'served ms':>10} {'× login':>8} {'computed ms':>12} {'min ms':>7} "
+        f"{'× login':>8} {'queries':>8} {'KB':>5}"
+    )
+    for r in served:
+        url = r["url"]
+        c = computed.get(url, r)
+        if r["status"] != 200 or c["status"] != 200:
+            problems.append(f"{url}: answered {r['status']}/{c['status']}, not 200")
+            print(f"{url:50} HTTP {r['status']}/{c['status']}")
             continue
         r["ratio"] = r["median_ms"] / login_ms if login_ms else None
+        c["ratio"] = c["median_ms"] / login_ms if login_ms else None
         print(
-            f"{r['url']:60} {r['median_ms']:10.1f} {r['min_ms']:8.1f} {r['ratio']:8.1f} "
-            f"{r['queries']:8d} {r['kb']:7.0f}"
+            f"{url:50} {r['median_ms']:10.1f} {r['ratio']:8.1f} {c['median_ms']:12.1f} "
+            f"{c['min_ms']:7.1f} {c['ratio']:8.1f} {c['queries']:8d} {c['kb']:5.0f}"
         )
-        if r["queries"] > MAX_QUERIES:
-            problems.append(f"{r['url']}: {r['queries']} queries (at most {MAX_QUERIES})")
+        if c["queries"] > MAX_QUERIES:
+            problems.append(f"{url}: {c['queries']} queries (at most {MAX_QUERIES})")
         limit = None
-        if r["url"] in LISTS + LEADER_LISTS:
+        if url in LISTS + LEADER_LISTS:
             limit = MAX_LIST_RATIO
-        elif r["url"] in details:
+        elif url in details:
             limit = MAX_DETAIL_RATIO
-            if r["queries"] > MAX_DETAIL_QUERIES:
+            if c["queries"] > MAX_DETAIL_QUERIES:
                 problems.append(
-                    f"{r['url']}: {r['queries']} queries (a detail page: at most "
-                    f"{MAX_DETAIL_QUERIES})"
+                    f"{url}: {c['queries']} queries (a detail page: at most {MAX_DETAIL_QUERIES})"
                 )
-        elif r["url"].endswith(AFTER_A_CHANGE):
-            limit = MAX_COMPUTED_DASHBOARD_RATIO
+        elif url in DASHBOARDS:
+            limit = MAX_DASHBOARD_RATIO
+            if c["ratio"] > MAX_COMPUTED_DASHBOARD_RATIO:
+                problems.append(
+                    f"{url}: computed afresh in {c['ratio']:.1f} × the login page "
+                    f"(at most {MAX_COMPUTED_DASHBOARD_RATIO:g} ×)"
+                )
+            for kind, m in (("served", r), ("computed afresh", c)):
+                if m["median_ms"] > MAX_DASHBOARD_MS:
+                    problems.append(
+                        f"{url}: {kind} in {m['median_ms']:.0f} ms (at most {MAX_DASHBOARD_MS:g} ms)"
+                    )
         if limit and r["ratio"] and r["ratio"] > limit:
-            problems.append(f"{r['url']}: {r['ratio']:.1f} × the login page (at most {limit:g} ×)")
-        if r["url"].removesuffix(AFTER_A_CHANGE) in DASHBOARDS:
-            if r["median_ms"] > MAX_DASHBOARD_MS:
-                problems.append(
-                    f"{r['url']}: median {r['median_ms']:.0f} ms (at most {MAX_DASHBOARD_MS:g} ms)"
-                )
-            if r["url"] in DASHBOARDS and r["ratio"] and r["ratio"] > MAX_DASHBOARD_RATIO:
-                problems.append(
-                    f"{r['url']}: {r['ratio']:.1f} × the login page "
-                    f"(at most {MAX_DASHBOARD_RATIO:g} ×)"
-                )
+            problems.append(
+                f"{url}: served in {r['ratio']:.1f} × the login page (at most {limit:g} ×)"
+            )
     print()
     print(f"Total time {time.perf_counter() - started:.0f} s.")
 
     if args.show_queries:
         for r in results:
-            if r["url"] == args.show_queries and "sql" in r:
+            if r["url"] == args.show_queries + AFTER_A_CHANGE and "sql" in r:
                 print(f"\n-- {r['url']}: {r['queries']} queries")
                 for sql in r["sql"]:
                     print(sql, end=";\n\n")
@@ -410,9 +426,9 @@ def run(args):
     print(
         f"Targets met: dashboard under {MAX_DASHBOARD_MS:g} ms (served and after a change), "
         f"served within {MAX_DASHBOARD_RATIO:g} × the login page and computed within "
-        f"{MAX_COMPUTED_DASHBOARD_RATIO:g} ×, lists within {MAX_LIST_RATIO:g} ×, detail pages "
-        f"within {MAX_DETAIL_RATIO:g} × and {MAX_DETAIL_QUERIES} queries, every page at most "
-        f"{MAX_QUERIES} queries."
+        f"{MAX_COMPUTED_DASHBOARD_RATIO:g} ×, lists served within {MAX_LIST_RATIO:g} ×, detail "
+        f"pages served within {MAX_DETAIL_RATIO:g} × and computed in at most "
+        f"{MAX_DETAIL_QUERIES} queries, every page at most {MAX_QUERIES} queries."
     )
     return 0
 

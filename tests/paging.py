@@ -1,6 +1,6 @@
 """Checking one of several paged lists on a detail page (ilag.paging)."""
 
-from tests.queries import queries_to_show
+from tests.queries import computed, queries_to_show
 
 
 def assert_two_pages(get, *, parameter: str, anchor: str, key: str, rows: list) -> str:
@@ -40,7 +40,7 @@ def assert_documents_paged(client, url: str, **parent) -> None:
     assert queries_to_show(client, f"{url}?dokumenter=2") == two
 
     def get(query):
-        response = client.get(url, query)
+        response = computed(client, url, query)
         return response.context, response.content.decode()
 
     assert_two_pages(

@@ -1,5 +1,3 @@
-import hashlib
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -8,14 +6,13 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from accounts.models import Role
 from agreements.models import Agreement, Programme
 from evaluations.models import DUE_SOON_DAYS, Milestone
-from ilag.cache import cache_get, cache_set, code_fingerprint, data_version
+from ilag.cache import cache_get, cache_set, digest, page_key
 from ilag.views import ReadOnlyPageMixin
 from municipalities.models import Municipality
 from payouts import figures
@@ -32,6 +29,8 @@ class HomeView(ReadOnlyPageMixin, TemplateView):
 
     template_name = "dashboard.html"
     paginate_by = 25
+    # Its content is kept by itself (below), without the redirects and the page frame.
+    page_cache = False
 
     def get(self, request, *args, **kwargs):
         user = request.user
@@ -58,22 +57,14 @@ class HomeView(ReadOnlyPageMixin, TemplateView):
         return super().get_context_data(body=mark_safe(body), **kwargs)
 
     def cache_key(self) -> str | None:
-        version = data_version() if settings.DASHBOARD_CACHE_SECONDS > 0 else None
-        if version is None:
-            return None
         # Only the programme and the page choose what the content shows; other
         # parameters are not in the key.
         choice = "\n".join(self.request.GET.get(name, "")[:100] for name in ("program", "side"))
-        return ":".join(
-            [
-                "ilag:dashboard",
-                code_fingerprint(),
-                version,
-                timezone.localdate().isoformat(),
-                get_language() or "",
-                str(self.request.user.pk),
-                hashlib.sha256(choice.encode()).hexdigest()[:32],
-            ]
+        return page_key(
+            "ilag:dashboard",
+            str(self.request.user.pk),
+            digest(choice),
+            seconds=settings.DASHBOARD_CACHE_SECONDS,
         )
 
     def figures(self) -> dict:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from payouts.models import PaymentRequest, Payout
 from tests.paging import assert_two_pages
-from tests.queries import queries_to_show
+from tests.queries import computed, queries_to_show
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_the_work_queues_page_25_at_a_time_under_the_total_of_them_all(w, client
     assert len(pending) == len(payouts) == 30
 
     def get(query):
-        response = client.get("/utbetalinger/", query)
+        response = computed(client, "/utbetalinger/", query)
         return response.context, response.content.decode()
 
     assert_two_pages(

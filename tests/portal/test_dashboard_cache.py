@@ -199,7 +199,7 @@ def test_a_new_release_does_not_serve_pages_cached_by_the_previous_one(adviser, 
     get(adviser)
     _, warm = get(adviser)
     assert warm <= 5
-    monkeypatch.setattr("portal.views.home.code_fingerprint", lambda: "another-release")
+    monkeypatch.setattr("ilag.cache.code_fingerprint", lambda: "another-release")
     _, after = get(adviser)
     assert after > 5  # computed afresh
 

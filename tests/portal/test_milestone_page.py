@@ -18,7 +18,7 @@ from tests.factories import (
     leader,
 )
 from tests.paging import assert_documents_paged, assert_two_pages
-from tests.queries import queries_to_show
+from tests.queries import computed, queries_to_show
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_the_reminders_page_25_at_a_time_newest_first(client, world):
     reminders = list(milestone.reminders.order_by("-sent_at"))
 
     def get(query):
-        response = client.get(url, query)
+        response = computed(client, url, query)
         return response.context, response.content.decode()
 
     assert_two_pages(

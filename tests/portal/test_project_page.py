@@ -26,7 +26,7 @@ from tests.factories import (
     leader,
 )
 from tests.paging import assert_two_pages
-from tests.queries import queries_to_show
+from tests.queries import computed, queries_to_show
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +255,7 @@ def test_the_history_shows_thirty_entries_and_pages_through_the_older(client, wo
 
 
 def project_page(client, project, query=None):
-    response = client.get(reverse("projects:detail", args=[project.pk]), query or {})
+    response = computed(client, reverse("projects:detail", args=[project.pk]), query)
     assert response.status_code == 200
     return response.context, response.content.decode()
 

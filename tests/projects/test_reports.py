@@ -300,7 +300,8 @@ def test_leader_is_offered_the_open_report_not_a_new_one_on_his_projects(world, 
     html = client.get("/prosjekter/mine/").content.decode()
     assert reverse("projects:report-update", args=[draft.pk]) in html
     assert reverse("projects:report-create", args=[project.pk]) not in html
-    Project.objects.filter(pk=project.pk).update(status=Project.Status.COMPLETED)
+    project.status = Project.Status.COMPLETED
+    project.save(update_fields=["status"])
     html = client.get("/prosjekter/mine/").content.decode()
     assert reverse("projects:report-create", args=[project.pk]) not in html
     assert reverse("projects:report-update", args=[draft.pk]) not in html
