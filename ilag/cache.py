@@ -47,8 +47,6 @@ DOMAIN_APPS = frozenset(
         "archive",
     }
 )
-# Written by the reminder runs without changing what the cached pages show.
-IGNORED_MODELS = frozenset({"evaluations.reminder"})
 
 
 # What a cached page is made from besides the data: after a deployment that changes any
@@ -150,7 +148,6 @@ def _is_domain(sender) -> bool:
     return (
         meta is not None
         and meta.app_label in DOMAIN_APPS
-        and meta.label_lower not in IGNORED_MODELS
         # A historical record is saved with the row it records, which bumps already.
         and not hasattr(sender, "instance_type")
     )

@@ -72,7 +72,7 @@ class ArchiveAdviserMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ArchiveRecordListView(ArchiveAdviserMixin, ListView):
+class ArchiveRecordListView(ReadOnlyPageMixin, ArchiveAdviserMixin, ListView):
     """What is not yet in the archive, in the programmes the adviser follows: failed
     first, then waiting, sending, and sent without a receipt."""
 

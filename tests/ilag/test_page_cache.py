@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from archive.models import ArchiveRecord
+from evaluations.models import Milestone, Reminder
 from portal.views.projects import ProjectDetailView
 from projects.models import BudgetLine, Project
 
@@ -67,6 +68,7 @@ def kr(amount):
         "/kommuner/",
         "/milepeler/forfalte/",
         "/utbetalinger/",
+        "/arkiv/",
     ],
 )
 def test_a_second_view_is_served_from_the_cache(demo_for_module, url, settings):
@@ -226,3 +228,23 @@ def test_sums_on_a_cached_page_follow_a_new_budget_line(project):
     )
     _, queries = get(adviser, url)
     assert queries > SERVED
+
+
+def test_a_reminder_sent_shows_on_the_milestone_page_at_once(demo_for_module):
+    """The weekly reminder run writes only reminders: the milestone page lists them."""
+    adviser = signed_in("radgiver")
+    milestone = Milestone.objects.filter(agreement__isnull=False).order_by("pk").first()
+    url = milestone.get_absolute_url()
+    get(adviser, url)
+    _, warm = get(adviser, url)
+    assert warm <= SERVED
+    Reminder.objects.create(
+        milestone=milestone,
+        recipient=User.objects.get(username="radgiver"),
+        kind=Reminder.Kind.OVERDUE,
+        step=99,
+        due_date=milestone.due_date,
+        email="radgiver@example.no",
+    )
+    html, queries = get(adviser, url)
+    assert queries > SERVED and "99 uker over fristen" in html
