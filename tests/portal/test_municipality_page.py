@@ -118,7 +118,7 @@ def test_the_money_is_the_municipalitys_share(client, world):
 
 def milestone_rows(html: str) -> list[str]:
     table = html.split('id="milestones-heading"', 1)[1].split("</table>", 1)[0]
-    return [row for row in table.split("<tr>")[2:]]  # after the header row
+    return [row for row in table.split('<tr role="row">')[2:]]  # after the header row
 
 
 def test_the_milestones_show_twenty_five_a_page_each_once(client, world):
