@@ -12,6 +12,8 @@ feed the page and however long their history), and one per kind of related objec
 in them (none for those the caller has loaded already and passes as `known`).
 """
 
+import functools
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
@@ -53,7 +55,8 @@ from reports.models import ChangeRecord
 
 EMPTY = "–"
 TEXT_LIMIT = 120
-MONEY_FIELDS = {"amount", "county_frame", "max_grant_per_agreement", "effect_external_funding"}
+# A field of kroner says so in its label: «amount (NOK)» (in English, the source text).
+MONEY_UNIT = " (NOK)"
 # The entries a page shows at a time.
 PER_PAGE = 30
 # The query parameter of the page of the history («?endringer=2»: the 30 before the newest).
@@ -339,14 +342,27 @@ def _entry(record: _Record, names: _Names) -> ChangeEntry:
         what=_describe(record, names),
         action={CREATED: _("Created"), CHANGED: _("Changed"), DELETED: _("Deleted")}[record.kind],
         changes=[
-            FieldChange(
-                str(capfirst(f.verbose_name)), _display(f, old, names), _display(f, new, names)
-            )
+            FieldChange(_label(f), _display(f, old, names), _display(f, new, names))
             for f, old, new in record.raw_changes
         ],
         kind=record.kind,
         reason=entry.reason,
     )
+
+
+@functools.cache
+def _is_money(f) -> bool:
+    with translation.override(None):
+        return str(f.verbose_name).endswith(MONEY_UNIT)
+
+
+def _label(f) -> str:
+    """The field's name; for an amount without its unit, which the value has: «Beløp:
+    kr 95 000», not «Beløp (kr): kr 95 000»."""
+    label = str(capfirst(f.verbose_name))
+    if _is_money(f):
+        label = re.sub(r"\s*\([^()]*\)$", "", label)
+    return label
 
 
 def _display(f, value, names: _Names) -> str:
@@ -363,7 +379,7 @@ def _display(f, value, names: _Names) -> str:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(f, models.BooleanField):
         return _("Yes") if value else _("No")
-    if f.name in MONEY_FIELDS:
+    if _is_money(f):
         return kr(value)
     if isinstance(f, models.DateTimeField):
         return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")

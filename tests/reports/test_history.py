@@ -186,7 +186,7 @@ def test_money_is_shown_in_kroner_with_grouping(project, kari):
 
     assert entry.what == f"Budsjettlinje 2024 {line.category.name}"
     assert entry.changes == [
-        FieldChange("Beløp (kr)", f"kr{NBSP}1{NBSP}000{NBSP}000", f"kr{NBSP}1{NBSP}250{NBSP}000")
+        FieldChange("Beløp", f"kr{NBSP}1{NBSP}000{NBSP}000", f"kr{NBSP}1{NBSP}250{NBSP}000")
     ]
 
 
@@ -197,8 +197,17 @@ def test_agreement_frame_is_shown_in_kroner(kari):
     entry = changes_for_agreement(agreement)[0]
 
     assert entry.what == "Samarbeidsavtale"
-    old, new = changed(entry)["Fylkeskommunens økonomiske ramme (kr)"]
+    old, new = changed(entry)["Fylkeskommunens økonomiske ramme"]
     assert (old, new) == (f"kr{NBSP}2{NBSP}000{NBSP}000", f"kr{NBSP}2{NBSP}500{NBSP}000")
+
+
+def test_every_amount_in_kroner_says_its_unit_once(project, kari):
+    """Any field labelled «(NOK)» is an amount: the project's grant as well."""
+    save_as(project, kari, granted_amount=388_000)
+
+    entry = changes_for_project(project)[0]
+
+    assert changed(entry)["Tilskudd"][1] == f"kr{NBSP}388{NBSP}000"
 
 
 def test_decimals_use_a_decimal_comma(project, kari):
@@ -227,7 +236,7 @@ def test_a_creation_lists_the_values_set(project, kari):
     assert {c.field: c.new for c in entry.changes} == {
         "År": "2024",
         "Kostnadspost": "Reiser",
-        "Beløp (kr)": f"kr{NBSP}40{NBSP}000",
+        "Beløp": f"kr{NBSP}40{NBSP}000",
     }
 
 
@@ -238,7 +247,7 @@ def test_a_creation_lists_zero_amounts_but_not_empty_values_or_false_flags(proje
 
     changes = changes_for_project(project)[0].changes
 
-    assert [c.field for c in changes] == ["År", "Kostnadspost", "Beløp (kr)"]  # no «Merknad»
+    assert [c.field for c in changes] == ["År", "Kostnadspost", "Beløp"]  # no «Merknad»
     assert changes[2].new == f"kr{NBSP}0"
 
 
@@ -344,7 +353,7 @@ def test_report_history_has_its_costs_values_and_documents(project, kari):
         "Statusrapport",
     ]
     assert changed(entries[0]) == {"Status": ("Utkast", "Sendt inn"), "Prosent ferdig": ("–", "40")}
-    assert changed(entries[3])["Påløpte kostnader hittil (kr)"] == (
+    assert changed(entries[3])["Påløpte kostnader hittil"] == (
         f"kr{NBSP}10{NBSP}000",
         f"kr{NBSP}12{NBSP}500",
     )
