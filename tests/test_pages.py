@@ -75,7 +75,7 @@ def test_project_page_shows_budget_by_year_and_category_and_county_share(adviser
     formatted = f"kr\xa0{budget:,}".replace(",", "\xa0")
     assert formatted in html
     assert ">2023<" in html and ">2025<" in html  # years are not grouped like amounts
-    assert "Tilskudd fra TRFK" in html
+    assert "Tilskudd fra Trøndelag fylkeskommune" in html  # no unexplained «TRFK»
     assert "Husbanken" in html  # a funder
     assert "Snåsa kommune (egenandel)" in html
     assert "Tilflyttere som blir boende" in html  # indicator kind in bokmål
