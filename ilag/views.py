@@ -130,8 +130,13 @@ class ReadOnlyPageMixin:
             str(request.user.pk),
             digest(request.META["CSRF_COOKIE"]),
             digest(request.get_full_path()),
+            *self.page_cache_parts(),
             seconds=settings.PAGE_CACHE_SECONDS,
         )
+
+    def page_cache_parts(self) -> list[str]:
+        """What else a view's page shows that the data version does not follow."""
+        return []
 
 
 # Helpers for the apps' form pages -------------------------------------------------

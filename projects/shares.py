@@ -15,11 +15,18 @@ from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import BigIntegerField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connections
+from django.db.models import F, OuterRef, Subquery, Sum
 
 from ilag.formats import percent
-from projects.models import ProgressReport, Project, ProjectShare, ReportCost
+from projects.models import (
+    BudgetLine,
+    FundingLine,
+    ProgressReport,
+    Project,
+    ProjectShare,
+    ReportCost,
+)
 
 HUNDRED = Decimal(100)
 
@@ -131,26 +138,32 @@ def shares_text(project) -> str:
     return ", ".join(f"{names[pk]} {percent(share)}" for pk, share in shares)
 
 
-def shares_for(project_ids, leads: dict | None = None) -> dict[int, list[tuple[int, Decimal]]]:
+def shares_for(
+    project_ids, leads: dict | None = None, *, within=None
+) -> dict[int, list[tuple[int, Decimal]]]:
     """Each project's shares as (municipality id, percent), the lead first: three
     queries, whatever the number of projects (two when `leads`, {project id: lead
-    municipality id}, is given)."""
+    municipality id}, is given). `within`: a queryset of (at least) these projects, to
+    select their rows by instead of a list of thousands of ids."""
     project_ids = list(project_ids)
+    selected = within.values("pk") if within is not None else project_ids
     members = defaultdict(list)
     for project_id, municipality_id in (
-        Project.municipalities.through.objects.filter(project_id__in=project_ids)
+        Project.municipalities.through.objects.filter(project_id__in=selected)
         .order_by("project_id", "municipality__name")
         .values_list("project_id", "municipality_id")
     ):
         members[project_id].append(municipality_id)
     recorded = defaultdict(dict)
-    for project_id, municipality_id, share in ProjectShare.objects.filter(
-        project_id__in=project_ids
-    ).values_list("project_id", "municipality_id", "percent"):
+    for project_id, municipality_id, share in (
+        ProjectShare.objects.filter(project_id__in=selected)
+        .order_by()
+        .values_list("project_id", "municipality_id", "percent")
+    ):
         recorded[project_id][municipality_id] = share
     if leads is None:
         leads = dict(
-            Project.objects.filter(pk__in=project_ids).values_list("pk", "lead_municipality_id")
+            Project.objects.filter(pk__in=selected).values_list("pk", "lead_municipality_id")
         )
     return {
         pid: effective_shares(members[pid], recorded[pid], leads.get(pid)) for pid in project_ids
@@ -180,39 +193,56 @@ def share_of(shares: list[tuple[int, Decimal]], municipality_id) -> Decimal | No
     return dict(shares).get(municipality_id)
 
 
-def incurred_sum():
-    """Costs incurred by a project as its latest approved status report gives them."""
-    latest = (
-        ProgressReport.objects.approved()
-        .filter(project=OuterRef(OuterRef("pk")))
-        .order_by("-period_end", "-pk")
-        .values("pk")[:1]
-    )
-    return Coalesce(
-        Subquery(
-            ReportCost.objects.filter(report=Subquery(latest))
-            .order_by()
-            .values("report")
-            .annotate(t=Sum("amount"))
-            .values("t")
-        ),
-        Value(0),
-        output_field=BigIntegerField(),
+def latest_approved_report_ids(projects):
+    """The ids of the newest approved status report of each of `projects` (a queryset),
+    for `pk__in`: one DISTINCT ON over the approved reports, which PostgreSQL runs once.
+    SQLite (`make run`) has no DISTINCT ON: there, a subquery per project."""
+    approved = ProgressReport.objects.approved().filter(project__in=projects.values("pk"))
+    if not connections[projects.db].features.can_distinct_on_fields:
+        newest = (
+            ProgressReport.objects.approved()
+            .filter(project=OuterRef("project"))
+            .order_by("-period_end", "-pk")
+            .values("pk")[:1]
+        )
+        return approved.filter(pk=Subquery(newest)).values("pk")
+    return approved.order_by("project_id", "-period_end", "-pk").distinct("project_id").values("pk")
+
+
+def _per_project(queryset, project="project") -> dict[int, int]:
+    return dict(
+        queryset.order_by()
+        .values(project)
+        .annotate(total=Sum("amount"))
+        .values_list(project, "total")
     )
 
 
 def project_figures(projects) -> tuple[dict[int, dict[str, int]], dict[int, int | None]]:
     """Budget, grant (the programme owner's funding) and costs incurred per project, and
-    each project's lead municipality, in one query."""
-    figures, leads = {}, {}
-    for pk, budget, grant, incurred, lead in (
-        projects.with_totals()
-        .annotate(incurred_sum=incurred_sum())
-        .order_by()
-        .values_list("pk", "budget_sum", "county_sum", "incurred_sum", "lead_municipality_id")
-    ):
-        figures[pk] = {"budget": budget, "grant": grant, "incurred": incurred}
-        leads[pk] = lead
+    each project's lead municipality: four queries, each reading its table once, grouped
+    by project, whatever the number of projects."""
+    projects = projects.order_by()
+    leads = dict(projects.values_list("pk", "lead_municipality_id"))
+    ids = projects.values("pk")
+    budget = _per_project(BudgetLine.objects.filter(project__in=ids))
+    grant = _per_project(
+        FundingLine.objects.filter(
+            project__in=ids, source=F("project__agreement__programme__owner")
+        )
+    )
+    incurred = _per_project(
+        ReportCost.objects.filter(report__in=latest_approved_report_ids(projects)),
+        "report__project",
+    )
+    figures = {
+        pk: {
+            "budget": budget.get(pk) or 0,
+            "grant": grant.get(pk) or 0,
+            "incurred": incurred.get(pk) or 0,
+        }
+        for pk in leads
+    }
     return figures, leads
 
 

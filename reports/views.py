@@ -14,7 +14,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from ilag.files import reports_storage
 from ilag.validators import only_digits
-from ilag.views import add_service_errors
+from ilag.views import ReadOnlyPageMixin, add_service_errors
 from reports.forms import ReportOrderFinalForm, ReportOrderForm, orderable_projects
 from reports.models import ReportOrder
 from reports.permissions import can_mark_report_final, can_order_reports
@@ -57,7 +57,7 @@ def visible_orders(user):
     )
 
 
-class ReportOrderListView(ListView):
+class ReportOrderListView(ReadOnlyPageMixin, ListView):
     template_name = "reports/report_order_list.html"
     context_object_name = "orders"
     paginate_by = 25
@@ -227,7 +227,7 @@ class ReportOrderFinalView(DetailView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class CommitteeMattersView(ListView):
+class CommitteeMattersView(ReadOnlyPageMixin, ListView):
     """«Saker til politisk behandling»: the final reports to the committee, grouped by
     meeting (committee, date, case number), newest meeting first. Where committee readers
     land; advisers see the same list of what their committees were given."""

@@ -18,12 +18,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.models import Agreement, Programme
+from agreements.models import Programme
 from municipalities.models import Municipality
 from payouts.figures import money_total
 from payouts.models import PaymentRequest, Payout, Settlement, Tranche
-from portal import dashboard
-from projects.models import FundingLine, Project, ProjectShare
+from portal import dashboard, summary
+from projects.models import BudgetLine, FundingLine, Project, ProjectShare
 from reports.reporting import municipality_context, programme_context
 from tests.factories import (
     AgreementFactory,
@@ -145,49 +145,35 @@ def members(programme):
 @pytest.mark.parametrize("slug", programmes())
 def test_dashboard_municipality_rows_sum_to_the_programme_total(world, slug):
     programme = Programme.objects.get(slug=slug)
-    agreements = Agreement.objects.filter(programme=programme)
-    projects = Project.objects.filter(agreement__programme=programme)
-    municipalities = dashboard.participating_municipalities(programme, agreements, projects)
-    rows = dashboard.municipality_rows(
-        programme=programme,
-        municipalities=municipalities,
-        projects=projects,
-        today=timezone.localdate(),
+    figures = summary.compute(programme)
+    rows = figures["rows"]
+    assert {m.pk for m in members(programme)} <= {row["id"] for row in rows}
+    assert sum(row["budget"] for row in rows) == figures["budget"] > 0
+    assert sum(row["incurred"] for row in rows) == figures["incurred"]
+    assert figures["budget"] == sum(
+        BudgetLine.objects.filter(project__in=approved_projects(programme)).values_list(
+            "amount", flat=True
+        )
     )
-    totals = dashboard.programme_totals(
-        programme=programme, agreements=agreements, projects=projects
-    )
-    assert set(members(programme)) <= set(municipalities)
-    assert sum(row.budget for row in rows) == totals.budget > 0
-    assert sum(row.incurred for row in rows) == totals.incurred
+    money = [sum(row["money"][i] for row in rows) for i in range(4)]
+    assert money == figures["money"]
     # And the page itself shows the same rows.
     client = Client()
     client.force_login(world)
     response = client.get("/", {"program": slug})
     html = response.content.decode()
-    from_ilag = [row for row in rows if row.budget]
-    for row in from_ilag[:3]:
-        assert f"{row.name}</a>" in html
+    for row in [row for row in rows if row["budget"]][:3]:
+        assert f"{row['name']}</a>" in html
 
 
 @pytest.mark.parametrize("slug", programmes())
 def test_dashboard_lights_count_each_project_once_as_the_committee_report_does(world, slug):
-    """The dashboard's count of projects by latest status light (one grouped query) agrees
-    with a project-by-project reading and with the committee report's line «Grønn: 8»,
-    and the four counts sum to the programme's approved projects."""
+    """The dashboard's count of projects by latest status light agrees with a
+    project-by-project reading and with the committee report's line «Grønn: 8», and the
+    four counts sum to the programme's approved projects."""
     programme = Programme.objects.get(slug=slug)
-    projects = Project.objects.filter(agreement__programme=programme)
-    totals = dashboard.programme_totals(
-        programme=programme,
-        agreements=Agreement.objects.filter(programme=programme),
-        projects=projects,
-    )
-    shown = {
-        light: count
-        for light, _label, count in dashboard.light_distribution(
-            dashboard.money_projects(projects), project_count=totals.projects
-        )
-    }
+    figures = summary.compute(programme)
+    shown = {light: count for light, _label, count in dashboard.lights_of(figures)}
     expected = defaultdict(int)
     for project in approved_projects(programme):
         latest = (
@@ -198,7 +184,7 @@ def test_dashboard_lights_count_each_project_once_as_the_committee_report_does(w
         light = latest.traffic_light if latest else ""
         expected[light if light in ("green", "yellow", "red") else ""] += 1
     assert shown == {light: expected[light] for light in ("green", "yellow", "red", "")}
-    assert totals.projects == approved_projects(programme).count() == sum(shown.values())
+    assert figures["projects"] == approved_projects(programme).count() == sum(shown.values())
     report = programme_context(programme, user=world, today=timezone.localdate())
     assert {row["light"]: row["count"] for row in report["light_counts"]} == shown
 
@@ -241,8 +227,17 @@ def test_the_export_per_municipality_sums_to_the_export_of_all(world):
         column = f"Budsjettandel for {municipality.name} (kr)"
         parts += sum(int(row[column]) for row in rows)
     assert parts == total > 0
-    joint = next(row for row in everything if row["Andeler i fellesprosjekt"].startswith("Cé"))
-    assert joint["Andeler i fellesprosjekt"] == "Cé 50,0\xa0%, Aa 30,0\xa0%, Utenfor 20,0\xa0%"
+    # Cé leads two joint projects (in no fixed order): one with recorded shares, one whose
+    # shares no longer match its participants and is split equally.
+    led_by_ce = {
+        row["Andeler i fellesprosjekt"]
+        for row in everything
+        if row["Andeler i fellesprosjekt"].startswith("Cé")
+    }
+    assert led_by_ce == {
+        "Cé 50,0\xa0%, Aa 30,0\xa0%, Utenfor 20,0\xa0%",
+        "Cé 50,0\xa0%, Bø 50,0\xa0%",
+    }
 
 
 def test_the_api_shares_sum_to_each_project_and_match_the_municipality_pages(world):

@@ -93,6 +93,14 @@ NOT_AUDITED = {
         "The index of the change history, written from the historical rows: it is the "
         "history itself."
     ),
+    "portal.ProgrammeSummary": (
+        "The dashboard's figures, derived from audited rows and computed again from them "
+        "at any time (portal.summary): the history is the rows'."
+    ),
+    "portal.ProgrammeChange": (
+        "A note that a programme's figures must be computed again, removed when they are: "
+        "the change itself is in the history of the row changed."
+    ),
 }
 
 ORM_WRITES = {"update", "bulk_update", "bulk_create", "raw"}

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -10,14 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from accounts.models import Role
-from agreements.models import Agreement, Programme
+from agreements.models import Programme
 from evaluations.models import DUE_SOON_DAYS, Milestone
 from ilag.cache import cache_get, cache_set, digest, page_key
 from ilag.views import ReadOnlyPageMixin
-from municipalities.models import Municipality
-from payouts import figures
-from portal import charts, dashboard
-from projects.models import Project
+from portal import charts, dashboard, summary
 
 # Committee readers land on «Saker til politisk behandling»: the final reports by meeting.
 COMMITTEE_LANDING = "reports:committee"
@@ -78,51 +74,31 @@ class HomeView(ReadOnlyPageMixin, TemplateView):
         running = [p for p in programmes if p.start_date <= today <= p.end_date]
         default = max(running, key=lambda p: p.start_date) if running else programmes[0]
         programme = next((p for p in programmes if p.slug == chosen), default)
-        agreements = Agreement.objects.visible_to(user).filter(programme=programme)
-        # Approved projects; proposals wait in their own list until they are.
-        projects = dashboard.money_projects(
-            Project.objects.visible_to(user).filter(agreement__programme=programme)
-        )
-        participating = dashboard.participating_municipalities(programme, agreements, projects)
-        paginator = Paginator(participating, self.paginate_by)
+        # The programme's figures as kept up to date (portal.summary): an adviser sees
+        # every project and agreement of a programme he follows.
+        kept = summary.figures_for(programme)
+        paginator = Paginator(kept["rows"], self.paginate_by)
         page = paginator.get_page(self.request.GET.get("side"))
-        # The figures are computed for the page's municipalities only.
-        first = (page.number - 1) * self.paginate_by
-        page_ids = participating.values("pk")[first : first + self.paginate_by]
-        rows = list(
-            dashboard.municipality_rows(
-                programme=programme,
-                municipalities=Municipality.objects.filter(pk__in=page_ids).order_by("name"),
-                projects=projects,
-                today=today,
-            )
-        )
-        for row in rows:
-            row.worst_light = dashboard.RANK_LIGHT.get(row.worst_rank, "")
+        rows = dashboard.municipality_rows(page.object_list)
+        for row, kept_row in zip(rows, page.object_list, strict=True):
+            row.money = summary.money_of(kept_row["money"])
+            # What depends on today's date.
+            for name, value in dashboard.milestone_figures(kept_row["milestones"], today).items():
+                setattr(row, name, value)
             row.next_kind_label = Milestone.Kind(row.next_kind).label if row.next_kind else ""
             row.next_due_soon = (
                 row.next_due is not None and (row.next_due - today).days <= DUE_SOON_DAYS
             )
-            row.agreement_status_label = (
-                Agreement.Status(row.agreement_status).label if row.agreement_status else ""
-            )
-        # The grants' money: the total summed by the database, the page's municipalities
-        # from their own projects (one query, and two for the shares).
-        money = figures.money_by_municipality(projects, [row.pk for row in rows])
-        for row in rows:
-            row.money = money[row.pk]
-        totals = dashboard.programme_totals(
-            programme=programme, agreements=agreements, projects=projects
-        )
-        lights = dashboard.light_distribution(projects, project_count=totals.projects)
-        waiting = dashboard.waiting_for_approval(user=user, programme=programme)
+        totals = dashboard.totals_of(kept)
+        lights = dashboard.lights_of(kept)
+        waiting = dashboard.waiting_for_approval(kept["waiting"])
         query = QueryDict(mutable=True)
         query["program"] = programme.slug
         return dict(
             programmes=programmes,
             programme=programme,
             totals=totals,
-            money=figures.money_total(projects),
+            money=summary.money_of(kept["money"]),
             rows=rows,
             page_obj=page,
             paginator=paginator,
@@ -142,13 +118,6 @@ class HomeView(ReadOnlyPageMixin, TemplateView):
             waiting_changes=waiting["changes"],
             waiting_count=waiting["count"],
             waiting_not_listed=waiting["not_listed"],
-            overdue_count=Milestone.objects.visible_to(user)
-            .filter(
-                Q(programme=programme)
-                | Q(agreement__programme=programme)
-                | Q(project__agreement__programme=programme)
-            )
-            .overdue(today)
-            .count(),
+            overdue_count=dashboard.overdue_count(kept["open_milestones"], today),
             today=today,
         )

@@ -22,6 +22,7 @@ from accounts.models import ApiToken, Role, User
 from accounts.permissions import can_edit_user, can_manage_users
 from accounts.ratelimits import invitation_limited
 from agreements.models import Programme
+from ilag.views import ReadOnlyPageMixin
 from portal.forms import RoleForm
 
 
@@ -49,11 +50,17 @@ class ManagedUserMixin(UserManagerMixin):
         return can_edit_user(self.request.user, self.target)
 
 
-class UserListView(UserManagerMixin, ListView):
+class UserListView(ReadOnlyPageMixin, UserManagerMixin, ListView):
     template_name = "accounts/user_list.html"
     context_object_name = "users"
     paginate_by = 50
     page_kwarg = "side"
+
+    def page_cache_parts(self) -> list[str]:
+        # When an API key was last used is written without a new data version (a use is
+        # not a change; accounts.api_auth): the page is kept per latest use.
+        latest = ApiToken.objects.aggregate(latest=Max("last_used_at"))["latest"]
+        return [latest.isoformat() if latest else ""]
 
     def get_queryset(self):
         return (

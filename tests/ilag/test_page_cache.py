@@ -15,7 +15,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from archive.models import ArchiveRecord
 from evaluations.models import Milestone, Reminder
 from portal.views.projects import ProjectDetailView
@@ -69,6 +69,8 @@ def kr(amount):
         "/milepeler/forfalte/",
         "/utbetalinger/",
         "/arkiv/",
+        "/rapporter/",
+        "/rapporter/utvalg/",
     ],
 )
 def test_a_second_view_is_served_from_the_cache(demo_for_module, url, settings):
@@ -77,11 +79,33 @@ def test_a_second_view_is_served_from_the_cache(demo_for_module, url, settings):
         first, cold = get(adviser, url)
         clock.shift(30)
         second, warm = get(adviser, url)
+        # Served as kept: only the frame's count of seconds is rendered.
+        rendered = [t.name for t in adviser.get(url).templates]
+        assert rendered == ["includes/_session_seconds.html"]
     assert main(second) == main(first)
-    assert warm <= SERVED < cold
+    assert warm <= SERVED and warm <= cold
     # The frame's count of the idle session's seconds left is the request's own.
     age = settings.SESSION_COOKIE_AGE
     assert SECONDS.findall(first) == [str(age)] and SECONDS.findall(second) == [str(age - 30)]
+
+
+def test_the_users_page_shows_an_api_keys_latest_use_though_it_renews_no_version(
+    demo_for_module,
+):
+    """A key's use is written with update() (accounts.api_auth), which renews no data
+    version: the users page is kept per latest use of any key."""
+    adviser = signed_in("radgiver")
+    token = ApiToken.objects.order_by("pk").first()
+    first, _cold = get(adviser, "/brukere/")
+    second, warm = get(adviser, "/brukere/")
+    assert main(second) == main(first)
+    assert warm <= SERVED + 1  # and the latest use
+    used = timezone.localtime(timezone.now()).replace(second=0, microsecond=0)
+    used -= datetime.timedelta(days=3, hours=2)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=used)
+    third, computed = get(adviser, "/brukere/")
+    assert computed > warm
+    assert used.strftime("%d.%m.%Y %H:%M") in main(third)
 
 
 def test_a_change_shows_on_the_next_view(project):

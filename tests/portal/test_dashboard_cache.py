@@ -35,6 +35,13 @@ def get(client, url="/?program=i-lag"):
     return response.content.decode(), len(queries)
 
 
+def figures_read(client, url="/?program=i-lag") -> bool:
+    """Whether a view of the dashboard read the programme's figures (portal.summary)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return any("portal_programmesummary" in query["sql"] for query in queries)
+
+
 def kr(amount):
     return f"kr\xa0{amount:,}".replace(",", "\xa0")
 
@@ -134,9 +141,8 @@ def test_seeding_in_bulk_invalidates_the_cache(adviser):
 def test_no_cache_without_a_lifetime(adviser, settings):
     settings.DASHBOARD_CACHE_SECONDS = 0
     get(adviser)  # the first view after signing in saves the session
-    _, cold = get(adviser)
-    _, again = get(adviser)
-    assert again == cold > 5
+    assert figures_read(adviser)
+    assert figures_read(adviser)  # and again: nothing is kept
 
 
 def test_bulk_writes_in_the_code_invalidate_the_cache_themselves():
@@ -203,8 +209,7 @@ def test_a_new_release_does_not_serve_pages_cached_by_the_previous_one(adviser, 
     _, warm = get(adviser)
     assert warm <= 5
     monkeypatch.setattr("ilag.cache.code_fingerprint", lambda: "another-release")
-    _, after = get(adviser)
-    assert after > 5  # computed afresh
+    assert figures_read(adviser)  # computed afresh
 
 
 def test_the_code_fingerprint_changes_with_a_template_or_a_translation(settings, tmp_path):

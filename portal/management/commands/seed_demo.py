@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
 from archive.models import ArchiveRecord
 from archive.services import send_waiting, sending_held
+from portal import summary
 from portal.demo import DemoSeeder
 from reports.history_index import indexing_deferred
 
@@ -36,7 +38,11 @@ class Command(BaseCommand):
         with sending_held(), indexing_deferred():
             seeder.run()
             if projects:
-                added = seeder.seed_synthetic(projects)
+                # One transaction: the dashboard's figures are computed once, at the end.
+                with transaction.atomic():
+                    added = seeder.seed_synthetic(projects)
+        # The synthetic projects are written in bulk, without signals.
+        summary.refresh_all()
         self.stdout.write(self.style.SUCCESS("Demo data for I LAG and Hjerteregionen is in place."))
         if projects:
             self.stdout.write(f"Synthetic projects: {added} added, {projects} in all.")
