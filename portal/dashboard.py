@@ -145,11 +145,6 @@ def overdue_count(dates: dict[str, int], today) -> int:
     return sum(count for due, count in dates.items() if due < day)
 
 
-def money_projects(projects):
-    """The projects whose money counts: approved ones, not proposals."""
-    return projects.counted()
-
-
 # Where each kind of waiting row has its project (a milestone report may have none).
 PROJECT_OF = {
     "progress": lambda row: row.project,

@@ -57,7 +57,7 @@ logger = logging.getLogger(__name__)
 # is not read, but computed again.
 FORMAT = 4
 LIGHTS = ("green", "yellow", "red")
-LIGHT_RANK = {"green": 1, "yellow": 2, "red": 3}
+LIGHT_RANK = {light: rank for rank, light in dashboard.RANK_LIGHT.items()}
 
 # What feeds the figures: each model with the path (or paths) from its rows to their
 # programme.

@@ -59,17 +59,24 @@ def world(django_capture_on_commit_callbacks):
         category = CostCategoryFactory(programme=agreement.programme)
         BudgetLineFactory(project=project, category=category, amount=500_001)
         FundingLineFactory(project=project, source=agreement.programme.owner, amount=300_000)
-        report = ProgressReport.objects.create(
-            project=project,
-            period_start=datetime.date(2026, 1, 1),
-            period_end=datetime.date(2026, 6, 30),
-            traffic_light="yellow",
-            status="approved",
-        )
-        ReportCost.objects.create(report=report, category=category, amount=120_000)
+        report = report_with_costs(project, category, 120_000, light="yellow", status="approved")
     programme = agreement.programme
     assert not ProgrammeChange.objects.filter(programme=programme).exists()
     return programme, agreement, project, category, report
+
+
+def report_with_costs(project, category, amount, *, light, status):
+    """A status report of the project's first or second half of 2026 with its costs."""
+    first_half = not project.progress_reports.exists()
+    report = ProgressReport.objects.create(
+        project=project,
+        period_start=datetime.date(2026, 1 if first_half else 7, 1),
+        period_end=datetime.date(2026, 6, 30) if first_half else datetime.date(2026, 9, 30),
+        traffic_light=light,
+        status=status,
+    )
+    ReportCost.objects.create(report=report, category=category, amount=amount)
+    return report
 
 
 def kept(programme):
@@ -113,14 +120,7 @@ def project_added_to_a_municipality(world):
 
 def report_approved_with_costs(world):
     _programme, _agreement, project, category, _report = world
-    report = ProgressReport.objects.create(
-        project=project,
-        period_start=datetime.date(2026, 7, 1),
-        period_end=datetime.date(2026, 9, 30),
-        traffic_light="red",
-        status="submitted",
-    )
-    ReportCost.objects.create(report=report, category=category, amount=250_000)
+    report = report_with_costs(project, category, 250_000, light="red", status="submitted")
     report.status = "approved"
     report.save()
 
